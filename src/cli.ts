@@ -1,0 +1,102 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { Io } from './io.js';
+import { Context, type GlobalOptions } from './context.js';
+import { CliError, UsageError } from './errors.js';
+import { VERSION } from './version.js';
+import { runCleanups } from './lifecycle.js';
+import { registerAuth } from './commands/auth.js';
+import { registerThreads } from './commands/threads.js';
+import { registerMessages } from './commands/messages.js';
+import type { Handler, Runner } from './commands/types.js';
+
+const EXAMPLES = `
+Examples:
+  $ gurusup auth login
+  $ gurusup threads list
+  $ gurusup threads show order-1234
+  $ gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"
+  $ gurusup webhook listen --port 0 --json | jq .
+  $ gurusup sandbox`;
+
+function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
+  const program = new Command('gurusup');
+  // Inherited settings are copied at .command() time, so configure the root first.
+  program
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+      outputError: (s, write) => write(s),
+    })
+    .showHelpAfterError("hint: add --help to see the command's usage")
+    .showSuggestionAfterError(true);
+
+  program
+    .description('Operate your Gurusup organization from the terminal: threads, messages, webhooks.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--profile <name>', 'stored profile to use (env GURUSUP_PROFILE)')
+    .option('--base-url <url>', 'API base URL (env GURUSUP_BASE_URL)')
+    .option('--json [fields]', 'JSON output on stdout; with a comma list, only those fields')
+    .option('--no-color', 'no ANSI colour (env NO_COLOR)')
+    .option('--timeout <seconds>', 'per-request timeout (env GURUSUP_TIMEOUT)')
+    .option('--debug', 'trace HTTP requests on stderr, key redacted (env GURUSUP_DEBUG=1)')
+    .option('-q, --quiet', 'no progress or success messages on stderr')
+    .addOption(new Option('--no-input', 'never prompt (also when CI is set)'))
+    .addHelpText('after', EXAMPLES);
+
+  const run: Runner = (load) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = args[args.length - 2] as Record<string, unknown>;
+    const positional = args.slice(0, -2) as Array<string | string[]>;
+    const globals = cmd.optsWithGlobals() as GlobalOptions;
+    state.ctx = new Context(io, globals);
+    const handler: Handler = await load();
+    const code = await handler(state.ctx, positional, opts);
+    state.code = typeof code === 'number' ? code : 0;
+  };
+
+  registerAuth(program, run);
+  registerThreads(program, run);
+  registerMessages(program, run);
+  return program;
+}
+
+/** `--json threads list`: a top-level command name right after --json is not a field list. */
+function normalizeArgv(argv: readonly string[], commandNames: ReadonlySet<string>): string[] {
+  const out = [...argv];
+  const i = out.indexOf('--json');
+  if (i >= 0 && i + 1 < out.length && commandNames.has(out[i + 1]!)) {
+    const before = out.slice(0, i);
+    if (!before.some((a) => commandNames.has(a))) out[i] = '--json=';
+  }
+  return out;
+}
+
+/** Runs the CLI and returns the exit code; never exits the process (bin/ does). */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const state: { ctx?: Context; code: number } = { code: 0 };
+  const program = buildProgram(io, state);
+  if (argv.length === 0) {
+    io.stdout.write(program.helpInformation());
+    return 0;
+  }
+  const names = new Set(program.commands.map((c) => c.name()));
+  try {
+    await program.parseAsync(normalizeArgv(argv, names), { from: 'user' });
+    return state.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return 0;
+      return 2;
+    }
+    const ctx = state.ctx ?? new Context(io, { color: true, input: true });
+    ctx.out.error(err);
+    return err instanceof CliError ? err.exitCode : 1;
+  } finally {
+    await runCleanups();
+  }
+}
+
+export { UsageError };

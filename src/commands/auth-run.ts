@@ -1,0 +1,152 @@
+import type { Handler } from './types.js';
+import { AuthError, CliError, NetworkError, UsageError } from '../errors.js';
+import { maskKey, tsvRow } from '../output/format.js';
+import { promptHidden, readAll } from '../output/prompt.js';
+import { normalizeBaseUrl, resolveSettings } from '../config/settings.js';
+
+export const login: Handler = async (ctx, _args, opts) => {
+  const { io, out } = ctx;
+  let key: string;
+  if (opts.withKey) {
+    key = (await readAll(io.stdin)).trim();
+    if (!key) throw new UsageError('no key on stdin', 'pipe it in: echo "$KEY" | gurusup auth login --with-key');
+  } else if (io.stdin.isTTY && !ctx.noInput) {
+    out.info('Paste your API key (Gurusup dashboard → Settings → Integrations: https://app.gurusup.com/settings/integrations)');
+    key = (await promptHidden(io, 'API key: ')).trim();
+    if (!key) throw new UsageError('no key entered');
+  } else {
+    throw new UsageError(
+      io.stdin.isTTY ? 'prompting is disabled (--no-input or CI)' : 'no terminal to prompt for the key',
+      'pass the key on stdin with --with-key: echo "$KEY" | gurusup auth login --with-key',
+    );
+  }
+  if (/\s/.test(key)) throw new UsageError('the key contains whitespace; paste only the key');
+  out.secrets.push(key);
+
+  const ks = await ctx.keystore();
+  const name = ctx.globals.profile || io.env.GURUSUP_PROFILE || 'default';
+  const existing = ks.profile(name);
+  const baseUrl = ctx.globals.baseUrl ? normalizeBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
+  const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing);
+
+  if (!opts.skipCheck) {
+    const client = await ctx.client(s, { apiKey: key });
+    const spin = await out.spinner(`Checking the key with ${s.baseUrl}`);
+    try {
+      await client.listThreads();
+    } catch (err) {
+      if (err instanceof AuthError) throw new AuthError(`the API rejected this key (${err.status ?? 401}); nothing was saved`, { hint: 'copy the key again from https://app.gurusup.com/settings/integrations' });
+      if (err instanceof NetworkError) throw new NetworkError(`${err.message}; nothing was saved`, { hint: 'check --base-url, or save without checking: --skip-check' });
+      if (err instanceof CliError) throw new CliError(`${err.message}; nothing was saved`, err.exitCode, { hint: err.hint, status: err.status });
+      throw err;
+    } finally {
+      spin.stop();
+    }
+  }
+  ks.setProfile(name, { ...existing, api_key: key, ...(baseUrl ? { base_url: baseUrl } : {}) }, true);
+  out.info(`Logged in: profile ${name} (key ${maskKey(key)}, ${s.baseUrl}) is now active.`);
+  if (io.env.GURUSUP_API_KEY) out.warn('GURUSUP_API_KEY is set in the environment and takes precedence over the saved key');
+  return 0;
+};
+
+type Check = 'valid' | 'invalid' | 'unreachable' | 'error' | 'missing';
+
+export const status: Handler = async (ctx) => {
+  const { io, out } = ctx;
+  const ks = await ctx.keystore();
+  const stored = ks.profiles();
+  const active = ks.active();
+  const s = await ctx.settings();
+  const names = [...new Set([...Object.keys(stored), s.profileName])].sort();
+  const rows = names.map((name) => {
+    const p = stored[name];
+    const selected = name === s.profileName;
+    const key = selected ? s.apiKey : p?.api_key;
+    const source = selected ? (s.keySource ?? null) : p?.api_key ? 'config' : null;
+    const r = resolveSettings({}, {}, name, p);
+    return {
+      name,
+      active: name === (active ?? 'default'),
+      selected,
+      key: key ? maskKey(key) : null,
+      source,
+      base_url: selected ? s.baseUrl : r.baseUrl,
+    };
+  });
+
+  let check: Check = 'missing';
+  let detail = '';
+  if (s.apiKey) {
+    const client = await ctx.client(s);
+    const spin = await out.spinner(`Checking the key with ${s.baseUrl}`);
+    try {
+      await client.listThreads();
+      check = 'valid';
+    } catch (err) {
+      if (err instanceof AuthError) check = 'invalid';
+      else if (err instanceof NetworkError) check = 'unreachable';
+      else if (err instanceof CliError && err.exitCode === 130) throw err;
+      else check = 'error';
+      detail = err instanceof Error ? err.message : String(err);
+    } finally {
+      spin.stop();
+    }
+  }
+
+  if (out.json) {
+    out.printJson({ config_file: ks.file, selected: s.profileName, check, profiles: rows });
+  } else if (out.human) {
+    const p = out.paint;
+    out.line(`${p.bold('Config file:')} ${ks.file}`);
+    for (const r of rows) {
+      const mark = r.selected ? p.green('*') : ' ';
+      out.line(`${mark} ${p.bold(r.name)}${r.active ? p.dim(' (active)') : ''}`);
+      out.line(`    key:      ${r.key ?? p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`);
+      out.line(`    base URL: ${r.base_url}`);
+    }
+    const shown = check === 'valid' ? p.green(check) : check === 'missing' ? p.yellow('no key') : p.red(check);
+    out.line(`Key check (${s.profileName}): ${shown}${detail ? p.dim(` — ${detail}`) : ''}`);
+  } else {
+    for (const r of rows) {
+      out.line(tsvRow([r.name, r.active ? 'active' : '', r.key ?? '', r.base_url, r.source ?? '', r.selected ? check : '']));
+    }
+  }
+  if (check === 'valid') return 0;
+  if (check === 'missing') {
+    out.error(new AuthError(`no API key for profile ${s.profileName}`));
+    return 3;
+  }
+  if (check === 'invalid') return 3;
+  if (check === 'unreachable') return 5;
+  return 1;
+};
+
+export const logout: Handler = async (ctx) => {
+  const ks = await ctx.keystore();
+  const name = await ctx.profileName();
+  if (ks.removeKey(name)) ctx.out.info(`Removed the key of profile ${name}.`);
+  else ctx.out.info(`Profile ${name} has no stored key; nothing to do.`);
+  if (ctx.io.env.GURUSUP_API_KEY) ctx.out.warn('GURUSUP_API_KEY is still set in the environment and will be used');
+  return 0;
+};
+
+export const switchProfile: Handler = async (ctx, args) => {
+  const name = String(args[0]);
+  const ks = await ctx.keystore();
+  const profiles = Object.keys(ks.profiles());
+  if (!profiles.includes(name)) {
+    throw new UsageError(
+      `no profile named ${JSON.stringify(name)}`,
+      profiles.length ? `stored profiles: ${profiles.join(', ')}` : "create one with 'gurusup auth login --profile <name>'",
+    );
+  }
+  ks.setActive(name);
+  ctx.out.info(`Active profile: ${name}`);
+  return 0;
+};
+
+export const key: Handler = async (ctx) => {
+  const s = await ctx.settings();
+  ctx.out.line(ctx.requireKey(s));
+  return 0;
+};

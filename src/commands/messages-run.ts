@@ -1,0 +1,81 @@
+import fs from 'node:fs/promises';
+import type { Handler } from './types.js';
+import { ApiError, NetworkError, NotFoundError, UsageError } from '../errors.js';
+import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
+import { readAll } from '../output/prompt.js';
+
+const SEND_TIMEOUT_S = 120;
+
+async function readBody(ctx: Parameters<Handler>[0], opts: Record<string, unknown>): Promise<string> {
+  const { io } = ctx;
+  if (opts.body !== undefined && opts.bodyFile !== undefined) throw new UsageError('pass either --body or --body-file, not both');
+  if (typeof opts.body === 'string') return opts.body;
+  if (typeof opts.bodyFile === 'string') {
+    if (opts.bodyFile === '-') return readAll(io.stdin);
+    try {
+      return await fs.readFile(opts.bodyFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --body-file ${opts.bodyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  if (!io.stdin.isTTY) return readAll(io.stdin);
+  return '';
+}
+
+export const send: Handler = async (ctx, _args, opts) => {
+  const { out } = ctx;
+  const missing = [opts.thread === undefined && '--thread <fid>', opts.user === undefined && '--user <fid>'].filter(Boolean);
+  if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}`, 'gurusup messages send --thread <fid> --user <fid> --body <text>');
+  const body = await readBody(ctx, opts);
+  if (!body.trim()) throw new UsageError('the message body is empty', 'pass --body <text>, --body-file <path>, or pipe the text on stdin');
+  const thread = String(opts.thread);
+  const partial: Record<string, unknown> = { body, user_fid: String(opts.user), thread_fid: thread };
+  if (typeof opts.lang === 'string') partial.lang = opts.lang;
+  if (typeof opts.subject === 'string') partial.subject = opts.subject;
+  partial.is_customer_support_agent = opts.agent === true;
+
+  const s = await ctx.settings(SEND_TIMEOUT_S);
+  const client = await ctx.client(s);
+  const spin = await out.spinner('Sending; waiting for the reply');
+  let reply: unknown;
+  try {
+    reply = await client.sendMessage(partial);
+  } catch (err) {
+    if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
+      throw new NetworkError(`${err.message}; the message may have been created`, {
+        code: err.code,
+        hint: `check before sending again: gurusup threads show ${thread}`,
+      });
+    }
+    throw err;
+  } finally {
+    spin.stop();
+  }
+  if (out.json) return void out.printJson(reply);
+  if (!isObject(reply)) throw new ApiError('unexpected response from POST /messages: expected a JSON object', 200);
+  if (out.human) return void out.write(messageBlock(reply, out.paint));
+  const text = typeof reply.body === 'string' ? reply.body : '';
+  out.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+
+export const get: Handler = async (ctx, args) => {
+  const { out } = ctx;
+  const id = String(args[0]);
+  if (!id) throw new UsageError('the message id is empty');
+  const s = await ctx.settings();
+  const client = await ctx.client(s);
+  const spin = await out.spinner('Loading message');
+  let msg: unknown;
+  try {
+    msg = await client.getMessage(id);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundError(`message not found: ${id}`);
+    throw err;
+  } finally {
+    spin.stop();
+  }
+  if (out.json) return void out.printJson(msg);
+  if (!isObject(msg)) throw new ApiError('unexpected response from GET /messages/{id}: expected a JSON object', 200);
+  if (out.human) return void out.write(messageBlock(msg, out.paint));
+  out.line(tsvRow([msg._id ?? msg.id ?? '', msg.thread_fid ?? '', messageTime(msg), senderOf(msg), msg.body ?? '']));
+};

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { Runner } from './types.js';
+import { examples, positiveInt } from './parse.js';
+
+export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, messages, created_at, updated_at';
+
+export function registerThreads(program: Command, run: Runner): void {
+  const threads = program.command('threads').description('List and read conversation threads');
+  threads
+    .command('list')
+    .description("List the organization's threads")
+    .option('--limit <n>', 'show at most n threads', positiveInt)
+    .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
+      examples('gurusup threads list', 'gurusup threads list --limit 20', "gurusup threads list | cut -f1", 'gurusup threads list --json thread_fid,subject'))
+    .action(run(() => import('./threads-run.js').then((m) => m.list)));
+  threads
+    .command('show')
+    .description('Show a thread and its messages as a transcript')
+    .argument('<thread>', 'the thread_fid (or, with --hash, its MD5 hash)')
+    .option('--hash', 'the argument is already the 32-hex thread hash')
+    .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
+      examples('gurusup threads show order-1234', 'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash', 'gurusup threads show order-1234 --json messages'))
+    .action(run(() => import('./threads-run.js').then((m) => m.show)));
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import Conf from 'conf';
+import { CliError } from '../errors.js';
+import type { Profile } from './settings.js';
+
+interface StoreShape {
+  active?: string;
+  profiles?: Record<string, Profile>;
+}
+
+export function configDir(env: NodeJS.ProcessEnv): string {
+  if (env.GURUSUP_CONFIG_DIR) return path.resolve(env.GURUSUP_CONFIG_DIR);
+  if (process.platform === 'win32') return path.join(env.APPDATA || path.join(os.homedir(), 'AppData', 'Roaming'), 'gurusup', 'Config');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Preferences', 'gurusup');
+  return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'gurusup');
+}
+
+/** Profiles on disk, through conf; the file is 0600 and its directory 0700 after every save. */
+export class Keystore {
+  readonly dir: string;
+  readonly file: string;
+  #conf: Conf<StoreShape> | undefined;
+
+  constructor(env: NodeJS.ProcessEnv) {
+    this.dir = configDir(env);
+    this.file = path.join(this.dir, 'config.json');
+  }
+
+  #corrupt(err: unknown): CliError {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return new CliError(`cannot read the config file ${this.file}: ${why}`, 1, {
+      hint: `fix the JSON by hand, or move the file away and run 'gurusup auth login' again`,
+    });
+  }
+
+  #store(): StoreShape {
+    try {
+      this.#conf ??= new Conf<StoreShape>({
+        cwd: this.dir,
+        configName: 'config',
+        projectName: 'gurusup',
+        projectSuffix: '',
+        configFileMode: 0o600,
+      });
+      return this.#conf.store;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') {
+        throw new CliError(`cannot read the config file ${this.file}: permission denied`, 1);
+      }
+      throw this.#corrupt(err);
+    }
+  }
+
+  /** Reads without creating anything on disk when there is no file yet. */
+  read(): StoreShape {
+    if (!fs.existsSync(this.file)) return {};
+    const s = this.#store();
+    if (s.profiles !== undefined && (typeof s.profiles !== 'object' || s.profiles === null || Array.isArray(s.profiles))) {
+      throw this.#corrupt(new Error('"profiles" is not an object'));
+    }
+    return s;
+  }
+
+  #save(s: StoreShape): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(this.dir, 0o700);
+    this.#store();
+    this.#conf!.store = s;
+    // conf applies the mode only when it creates the file: tighten an older, looser one too.
+    fs.chmodSync(this.file, 0o600);
+  }
+
+  active(): string | undefined {
+    return this.read().active;
+  }
+
+  profiles(): Record<string, Profile> {
+    return { ...(this.read().profiles ?? {}) };
+  }
+
+  profile(name: string): Profile | undefined {
+    return this.read().profiles?.[name];
+  }
+
+  setProfile(name: string, profile: Profile, makeActive: boolean): void {
+    const s = this.read();
+    const profiles = { ...(s.profiles ?? {}), [name]: profile };
+    this.#save({ ...s, profiles, active: makeActive ? name : s.active });
+  }
+
+  /** Removes the key; the profile is dropped when nothing else is left in it. */
+  removeKey(name: string): boolean {
+    const s = this.read();
+    const p = s.profiles?.[name];
+    if (!p?.api_key) return false;
+    const { api_key: _gone, ...rest } = p;
+    const profiles = { ...s.profiles };
+    if (Object.keys(rest).length) profiles[name] = rest;
+    else delete profiles[name];
+    this.#save({ ...s, profiles });
+    return true;
+  }
+
+  setActive(name: string): void {
+    const s = this.read();
+    this.#save({ ...s, active: name });
+  }
+}

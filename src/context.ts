@@ -1,0 +1,92 @@
+import type { Io } from './io.js';
+import { Output } from './output/output.js';
+import { parseFieldList } from './output/format.js';
+import { AuthError, NO_KEY_MESSAGE } from './errors.js';
+import { resolveProfileName, resolveSettings, type Settings } from './config/settings.js';
+import type { Keystore } from './config/store.js';
+import type { GurusupClient } from './api/client.js';
+import { USER_AGENT } from './version.js';
+
+export interface GlobalOptions {
+  profile?: string;
+  baseUrl?: string;
+  json?: string | boolean;
+  color: boolean;
+  timeout?: string;
+  debug?: boolean;
+  quiet?: boolean;
+  input: boolean;
+}
+
+/** What a handler is given: the streams, the parsed global options, and lazy access to config and API. */
+export class Context {
+  readonly io: Io;
+  readonly globals: GlobalOptions;
+  readonly out: Output;
+  #keystore?: Keystore;
+
+  constructor(io: Io, globals: GlobalOptions) {
+    this.io = io;
+    this.globals = globals;
+    const envKey = io.env.GURUSUP_API_KEY?.trim();
+    this.out = new Output(io, {
+      json: globals.json !== undefined && globals.json !== false,
+      fields: parseFieldList(globals.json),
+      quiet: globals.quiet === true,
+      color: globals.color !== false,
+      debug: globals.debug === true || io.env.GURUSUP_DEBUG === '1' || io.env.GURUSUP_DEBUG === 'true',
+    });
+    if (envKey) this.out.secrets.push(envKey);
+  }
+
+  get signal(): AbortSignal {
+    return this.io.signal;
+  }
+
+  /** --no-input, or running under CI: never prompt. */
+  get noInput(): boolean {
+    return this.globals.input === false || Boolean(this.io.env.CI);
+  }
+
+  async keystore(): Promise<Keystore> {
+    if (!this.#keystore) {
+      const { Keystore } = await import('./config/store.js');
+      this.#keystore = new Keystore(this.io.env);
+    }
+    return this.#keystore;
+  }
+
+  async profileName(): Promise<string> {
+    const ks = await this.keystore();
+    return resolveProfileName(this.globals, this.io.env, ks.active());
+  }
+
+  async settings(defaultTimeoutS?: number): Promise<Settings> {
+    const ks = await this.keystore();
+    const name = await this.profileName();
+    const s = resolveSettings(this.globals, this.io.env, name, ks.profile(name), defaultTimeoutS);
+    if (s.apiKey) this.out.secrets.push(s.apiKey);
+    return s;
+  }
+
+  /** The key, or exit 3 with how to set one. */
+  requireKey(s: Settings): string {
+    if (!s.apiKey) throw new AuthError(NO_KEY_MESSAGE);
+    return s.apiKey;
+  }
+
+  async client(s: Settings, opts: { requireKey?: boolean; apiKey?: string } = {}): Promise<GurusupClient> {
+    const apiKey = opts.apiKey ?? (opts.requireKey === false ? s.apiKey : this.requireKey(s));
+    if (apiKey) this.out.secrets.push(apiKey);
+    const { GurusupClient } = await import('./api/client.js');
+    return new GurusupClient({
+      baseUrl: s.baseUrl,
+      apiKey,
+      timeoutMs: s.timeoutMs,
+      userAgent: USER_AGENT,
+      env: this.io.env,
+      signal: this.io.signal,
+      trace: this.out.opts.debug ? (line) => this.out.debug(line) : undefined,
+    });
+  }
+}

@@ -1,0 +1,168 @@
+/** Errors are values carrying the exit code the shim will use. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  readonly hint?: string;
+  readonly status?: number;
+  constructor(message: string, exitCode = 1, opts: { hint?: string; status?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = opts.hint;
+    this.status = opts.status;
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, 2, { hint });
+  }
+}
+
+export class AuthError extends CliError {
+  constructor(message: string, opts: { hint?: string; status?: number } = {}) {
+    super(message, 3, { hint: opts.hint ?? LOGIN_HINT, status: opts.status });
+  }
+}
+
+export class NotFoundError extends CliError {
+  constructor(message: string, opts: { hint?: string; status?: number } = {}) {
+    super(message, 4, { status: opts.status ?? 404, hint: opts.hint });
+  }
+}
+
+export class NetworkError extends CliError {
+  readonly code?: string;
+  constructor(message: string, opts: { hint?: string; code?: string; cause?: unknown } = {}) {
+    super(message, 5, opts);
+    this.code = opts.code;
+  }
+}
+
+export class ApiError extends CliError {
+  readonly body?: unknown;
+  constructor(message: string, status: number | undefined, opts: { hint?: string; body?: unknown } = {}) {
+    super(message, 1, { status, hint: opts.hint });
+    this.body = opts.body;
+  }
+}
+
+export class InterruptedError extends CliError {
+  constructor() {
+    super('interrupted', 130);
+  }
+}
+
+export const LOGIN_HINT = "run 'gurusup auth login', or set GURUSUP_API_KEY";
+
+export const NO_KEY_MESSAGE = 'no API key: this command needs one';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 422: 'Unprocessable Entity',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function statusLine(status: number): string {
+  const text = STATUS_TEXT[status];
+  return text ? `${status} ${text}` : String(status);
+}
+
+/** The most useful text in an error body: a JSON message field, else the start of the text. */
+export function bodySummary(text: string, max = 120): string {
+  const trimmed = text.trim();
+  if (!trimmed) return '';
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (parsed && typeof parsed === 'object') {
+      const o = parsed as Record<string, unknown>;
+      for (const k of ['message', 'error', 'detail', 'title']) {
+        const v = o[k];
+        if (typeof v === 'string' && v) return clip(v, max);
+        if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
+          return clip(String((v as Record<string, unknown>).message), max);
+        }
+      }
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return clip(trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), max);
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/** The single place that maps an HTTP status to an error class. */
+export function errorForStatus(status: number, bodyText = '', body?: unknown): CliError {
+  const detail = bodySummary(bodyText);
+  const suffix = detail ? `: ${detail}` : '';
+  if (status === 401 || status === 403) {
+    return new AuthError(`the API rejected the key (${statusLine(status)})${suffix}`, { status });
+  }
+  if (status === 404) return new NotFoundError(`not found (${statusLine(status)})${suffix}`);
+  if (status === 429) {
+    return new ApiError(`the API is rate limiting requests (${statusLine(status)})${suffix}`, status, {
+      hint: 'wait a moment and try again',
+      body,
+    });
+  }
+  if (status >= 500) {
+    return new ApiError(`the API answered ${statusLine(status)}${suffix}`, status, {
+      hint: 'the service or a proxy in between is failing; try again later (--debug shows the exchange)',
+      body,
+    });
+  }
+  return new ApiError(`the API answered ${statusLine(status)}${suffix}`, status, { body });
+}
+
+/** One plain sentence for a low-level network failure. */
+export function networkError(err: unknown, target: string): NetworkError {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.code && e.code !== 'UND_ERR_SOCKET' ? e.code : (e?.cause?.code ?? e?.code);
+  const hint = 'check --base-url (or GURUSUP_BASE_URL) and your network connection';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(`cannot connect to ${target}: connection refused`, { code, hint, cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new NetworkError(`cannot resolve host ${target}: DNS lookup failed`, { code, hint, cause: err });
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return new NetworkError(`connection to ${target} was closed unexpectedly`, { code, hint, cause: err });
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new NetworkError(`timed out connecting to ${target}`, { code, hint, cause: err });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new NetworkError(`cannot reach ${target}: network unreachable`, { code, hint, cause: err });
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new NetworkError(`TLS certificate of ${target} was not accepted (${code})`, {
+        code,
+        hint: 'if you use a private CA, point NODE_EXTRA_CA_CERTS at its certificate file',
+        cause: err,
+      });
+    default:
+      return new NetworkError(`network error talking to ${target}: ${e?.cause?.message ?? e?.message ?? String(err)}`, {
+        code,
+        hint,
+        cause: err,
+      });
+  }
+}
+
+/** Replaces every secret in the text; keys must never reach a terminal or a log. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join('[redacted]');
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Everything a command may touch of the outside world; tests pass a fake one. */
+export interface Io {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM; servers treat it as "stop", requests as "cancel". */
+  signal: AbortSignal;
+}
+
+export function processIo(signal: AbortSignal): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal };
+}
+
+/** Resolves once the writable has flushed what was written so far (or errored). */
+export function flushed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) return resolve();
+    stream.write('', () => resolve());
+  });
+}

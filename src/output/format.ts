@@ -1,0 +1,150 @@
+/** Pure formatters: data in, strings out. */
+
+export function maskKey(key: string): string {
+  if (key.length <= 12) return '****';
+  return `${key.slice(0, 4)}…${key.slice(-4)}`;
+}
+
+/** Escapes backslash, tab, CR and LF so every TSV row keeps its columns. */
+export function tsvField(value: unknown): string {
+  const s = value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return s.replace(/[\\\t\r\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'));
+}
+
+export function tsvRow(fields: readonly unknown[]): string {
+  return fields.map(tsvField).join('\t');
+}
+
+type Obj = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `--json a,b`: keep the named fields in order, null when missing; per element for arrays. */
+export function pickFields(value: unknown, fields: readonly string[] | undefined): unknown {
+  if (!fields || fields.length === 0) return value;
+  const pick = (o: unknown): unknown => {
+    if (!isObject(o)) return o;
+    const out: Obj = {};
+    for (const f of fields) out[f] = f in o ? o[f] : null;
+    return out;
+  };
+  return Array.isArray(value) ? value.map(pick) : pick(value);
+}
+
+export function parseFieldList(raw: string | boolean | undefined): string[] | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const fields = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  return fields.length ? fields : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+function firstStr(o: Obj, keys: readonly string[]): string | undefined {
+  for (const k of keys) {
+    const v = str(o[k]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+export const TIME_KEYS = ['created_at', 'createdAt', 'timestamp', 'date', 'updated_at', 'updatedAt'] as const;
+
+export function messageTime(m: Obj): string {
+  return firstStr(m, TIME_KEYS) ?? '';
+}
+
+export type Sender = 'customer' | 'agent' | 'system' | '';
+
+/** Who sent a message, judged only from what its fields say; never invented. */
+export function senderOf(m: Obj): Sender {
+  const role = str(m.role) ?? str(m.sender) ?? str(m.sender_type) ?? str(m.author_type);
+  if (role) {
+    const r = role.toLowerCase();
+    if (/(system|bot|assistant|ai)/.test(r)) return 'system';
+    if (/(agent|support|operator)/.test(r)) return 'agent';
+    if (/(customer|user|client|contact)/.test(r)) return 'customer';
+  }
+  if (m.is_system === true || m.is_ai === true || m.is_bot === true) return 'system';
+  if (m.is_customer_support_agent === true) return 'agent';
+  if (m.is_customer_support_agent === false) return 'customer';
+  return '';
+}
+
+export function messageCount(t: Obj): number | undefined {
+  for (const k of ['message_count', 'messages_count', 'messageCount']) if (typeof t[k] === 'number') return t[k] as number;
+  if (Array.isArray(t.messages)) return t.messages.length;
+  return undefined;
+}
+
+export interface ThreadColumns {
+  header: string[];
+  row: (t: Obj, hash: string) => string[];
+}
+
+/** Table columns: thread_fid and hash always, then whichever optional fields any thread carries. */
+export function threadColumns(threads: readonly Obj[]): ThreadColumns {
+  const has = (pred: (t: Obj) => boolean) => threads.some(pred);
+  const optional: Array<[string, (t: Obj) => string]> = [];
+  if (has((t) => str(t.subject) !== undefined)) optional.push(['SUBJECT', (t) => str(t.subject) ?? '']);
+  if (has((t) => str(t.user_fid) !== undefined)) optional.push(['USER', (t) => str(t.user_fid) ?? '']);
+  if (has((t) => messageCount(t) !== undefined)) optional.push(['MESSAGES', (t) => String(messageCount(t) ?? '')]);
+  if (has((t) => firstStr(t, ['updated_at', 'updatedAt', 'last_message_at']) !== undefined)) {
+    optional.push(['UPDATED', (t) => firstStr(t, ['updated_at', 'updatedAt', 'last_message_at']) ?? '']);
+  }
+  return {
+    header: ['THREAD_FID', 'HASH', ...optional.map(([h]) => h)],
+    row: (t, hash) => [str(t.thread_fid) ?? '', hash, ...optional.map(([, f]) => f(t))],
+  };
+}
+
+/** Piped message line: time, sender, body (escaped). */
+export function messageTsv(m: Obj): string {
+  return tsvRow([messageTime(m), senderOf(m), m.body ?? '']);
+}
+
+export interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+  cyan(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  magenta(s: string): string;
+  red(s: string): string;
+}
+
+export const plainPaint: Paint = {
+  bold: (s) => s, dim: (s) => s, cyan: (s) => s, green: (s) => s, yellow: (s) => s, magenta: (s) => s, red: (s) => s,
+};
+
+function senderLabel(m: Obj, p: Paint): string {
+  const who = senderOf(m);
+  const user = str(m.user_fid);
+  const label = who || 'unknown';
+  const painted = who === 'customer' ? p.cyan(label) : who === 'agent' ? p.green(label) : who === 'system' ? p.magenta(label) : p.dim(label);
+  return user ? `${painted} ${p.dim(`(${user})`)}` : painted;
+}
+
+export function messageBlock(m: Obj, p: Paint): string {
+  const time = messageTime(m);
+  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(time)}` : ''}`;
+  const body = typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body);
+  return `${head}\n${body.split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+export function transcript(thread: Obj, hash: string, p: Paint): string {
+  const lines: string[] = [];
+  lines.push(`${p.bold('thread')} ${str(thread.thread_fid) ?? ''}  ${p.dim(`hash ${hash}`)}`);
+  const subject = str(thread.subject);
+  if (subject) lines.push(`${p.bold('subject')} ${subject}`);
+  const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
+  lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
+  let out = `${lines.join('\n')}\n`;
+  for (const m of messages) out += `\n${messageBlock(m, p)}`;
+  return out;
+}

@@ -1,0 +1,125 @@
+import { Chalk } from 'chalk';
+import type { Io } from '../io.js';
+import { CliError, redact } from '../errors.js';
+import { pickFields, plainPaint, type Paint } from './format.js';
+
+export interface OutputOptions {
+  json: boolean;
+  fields?: string[];
+  quiet: boolean;
+  color: boolean;
+  debug: boolean;
+}
+
+/** Colour is on for a TTY unless --no-color, NO_COLOR or TERM=dumb; FORCE_COLOR forces it. */
+export function colorLevel(flagColor: boolean, env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (!flagColor) return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') {
+    return force === '2' ? 2 : force === '3' ? 3 : 1;
+  }
+  if (force === '0' || force === 'false') return 0;
+  if (env.NO_COLOR || env.TERM === 'dumb') return 0;
+  return isTTY ? 1 : 0;
+}
+
+function chalkPaint(level: 0 | 1 | 2 | 3): Paint {
+  if (level === 0) return plainPaint;
+  const c = new Chalk({ level });
+  return { bold: c.bold, dim: c.dim, cyan: c.cyan, green: c.green, yellow: c.yellow, magenta: c.magenta, red: c.red };
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+const noSpinner: Spinner = { update() {}, stop() {} };
+
+/** The one place that knows about TTYs, colour, JSON and spinners. */
+export class Output {
+  readonly io: Io;
+  readonly opts: OutputOptions;
+  readonly stdoutTTY: boolean;
+  readonly stderrTTY: boolean;
+  /** Paint for stdout. */
+  readonly paint: Paint;
+  /** Paint for stderr. */
+  readonly epaint: Paint;
+  /** Strings that must never be printed (the API key). */
+  readonly secrets: string[] = [];
+
+  constructor(io: Io, opts: OutputOptions) {
+    this.io = io;
+    this.opts = opts;
+    this.stdoutTTY = io.stdout.isTTY === true;
+    this.stderrTTY = io.stderr.isTTY === true;
+    this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY));
+    this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY));
+  }
+
+  get json(): boolean {
+    return this.opts.json;
+  }
+
+  /** Human format only when stdout is a terminal and --json is off. */
+  get human(): boolean {
+    return this.stdoutTTY && !this.opts.json;
+  }
+
+  write(s: string): void {
+    this.io.stdout.write(s);
+  }
+
+  line(s: string): void {
+    this.io.stdout.write(`${s}\n`);
+  }
+
+  /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
+  printJson(value: unknown): void {
+    const v = pickFields(value, this.opts.fields);
+    this.line(this.stdoutTTY ? JSON.stringify(v, null, 2) : JSON.stringify(v));
+  }
+
+  /** Status chatter on stderr; silenced by --quiet. */
+  info(s: string): void {
+    if (!this.opts.quiet) this.io.stderr.write(`${redact(s, this.secrets)}\n`);
+  }
+
+  warn(s: string): void {
+    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${redact(s, this.secrets)}\n`);
+  }
+
+  debug(s: string): void {
+    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(redact(s, this.secrets))}\n`);
+  }
+
+  error(err: unknown): void {
+    const e = err instanceof CliError ? err : undefined;
+    const message = e ? e.message : err instanceof Error ? `internal error: ${err.message}` : `internal error: ${String(err)}`;
+    let text = `${this.epaint.red('error:')} ${message}\n`;
+    if (e?.hint) text += `${this.epaint.dim('hint:')} ${e.hint}\n`;
+    if (this.opts.debug && err instanceof Error && err.stack) text += `${err.stack}\n`;
+    if (this.opts.json) {
+      const status = e?.status ?? null;
+      const exit = e?.exitCode ?? 1;
+      text += `${JSON.stringify({ error: { message, status, exit_code: exit } })}\n`;
+    }
+    this.io.stderr.write(redact(text, this.secrets));
+  }
+
+  /** A spinner on stderr, only on a terminal and without --json/--quiet. */
+  async spinner(text: string): Promise<Spinner> {
+    if (!this.stderrTTY || this.opts.json || this.opts.quiet) return noSpinner;
+    const { default: ora } = await import('ora');
+    const s = ora({
+      text,
+      stream: this.io.stderr as NodeJS.WriteStream,
+      isEnabled: true,
+      hideCursor: false,
+      discardStdin: false,
+      color: 'cyan',
+    }).start();
+    return { update: (t) => void (s.text = t), stop: () => void s.stop() };
+  }
+}

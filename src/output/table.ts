@@ -1,0 +1,15 @@
+import Table from 'cli-table3';
+
+/** A borderless, gh-style table for terminals. */
+export function renderTable(header: string[], rows: string[][], bold: (s: string) => string): string {
+  const t = new Table({
+    head: header.map(bold),
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+    },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+  });
+  for (const r of rows) t.push(r);
+  return `${t.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n`;
+}

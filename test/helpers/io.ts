@@ -1,0 +1,75 @@
+import { PassThrough, Readable, Writable } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Io } from '../../src/io.js';
+import { main } from '../../src/cli.js';
+
+export interface FakeIoOptions {
+  tty?: boolean;
+  stdoutTTY?: boolean;
+  stderrTTY?: boolean;
+  stdin?: string;
+  stdinTTY?: boolean;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}
+
+class Capture extends Writable {
+  chunks: string[] = [];
+  isTTY?: boolean;
+  columns = 120;
+  constructor(tty: boolean) {
+    super();
+    if (tty) this.isTTY = true;
+  }
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
+    this.chunks.push(chunk.toString());
+    cb();
+  }
+  // What ora calls on a terminal stream.
+  cursorTo(): boolean { return true; }
+  clearLine(): boolean { return true; }
+  moveCursor(): boolean { return true; }
+  get text(): string {
+    return this.chunks.join('');
+  }
+}
+
+export function fakeIo(o: FakeIoOptions = {}) {
+  const stdout = new Capture(o.stdoutTTY ?? o.tty ?? false);
+  const stderr = new Capture(o.stderrTTY ?? o.tty ?? false);
+  let stdin: Readable & { isTTY?: boolean };
+  if (o.stdin !== undefined) stdin = Readable.from([Buffer.from(o.stdin)]);
+  else {
+    const pt = new PassThrough();
+    pt.end();
+    stdin = pt;
+  }
+  if (o.stdinTTY) stdin.isTTY = true;
+  const io: Io = {
+    stdout,
+    stderr,
+    stdin,
+    env: { PATH: process.env.PATH, ...o.env },
+    signal: o.signal ?? new AbortController().signal,
+  };
+  return { io, stdout, stderr };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams. */
+export async function run(argv: string[], o: FakeIoOptions = {}): Promise<RunResult> {
+  const { io, stdout, stderr } = fakeIo(o);
+  const code = await main(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+export function tempDir(prefix = 'gurusup-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
