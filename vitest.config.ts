@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
+    // The JSON report is what .ci/run counts from.
+    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
   },
 });

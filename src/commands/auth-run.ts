@@ -63,7 +63,7 @@ export const status: Handler = async (ctx) => {
     const selected = name === s.profileName;
     const key = selected ? s.apiKey : p?.api_key;
     const source = selected ? (s.keySource ?? null) : p?.api_key ? 'config' : null;
-    const r = resolveSettings({}, {}, name, p);
+    const r = resolveSettings(ctx.globals, io.env, name, p);
     return {
       name,
       active: name === (active ?? 'default'),

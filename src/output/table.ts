@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { tsvField } from './format.js';
 
 /** A borderless, gh-style table for terminals. */
 export function renderTable(header: string[], rows: string[][], bold: (s: string) => string): string {
@@ -10,6 +11,7 @@ export function renderTable(header: string[], rows: string[][], bold: (s: string
     },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
-  for (const r of rows) t.push(r);
+  // Escaped like TSV so a newline or tab inside a cell cannot break the rows.
+  for (const r of rows) t.push(r.map(tsvField));
   return `${t.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n`;
 }
