@@ -7,6 +7,7 @@ import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
 import { registerMessages } from './commands/messages.js';
+import { registerWebhook } from './commands/webhook.js';
 import type { Handler, Runner } from './commands/types.js';
 
 const EXAMPLES = `
@@ -59,6 +60,7 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
   registerAuth(program, run);
   registerThreads(program, run);
   registerMessages(program, run);
+  registerWebhook(program, run);
   return program;
 }
 

@@ -73,3 +73,28 @@ export async function run(argv: string[], o: FakeIoOptions = {}): Promise<RunRes
 export function tempDir(prefix = 'gurusup-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/** Starts a long-running command in-process; stop it with abort(). */
+export function startInProcess(argv: string[], o: FakeIoOptions = {}) {
+  const ac = new AbortController();
+  const { io, stdout, stderr } = fakeIo({ ...o, signal: ac.signal });
+  const done = main(argv, io);
+  const waitFor = async (re: RegExp, stream: 'stdout' | 'stderr' = 'stderr', timeoutMs = 10_000): Promise<RegExpMatchArray> => {
+    const started = Date.now();
+    for (;;) {
+      const m = (stream === 'stdout' ? stdout.text : stderr.text).match(re);
+      if (m) return m;
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${re}; stderr: ${stderr.text}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return {
+    done,
+    abort: () => ac.abort(),
+    stdout: () => stdout.text,
+    stderr: () => stderr.text,
+    waitFor,
+    /** The URL from the "Listening on …" line. */
+    url: async () => (await waitFor(/Listening on (http:\/\/\S+)/))[1]!,
+  };
+}

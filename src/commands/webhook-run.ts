@@ -1,0 +1,231 @@
+import fs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import type { Handler } from './types.js';
+import type { Context } from '../context.js';
+import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../errors.js';
+import { describeEvent, eventBlock } from '../webhook/event.js';
+import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
+import { LineAppender } from '../webhook/record.js';
+import { checkUrl, postEvent } from '../webhook/send.js';
+import { isObject, tsvRow } from '../output/format.js';
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Binding errors as the user should read them. */
+export function bindError(err: unknown, host: string, port: number): CliError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new CliError(`port ${port} is in use`, 1, { hint: 'pick another with --port, or --port 0 for a free one' });
+  if (code === 'EACCES') return new CliError(`permission denied to listen on ${host}:${port}`, 1, { hint: 'ports below 1024 need privileges; pick a higher --port' });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`cannot listen on ${host}: no such local address`);
+  return new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1);
+}
+
+/** Resolves when the user stops the process (Ctrl-C / SIGTERM) or stop() is called. */
+function stopSignal(ctx: Context): { stopped: Promise<void>; stop: () => void } {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  return { stopped, stop };
+}
+
+const MAX_PENDING_FORWARDS = 1000;
+
+export const listen: Handler = async (ctx, _args, opts) => {
+  const { out } = ctx;
+  const host = String(opts.host);
+  const port = Number(opts.port);
+  const path = String(opts.path);
+  const verify = opts.verify !== false;
+  if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got ${JSON.stringify(path)}`);
+  if (!verify && !isLoopback(host)) {
+    throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
+  }
+  const forwardTo = typeof opts.forwardTo === 'string' ? checkUrl(opts.forwardTo, '--forward-to') : undefined;
+  let apiKey: string | undefined;
+  if (verify) {
+    const s = await ctx.settings();
+    if (!s.apiKey) throw new AuthError('no API key to verify incoming events with', { hint: "run 'gurusup auth login', set GURUSUP_API_KEY, or pass --no-verify" });
+    apiKey = s.apiKey;
+  }
+
+  let record: LineAppender | undefined;
+  if (typeof opts.record === 'string') {
+    try {
+      record = await LineAppender.open(opts.record);
+    } catch (err) {
+      throw new CliError(`cannot open --record file ${opts.record}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+    }
+  }
+
+  const ndjson = out.json || !out.stdoutTTY;
+  const count = typeof opts.count === 'number' ? opts.count : undefined;
+  const { stopped, stop } = stopSignal(ctx);
+  const pending = new Set<Promise<void>>();
+  let forwardFailures = 0;
+  const ep = out.epaint;
+
+  const forward = (ev: AcceptedEvent) => {
+    if (!forwardTo) return;
+    if (pending.size >= MAX_PENDING_FORWARDS) {
+      forwardFailures++;
+      out.io.stderr.write(`${ep.red('✗')} forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight\n`);
+      return;
+    }
+    const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
+    const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000 })
+      .then((r) => {
+        const ok = r.status >= 200 && r.status < 300;
+        if (!ok) forwardFailures++;
+        const line = `→ forwarded to ${forwardTo}: ${statusLine(r.status)} (${r.ms} ms)`;
+        if (ok) out.info(line);
+        else out.io.stderr.write(`${ep.red('✗')} ${line}\n`);
+      })
+      .catch((err: Error) => {
+        forwardFailures++;
+        out.io.stderr.write(`${ep.red('✗')} forward to ${forwardTo} failed: ${err.message}\n`);
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  let listener: Listener;
+  try {
+    listener = await startListener(
+      { host, port, path, apiKey, maxBody: Number(opts.maxBody), record },
+      {
+        accepted(ev) {
+          out.write(ndjson ? `${ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint));
+          forward(ev);
+          if (count !== undefined && listener.stats.accepted >= count) stop();
+        },
+        rejected(status, reason, from) {
+          const what = from.method ? `${from.method} ${(from.path ?? '').slice(0, 100)}` : 'request';
+          out.io.stderr.write(`${ep.red('✗')} ${status} ${what} from ${from.remote ?? '?'}: ${reason}\n`);
+        },
+      },
+    );
+  } catch (err) {
+    await record?.close();
+    throw bindError(err, host, port);
+  }
+
+  if (!verify) out.warn('--no-verify: events are accepted without checking x-api-key');
+  if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this endpoint`);
+  out.io.stderr.write(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop\n`);
+  if (forwardTo) out.info(`Forwarding events to ${forwardTo}`);
+  if (record) out.info(`Recording events to ${record.path}`);
+
+  await stopped;
+  await listener.close();
+  await Promise.allSettled([...pending]);
+  await record?.close();
+  const { accepted, rejected } = listener.stats;
+  out.io.stderr.write(`Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`);
+  return 0;
+};
+
+export function sampleEvent(thread: string, user: string, body: string): Record<string, unknown> {
+  const now = new Date().toISOString();
+  return {
+    event: 'send_message',
+    data: {
+      _id: randomBytes(12).toString('hex'),
+      body,
+      thread_fid: thread,
+      user_fid: user,
+      lang: 'en',
+      is_customer_support_agent: true,
+      created_at: now,
+      updated_at: now,
+    },
+  };
+}
+
+async function keyFor(ctx: Context): Promise<string> {
+  const s = await ctx.settings();
+  return ctx.requireKey(s);
+}
+
+export const trigger: Handler = async (ctx, _args, opts) => {
+  const { out } = ctx;
+  const to = checkUrl(String(opts.to), '--to');
+  const key = await keyFor(ctx);
+  const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
+  const r = await postEvent(to, JSON.stringify(event), key, { signal: ctx.signal, timeoutMs: 30_000 }).catch((err) => {
+    throw ctx.signal.aborted ? new CliError('interrupted', 130) : err;
+  });
+  const ok = r.status >= 200 && r.status < 300;
+  if (out.json) {
+    let body: unknown = r.text;
+    try {
+      body = JSON.parse(r.text);
+    } catch {
+      // keep the text
+    }
+    out.printJson({ status: r.status, ms: r.ms, body });
+  } else {
+    out.io.stderr.write(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)\n`);
+    if (r.text) out.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+  }
+  return ok ? 0 : 1;
+};
+
+/** A line of a --record file, or a bare event line as written by listen --json. */
+export function recordedBody(line: string): string | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (isObject(v) && 'received_at' in v && 'body' in v) return JSON.stringify(v.body);
+  return JSON.stringify(v);
+}
+
+export const replay: Handler = async (ctx, args, opts) => {
+  const { out } = ctx;
+  const file = String(args[0]);
+  const to = checkUrl(String(opts.to), '--to');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const events: Array<{ n: number; body: string }> = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (!line.trim()) continue;
+    const body = recordedBody(line);
+    if (body === undefined) throw new CliError(`line ${i + 1} of ${file} is not JSON; nothing was sent`, 1);
+    events.push({ n: i + 1, body });
+  }
+  if (events.length === 0) throw new CliError(`${file} holds no events`, 1);
+  const key = await keyFor(ctx);
+  let failures = 0;
+  let networkFailures = 0;
+  for (const ev of events) {
+    if (ctx.signal.aborted) return 130;
+    const type = describeEvent(JSON.parse(ev.body)).type ?? '';
+    try {
+      const r = await postEvent(to, ev.body, key, { signal: ctx.signal, timeoutMs: 30_000 });
+      if (r.status < 200 || r.status >= 300) failures++;
+      if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
+      else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${type}`);
+      else out.line(tsvRow([ev.n, r.status, r.ms, type]));
+    } catch (err) {
+      if (ctx.signal.aborted) return 130;
+      networkFailures++;
+      const msg = err instanceof Error ? err.message : String(err);
+      out.io.stderr.write(`line ${ev.n}: ${msg}\n`);
+      if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
+    }
+  }
+  out.info(`Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`);
+  if (networkFailures) throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`);
+  return failures ? 1 : 0;
+};

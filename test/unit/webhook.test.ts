@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { describeEvent, eventBlock } from '../../src/webhook/event.js';
+import { keyMatches, redactHeaders } from '../../src/webhook/listener.js';
+import { recordedBody } from '../../src/commands/webhook-run.js';
+import { plainPaint } from '../../src/output/format.js';
+
+describe('describeEvent', () => {
+  it('reads the type from event, type or event_type and the message from data, message or payload', () => {
+    expect(describeEvent({ event: 'send_message', data: { body: 'a' } })).toEqual({ type: 'send_message', message: { body: 'a' } });
+    expect(describeEvent({ type: 't', message: { body: 'b' } })).toEqual({ type: 't', message: { body: 'b' } });
+    expect(describeEvent({ event_type: 'u', payload: { body: 'c' } })).toEqual({ type: 'u', message: { body: 'c' } });
+    expect(describeEvent({ other: 1 })).toEqual({});
+    expect(describeEvent([1, 2])).toEqual({});
+    expect(describeEvent('text')).toEqual({});
+  });
+  it('shows unknown shapes raw', () => {
+    expect(eventBlock({ other: 1 }, new Date('2024-01-01T10:11:12.345Z'), plainPaint)).toBe('10:11:12.345  event\n  {\n    "other": 1\n  }\n\n');
+  });
+});
+
+describe('keyMatches', () => {
+  it('accepts only the exact key, of any length', () => {
+    expect(keyMatches('abc', 'abc')).toBe(true);
+    expect(keyMatches('abd', 'abc')).toBe(false);
+    expect(keyMatches('abcd', 'abc')).toBe(false);
+    expect(keyMatches(undefined, 'abc')).toBe(false);
+    expect(keyMatches('', 'abc')).toBe(false);
+  });
+  it('redacts the key header', () => {
+    expect(redactHeaders({ 'x-api-key': 'k', 'content-type': 'application/json' })).toEqual({ 'x-api-key': '[redacted]', 'content-type': 'application/json' });
+  });
+});
+
+describe('recordedBody', () => {
+  it('unwraps --record lines and keeps bare events', () => {
+    expect(recordedBody('{"received_at":"t","headers":{},"body":{"event":"a"}}')).toBe('{"event":"a"}');
+    expect(recordedBody('{"event":"a"}')).toBe('{"event":"a"}');
+    expect(recordedBody('{nope')).toBeUndefined();
+  });
+});
