@@ -74,7 +74,7 @@ describe('the client under faults', () => {
     });
     const r = await run(['threads', 'list'], { env: envFor(server.url) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: unexpected response from the API (200, text/html), not JSON: <html>Captive portal login</html>');
+    expect(r.stderr).toContain('error: unexpected response from the API (200 OK, text/html), not JSON: <html>Captive portal login</html>');
   });
 
   it('connection refused: exit 5 naming the host, after retries', async () => {
