@@ -8,6 +8,7 @@ import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
 import { registerMessages } from './commands/messages.js';
 import { registerWebhook } from './commands/webhook.js';
+import { registerSandbox } from './commands/sandbox.js';
 import type { Handler, Runner } from './commands/types.js';
 
 const EXAMPLES = `
@@ -61,6 +62,7 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
   registerThreads(program, run);
   registerMessages(program, run);
   registerWebhook(program, run);
+  registerSandbox(program, run);
   return program;
 }
 

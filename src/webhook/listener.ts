@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { closeGracefully } from '../http-close.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LineAppender } from './record.js';
@@ -170,13 +171,9 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     port,
     server,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        stopping = true;
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // In-flight requests finish; connections that idle or stall after that are cut.
-        setTimeout(() => server.closeAllConnections(), 5_000).unref();
-      }),
+    close: () => {
+      stopping = true;
+      return closeGracefully(server);
+    },
   };
 }

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import type { Handler } from './types.js';
+import { UsageError } from '../errors.js';
+import { maskKey } from '../output/format.js';
+import { SandboxStore } from '../sandbox/store.js';
+import { seedThreads } from '../sandbox/seed.js';
+import { startSandbox } from '../sandbox/server.js';
+import { checkUrl } from '../webhook/send.js';
+import { bindError, isLoopback } from './webhook-run.js';
+
+export const sandbox: Handler = async (ctx, _args, opts) => {
+  const { out, io } = ctx;
+  const host = String(opts.host);
+  const port = Number(opts.port);
+  const given = typeof opts.apiKey === 'string' ? opts.apiKey : undefined;
+  if (given !== undefined && (given.length < 8 || /\s/.test(given))) throw new UsageError('--api-key must be at least 8 characters, without spaces');
+  const apiKey = given ?? `gsk_sandbox_${randomBytes(16).toString('hex')}`;
+  out.secrets.push(apiKey);
+  const webhookUrl = typeof opts.webhookUrl === 'string' ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
+  const store = SandboxStore.load(typeof opts.data === 'string' ? opts.data : undefined, seedThreads);
+
+  const write = (line: string) => io.stderr.write(`${line}\n`);
+  let sb;
+  try {
+    sb = await startSandbox({
+      host,
+      port,
+      apiKey,
+      store,
+      webhookUrl,
+      log: out.opts.quiet ? undefined : (line) => write(out.epaint.dim(line)),
+      warn: (line) => out.warn(line),
+    });
+  } catch (err) {
+    throw bindError(err, host, port);
+  }
+  if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this sandbox`);
+  write(`Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${store.file})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`);
+  if (webhookUrl) write(`Webhook: every reply is POSTed to ${webhookUrl}`);
+  // A generated key is shown in full once, or nobody could use it; a key the user chose is not echoed.
+  if (!given) io.stderr.write(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}\n`);
+  else write(`Use it:  export GURUSUP_BASE_URL=${sb.url}  (and your --api-key as GURUSUP_API_KEY)`);
+
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) return resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await sb.close();
+  // Give webhook deliveries in flight a moment, but don't hang on a dead target.
+  await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);
+  write('Sandbox stopped.');
+  return 0;
+};

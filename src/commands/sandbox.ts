@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { Runner } from './types.js';
+import { examples, port } from './parse.js';
+
+export function registerSandbox(program: Command, run: Runner): void {
+  program
+    .command('sandbox')
+    .description('Run a local Gurusup API with sample threads, AI replies and webhooks')
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8787).argParser(port))
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--api-key <key>', 'the key clients must send (default: a generated one)')
+    .option('--webhook-url <url>', 'POST a send-message event here for every reply')
+    .option('--data <file>', 'load state from this JSON file and save every change to it')
+    .addHelpText(
+      'after',
+      examples(
+        'gurusup sandbox',
+        'gurusup sandbox --port 0 --webhook-url http://127.0.0.1:4000/',
+        'gurusup sandbox --data sandbox.json --api-key gsk_sandbox_local_key',
+      ),
+    )
+    .action(run(() => import('./sandbox-run.js').then((m) => m.sandbox)));
+}

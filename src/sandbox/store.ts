@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { threadHash } from '../api/hash.js';
+import { CliError } from '../errors.js';
+
+export interface SandboxMessage {
+  _id: string;
+  body: string;
+  thread_fid: string;
+  user_fid: string;
+  lang?: string;
+  subject?: string;
+  is_customer_support_agent: boolean;
+  role?: string;
+  created_at: string;
+  updated_at: string;
+  [extra: string]: unknown;
+}
+
+export interface SandboxThread {
+  thread_fid: string;
+  subject?: string;
+  user_fid?: string;
+  lang?: string;
+  created_at: string;
+  updated_at: string;
+  messages: SandboxMessage[];
+}
+
+let counter = randomBytes(3).readUIntBE(0, 3);
+const processRandom = randomBytes(5).toString('hex');
+
+/** 24 hex characters shaped like a MongoDB ObjectId: time, per-process random, counter. */
+export function objectId(now = Date.now()): string {
+  counter = (counter + 1) % 0xffffff;
+  return Math.floor(now / 1000).toString(16).padStart(8, '0') + processRandom + counter.toString(16).padStart(6, '0');
+}
+
+/** The sandbox's state: threads by hash, messages by id; optionally persisted to a JSON file. */
+export class SandboxStore {
+  readonly #byHash = new Map<string, SandboxThread>();
+  readonly #messages = new Map<string, SandboxMessage>();
+  readonly file?: string;
+  #listCache: string | undefined;
+
+  constructor(threads: SandboxThread[], file?: string) {
+    this.file = file;
+    for (const t of threads) this.#add(t);
+  }
+
+  static load(file: string | undefined, seed: () => SandboxThread[]): SandboxStore {
+    if (!file) return new SandboxStore(seed());
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`cannot read --data file ${file}: ${(err as Error).message}`, 1);
+      const store = new SandboxStore(seed(), file);
+      store.save();
+      return store;
+    }
+    let threads: unknown;
+    try {
+      threads = (JSON.parse(text) as { threads?: unknown }).threads;
+    } catch (err) {
+      throw new CliError(`--data file ${file} is not valid JSON: ${(err as Error).message}`, 1, { hint: 'fix it, or point --data at a new file to start from the sample threads' });
+    }
+    if (!Array.isArray(threads)) throw new CliError(`--data file ${file} has no "threads" array`, 1);
+    return new SandboxStore(threads as SandboxThread[], file);
+  }
+
+  #add(t: SandboxThread): void {
+    this.#byHash.set(threadHash(t.thread_fid), t);
+    for (const m of t.messages) this.#messages.set(m._id, m);
+  }
+
+  /** Write to a temporary file, then rename: a crash never leaves a half-written file. */
+  save(): void {
+    this.#listCache = undefined;
+    if (!this.file) return;
+    const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify({ threads: [...this.#byHash.values()] }));
+    fs.renameSync(tmp, this.file);
+  }
+
+  /** GET /threads, serialized once per change. */
+  listJson(): string {
+    this.#listCache ??= JSON.stringify(
+      [...this.#byHash.entries()].map(([hash, t]) => ({
+        thread: hash,
+        thread_fid: t.thread_fid,
+        subject: t.subject,
+        user_fid: t.user_fid,
+        message_count: t.messages.length,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+      })),
+    );
+    return this.#listCache;
+  }
+
+  thread(hash: string): (SandboxThread & { thread: string }) | undefined {
+    const t = this.#byHash.get(hash);
+    return t && { thread: hash, ...t };
+  }
+
+  message(id: string): SandboxMessage | undefined {
+    return this.#messages.get(id);
+  }
+
+  /** Stores a message, creating its thread on the first one. */
+  addMessage(m: SandboxMessage): void {
+    const hash = threadHash(m.thread_fid);
+    let t = this.#byHash.get(hash);
+    if (!t) {
+      t = { thread_fid: m.thread_fid, subject: m.subject, user_fid: m.user_fid, lang: m.lang, created_at: m.created_at, updated_at: m.created_at, messages: [] };
+      this.#byHash.set(hash, t);
+    }
+    t.messages.push(m);
+    t.updated_at = m.created_at;
+    if (!t.subject && m.subject) t.subject = m.subject;
+    this.#messages.set(m._id, m);
+  }
+
+  get size(): number {
+    return this.#byHash.size;
+  }
+}
