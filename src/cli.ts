@@ -9,6 +9,8 @@ import { registerThreads } from './commands/threads.js';
 import { registerMessages } from './commands/messages.js';
 import { registerWebhook } from './commands/webhook.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerApi } from './commands/api.js';
+import { registerCompletion } from './commands/completion.js';
 import type { Handler, Runner } from './commands/types.js';
 
 const EXAMPLES = `
@@ -54,7 +56,7 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
     const globals = cmd.optsWithGlobals() as GlobalOptions;
     state.ctx = new Context(io, globals);
     const handler: Handler = await load();
-    const code = await handler(state.ctx, positional, opts);
+    const code = await handler(state.ctx, positional, opts, cmd);
     state.code = typeof code === 'number' ? code : 0;
   };
 
@@ -63,6 +65,8 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
   registerMessages(program, run);
   registerWebhook(program, run);
   registerSandbox(program, run);
+  registerApi(program, run);
+  registerCompletion(program, run);
   return program;
 }
 

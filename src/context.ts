@@ -4,7 +4,7 @@ import { parseFieldList } from './output/format.js';
 import { AuthError, NO_KEY_MESSAGE } from './errors.js';
 import { resolveProfileName, resolveSettings, type Settings } from './config/settings.js';
 import type { Keystore } from './config/store.js';
-import type { GurusupClient } from './api/client.js';
+import type { ClientOptions, GurusupClient } from './api/client.js';
 import { USER_AGENT } from './version.js';
 
 export interface GlobalOptions {
@@ -75,7 +75,7 @@ export class Context {
     return s.apiKey;
   }
 
-  async client(s: Settings, opts: { requireKey?: boolean; apiKey?: string } = {}): Promise<GurusupClient> {
+  async client(s: Settings, opts: { requireKey?: boolean; apiKey?: string; onRetry?: ClientOptions['onRetry'] } = {}): Promise<GurusupClient> {
     const apiKey = opts.apiKey ?? (opts.requireKey === false ? s.apiKey : this.requireKey(s));
     if (apiKey) this.out.secrets.push(apiKey);
     const { GurusupClient } = await import('./api/client.js');
@@ -86,6 +86,7 @@ export class Context {
       userAgent: USER_AGENT,
       env: this.io.env,
       signal: this.io.signal,
+      onRetry: opts.onRetry,
       trace: this.out.opts.debug ? (line) => this.out.debug(line) : undefined,
     });
   }

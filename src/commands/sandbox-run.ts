@@ -28,6 +28,7 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
       apiKey,
       store,
       webhookUrl,
+      latencyMs: Number(opts.latency),
       log: out.opts.quiet ? undefined : (line) => write(out.epaint.dim(line)),
       warn: (line) => out.warn(line),
     });

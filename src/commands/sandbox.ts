@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Runner } from './types.js';
-import { examples, port } from './parse.js';
+import { examples, nonNegativeInt, port } from './parse.js';
 
 export function registerSandbox(program: Command, run: Runner): void {
   program
@@ -12,6 +12,7 @@ export function registerSandbox(program: Command, run: Runner): void {
     .option('--api-key <key>', 'the key clients must send (default: a generated one)')
     .option('--webhook-url <url>', 'POST a send-message event here for every reply')
     .option('--data <file>', 'load state from this JSON file and save every change to it')
+    .addOption(new Option('--latency <ms>', 'delay every answer, to feel like a remote API').default(0).argParser(nonNegativeInt))
     .addHelpText(
       'after',
       examples(

@@ -21,4 +21,15 @@ export function registerThreads(program: Command, run: Runner): void {
     .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
       examples('gurusup threads show order-1234', 'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash', 'gurusup threads show order-1234 --json messages'))
     .action(run(() => import('./threads-run.js').then((m) => m.show)));
+  threads
+    .command('export')
+    .description('Write every thread with all its messages as NDJSON')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--concurrency <n>', 'threads fetched at once (default 8)', positiveInt)
+    .option('--resume', 'skip threads already in --out and append the rest')
+    .addHelpText(
+      'after',
+      examples('gurusup threads export --out threads.ndjson', 'gurusup threads export --out threads.ndjson --resume', 'gurusup threads export | jq -c \'{fid: .thread_fid, n: (.messages | length)}\''),
+    )
+    .action(run(() => import('./threads-export.js').then((m) => m.exportThreads)));
 }

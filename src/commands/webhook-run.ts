@@ -7,7 +7,7 @@ import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { LineAppender } from '../webhook/record.js';
 import { checkUrl, postEvent } from '../webhook/send.js';
-import { isObject, tsvRow } from '../output/format.js';
+import { isObject, pickFields, tsvRow } from '../output/format.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -63,6 +63,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
   }
 
   const ndjson = out.json || !out.stdoutTTY;
+  const fields = out.opts.fields;
   const count = typeof opts.count === 'number' ? opts.count : undefined;
   const { stopped, stop } = stopSignal(ctx);
   const pending = new Set<Promise<void>>();
@@ -99,7 +100,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
       { host, port, path, apiKey, maxBody: Number(opts.maxBody), record },
       {
         accepted(ev) {
-          out.write(ndjson ? `${ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint));
+          out.write(ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint));
           forward(ev);
           if (count !== undefined && listener.stats.accepted >= count) stop();
         },

@@ -17,6 +17,8 @@ export interface SandboxOptions {
   /** Delivery problems are reported even when request logging is off. */
   warn?: (line: string) => void;
   webhookRetryDelaysMs?: number[];
+  /** Added before every answer, to feel like a remote API. */
+  latencyMs?: number;
 }
 
 export interface Sandbox {
@@ -199,7 +201,8 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
 
   const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
     const started = performance.now();
-    route(req)
+    const delayed = o.latencyMs ? new Promise((r) => setTimeout(r, o.latencyMs)).then(() => route(req)) : route(req);
+    delayed
       .then(([status, body]) => send(res, status, body))
       .catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;

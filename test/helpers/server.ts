@@ -9,7 +9,7 @@ export interface Recorded {
   json?: unknown;
 }
 
-export type Respond = (req: Recorded, res: http.ServerResponse, n: number) => void | Promise<void>;
+export type Respond = (req: Recorded, res: http.ServerResponse, n: number) => unknown;
 
 export interface TestServer {
   url: string;

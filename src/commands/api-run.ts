@@ -1,0 +1,102 @@
+import fs from 'node:fs/promises';
+import type { Handler } from './types.js';
+import { UsageError, errorForStatus, statusLine } from '../errors.js';
+import { readAll } from '../output/prompt.js';
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+function splitField(raw: string, flag: string): [string, string] {
+  const i = raw.indexOf('=');
+  if (i <= 0) throw new UsageError(`${flag} expects key=value, got ${JSON.stringify(raw)}`);
+  return [raw.slice(0, i), raw.slice(i + 1)];
+}
+
+/** -F values: JSON when they parse as JSON, else the string itself. */
+function typed(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export function parseHeader(raw: string): [string, string] {
+  const i = raw.indexOf(':');
+  if (i <= 0) throw new UsageError(`-H expects 'name: value', got ${JSON.stringify(raw)}`);
+  const name = raw.slice(0, i).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`invalid header name ${JSON.stringify(name)}`);
+  if (name.toLowerCase() === 'x-api-key') throw new UsageError('set the key with gurusup auth login or GURUSUP_API_KEY, not -H');
+  return [name, raw.slice(i + 1).trim()];
+}
+
+export const api: Handler = async (ctx, args, opts) => {
+  const { out, io } = ctx;
+  let path = String(args[0]);
+  if (/^[a-z]+:\/\//i.test(path)) throw new UsageError('pass a path under the base URL (e.g. /threads), not a full URL', 'use --base-url to talk to another host');
+  if (!path.startsWith('/')) path = `/${path}`;
+  const fields = (opts.field as string[] | undefined) ?? [];
+  const typedFields = (opts.typedField as string[] | undefined) ?? [];
+  if ((fields.length || typedFields.length) && opts.input !== undefined) throw new UsageError('use either -f/-F fields or --input, not both');
+
+  let rawBody: string | undefined;
+  if (fields.length || typedFields.length) {
+    const body: Record<string, unknown> = {};
+    for (const f of fields) {
+      const [k, v] = splitField(f, '-f');
+      body[k] = v;
+    }
+    for (const f of typedFields) {
+      const [k, v] = splitField(f, '-F');
+      body[k] = typed(v);
+    }
+    rawBody = JSON.stringify(body);
+  } else if (typeof opts.input === 'string') {
+    try {
+      rawBody = opts.input === '-' ? await readAll(io.stdin) : await fs.readFile(opts.input, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --input ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const method = typeof opts.method === 'string' ? opts.method.toUpperCase() : rawBody !== undefined ? 'POST' : 'GET';
+  if (!METHODS.has(method)) throw new UsageError(`unsupported method ${JSON.stringify(opts.method)}`);
+  const headers: Record<string, string> = {};
+  for (const h of (opts.header as string[] | undefined) ?? []) {
+    const [k, v] = parseHeader(h);
+    headers[k] = v;
+  }
+
+  const s = await ctx.settings(method === 'GET' ? undefined : 120);
+  const client = await ctx.client(s);
+  const spin = await out.spinner(`${method} ${path}`);
+  let res;
+  try {
+    res = await client.send(method, path, { rawBody, headers });
+  } finally {
+    spin.stop();
+  }
+  if (opts.include) {
+    let head = `HTTP ${statusLine(res.status)}\n`;
+    for (const [k, v] of Object.entries(res.headers)) {
+      for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
+    }
+    io.stderr.write(`${head}\n`);
+  }
+  if (res.text) {
+    let parsed: unknown;
+    let isJson = false;
+    try {
+      parsed = JSON.parse(res.text);
+      isJson = true;
+    } catch {
+      // not JSON: printed as it came
+    }
+    if (isJson && (out.json || out.stdoutTTY)) out.printJson(parsed);
+    else out.write(res.text.endsWith('\n') ? res.text : `${res.text}\n`);
+  }
+  if (res.status >= 400) {
+    const err = errorForStatus(res.status, res.text);
+    out.error(err);
+    return err.exitCode;
+  }
+  return 0;
+};

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { run, tempDir } from '../helpers/io.js';
+import { startCli } from '../helpers/cli.js';
+import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { threadHash } from '../../src/api/hash.js';
+import { progressLine } from '../../src/output/progress.js';
+
+const KEY = 'gsk_test_export_0123456789abcdef';
+const N = 60;
+const threads = Array.from({ length: N }, (_, i) => ({ thread_fid: `t-${i}` }));
+const byHash = new Map(threads.map((t) => [threadHash(t.thread_fid), t.thread_fid]));
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A Gurusup-like server; `fault(n)` may answer instead (429s, 503s, slowness). */
+async function exportServer(fault?: (n: number, res: import('node:http').ServerResponse) => boolean, delayMs = 0) {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const s = await startServer(async (req, res, n) => {
+    if (req.headers['x-api-key'] !== KEY) return sendJson(res, 401, {});
+    if (req.path === '/threads') return sendJson(res, 200, threads);
+    if (fault?.(n, res)) return;
+    const fid = byHash.get(req.path.split('/')[2]!);
+    if (!fid) return sendJson(res, 404, {});
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    inFlight--;
+    sendJson(res, 200, { thread: threadHash(fid), thread_fid: fid, messages: [{ body: `hello ${fid}` }, { body: 'bye' }] });
+  });
+  return Object.assign(s, { maxInFlight: () => maxInFlight });
+}
+
+const envFor = (url: string) => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url });
+const fids = (text: string) => text.trim().split('\n').map((l) => (JSON.parse(l) as { thread_fid: string }).thread_fid);
+
+describe('threads export', () => {
+  it('writes every thread with its messages as NDJSON on stdout, with bounded concurrency', async () => {
+    const s = (server = await exportServer(undefined, 20));
+    const r = await run(['threads', 'export', '--concurrency', '4'], { env: envFor(s.url) });
+    expect(r.code).toBe(0);
+    expect(fids(r.stdout).sort()).toEqual(threads.map((t) => t.thread_fid).sort());
+    expect(JSON.parse(r.stdout.split('\n')[0]!).messages).toHaveLength(2);
+    expect(s.maxInFlight()).toBeLessThanOrEqual(4);
+    expect(s.maxInFlight()).toBeGreaterThan(1);
+    expect(r.stderr).toContain(`Exported ${N} threads`);
+    expect(r.stderr).not.toContain('ETA');
+  });
+
+  it('--out writes a file; a TTY gets a progress bar on stderr', async () => {
+    server = await exportServer();
+    const file = path.join(tempDir(), 'out.ndjson');
+    const r = await run(['threads', 'export', '--out', file], { env: envFor(server.url), stderrTTY: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(fids(fs.readFileSync(file, 'utf8'))).toHaveLength(N);
+    expect(r.stderr).toContain(`${N}/${N}`);
+    expect(r.stderr).toContain('ETA');
+  });
+
+  it('429s and 503s slow the export down instead of failing it', async () => {
+    server = await exportServer((n, res) => {
+      if (n % 7 === 0) {
+        sendJson(res, 429, {}, { 'retry-after': '0' });
+        return true;
+      }
+      if (n % 11 === 0) {
+        sendJson(res, 503, {});
+        return true;
+      }
+      return false;
+    });
+    const r = await run(['threads', 'export'], { env: envFor(server.url) });
+    expect(r.code).toBe(0);
+    expect(new Set(fids(r.stdout)).size).toBe(N);
+    expect(fids(r.stdout)).toHaveLength(N);
+    expect(server.requests.length).toBeGreaterThan(N + 1);
+  });
+
+  it('a thread that keeps failing is reported with exit 1 and a --resume hint; the rest is written', async () => {
+    const bad = threadHash('t-5');
+    server = await startServer((req, res) => {
+      if (req.path === '/threads') return sendJson(res, 200, threads);
+      if (req.path.endsWith(bad)) return sendJson(res, 500, { message: 'boom' });
+      const fid = byHash.get(req.path.split('/')[2]!)!;
+      sendJson(res, 200, { thread_fid: fid, messages: [] });
+    });
+    const file = path.join(tempDir(), 'out.ndjson');
+    const r = await run(['threads', 'export', '--out', file], { env: envFor(server.url) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1 threads could not be exported: t-5');
+    expect(r.stderr).toContain('--resume');
+    expect(fids(fs.readFileSync(file, 'utf8'))).toHaveLength(N - 1);
+  });
+
+  it('killed mid-export, then --resume: all threads once, no duplicates, only complete lines', async () => {
+    const s = (server = await exportServer(undefined, 30));
+    const dir = tempDir();
+    const file = path.join(dir, 'out.ndjson');
+    const env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: s.url };
+    const child = startCli(['threads', 'export', '--out', file, '--concurrency', '2'], { env });
+    for (let i = 0; i < 500 && (!fs.existsSync(file) || fs.readFileSync(file, 'utf8').split('\n').length < 10); i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await child.done;
+    const partial = fs.readFileSync(file, 'utf8');
+    const before = fids(partial);
+    expect(before.length).toBeGreaterThan(5);
+    expect(before.length).toBeLessThan(N);
+    // A crash can only cut the last line; simulate the worst case too.
+    fs.appendFileSync(file, '{"thread_fid":"t-half');
+    const requestsBefore = s.requests.length;
+    const r = await run(['threads', 'export', '--out', file, '--resume'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`(${before.length} already in ${file})`);
+    const after = fids(fs.readFileSync(file, 'utf8'));
+    expect(after).toHaveLength(N);
+    expect(new Set(after).size).toBe(N);
+    expect(s.requests.length - requestsBefore).toBe(1 + N - before.length);
+  });
+
+  it('Ctrl-C leaves only complete lines and exits 130', async () => {
+    server = await exportServer(undefined, 50);
+    const file = path.join(tempDir(), 'out.ndjson');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const { fakeIo } = await import('../helpers/io.js');
+    const { main } = await import('../../src/cli.js');
+    const { io, stderr } = fakeIo({ env: envFor(server.url), signal: ac.signal });
+    const code = await main(['threads', 'export', '--out', file], io);
+    expect(code).toBe(130);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(fids(text).length).toBeGreaterThan(0);
+    expect(fids(text).length).toBeLessThan(N);
+    expect(stderr.text).toContain('--resume');
+  });
+
+  it('--resume needs --out (exit 2)', async () => {
+    const r = await run(['threads', 'export', '--resume'], { env: envFor('http://127.0.0.1:9') });
+    expect(r.code).toBe(2);
+  });
+
+  it('progressLine shows done/total, rate and ETA', () => {
+    expect(progressLine('Exporting', 50, 100, 10_000, 10)).toBe('Exporting [#####-----] 50/100  5.0/s  ETA 10s');
+    expect(progressLine('Exporting', 100, 100, 10_000, 10)).toContain('ETA 0s');
+  });
+});
