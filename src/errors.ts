@@ -47,8 +47,8 @@ export class ApiError extends CliError {
 }
 
 export class InterruptedError extends CliError {
-  constructor() {
-    super('interrupted', 130);
+  constructor(hint?: string) {
+    super('interrupted', 130, { hint });
   }
 }
 

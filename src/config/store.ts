@@ -84,27 +84,54 @@ export class Keystore {
     return this.read().profiles?.[name];
   }
 
+  /** Read-modify-write under a lock file, so two processes saving at once both keep their change. */
+  #update(change: (s: StoreShape) => StoreShape | undefined): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const lock = `${this.file}.lock`;
+    const deadline = Date.now() + 5_000;
+    let fd: number | undefined;
+    while (fd === undefined) {
+      try {
+        fd = fs.openSync(lock, 'wx', 0o600);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+        if (age > 10_000) fs.rmSync(lock, { force: true });
+        else if (Date.now() > deadline) {
+          throw new CliError(`the config file is locked by another gurusup process (${lock})`, 1, { hint: 'if no other gurusup is running, delete the lock file' });
+        } else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
+    try {
+      const next = change(this.read());
+      if (next) this.#save(next);
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(lock, { force: true });
+    }
+  }
+
   setProfile(name: string, profile: Profile, makeActive: boolean): void {
-    const s = this.read();
-    const profiles = { ...(s.profiles ?? {}), [name]: profile };
-    this.#save({ ...s, profiles, active: makeActive ? name : s.active });
+    this.#update((s) => ({ ...s, profiles: { ...(s.profiles ?? {}), [name]: profile }, active: makeActive ? name : s.active }));
   }
 
   /** Removes the key; the profile is dropped when nothing else is left in it. */
   removeKey(name: string): boolean {
-    const s = this.read();
-    const p = s.profiles?.[name];
-    if (!p?.api_key) return false;
-    const { api_key: _gone, ...rest } = p;
-    const profiles = { ...s.profiles };
-    if (Object.keys(rest).length) profiles[name] = rest;
-    else delete profiles[name];
-    this.#save({ ...s, profiles });
-    return true;
+    let removed = false;
+    this.#update((s) => {
+      const p = s.profiles?.[name];
+      if (!p?.api_key) return undefined;
+      const { api_key: _gone, ...rest } = p;
+      const profiles = { ...s.profiles };
+      if (Object.keys(rest).length) profiles[name] = rest;
+      else delete profiles[name];
+      removed = true;
+      return { ...s, profiles };
+    });
+    return removed;
   }
 
   setActive(name: string): void {
-    const s = this.read();
-    this.#save({ ...s, active: name });
+    this.#update((s) => ({ ...s, active: name }));
   }
 }

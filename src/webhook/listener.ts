@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { closeGracefully } from '../http-close.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LineAppender } from './record.js';
 
@@ -115,7 +116,10 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
       req.on('end', () => {
         if (over) return;
         const receivedAt = new Date();
-        const text = Buffer.concat(chunks, size).toString('utf8');
+        const buf = Buffer.concat(chunks, size);
+        // JSON is UTF-8: decoding anything else would silently replace bytes, i.e. mangle the event.
+        if (!isUtf8(buf)) return reject(req, res, 400, 'body is not valid UTF-8');
+        const text = buf.toString('utf8');
         let body: unknown;
         let line: string;
         try {
@@ -149,12 +153,15 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   }
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // The peer is gone (or we already answered): nothing to say, nothing to report.
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const [status, text] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
+      : [400, 'Bad Request'];
     stats.rejected++;
-    hooks.rejected(400, `malformed request (${err.code ?? err.message})`, { remote: (socket as Socket).remoteAddress });
-    if (socket.writable && err.code !== 'ECONNRESET') {
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    } else socket.destroy();
+    hooks.rejected(status, status === 408 ? 'request not complete in time' : `malformed request (${err.code ?? err.message})`, { remote: (socket as Socket).remoteAddress });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
 
   await new Promise<void>((resolve, rejectListen) => {

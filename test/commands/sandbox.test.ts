@@ -161,4 +161,17 @@ describe('gurusup sandbox (command)', () => {
     s.abort();
     expect(await s.done).toBe(0);
   });
+
+  it('binds 127.0.0.1 by default and warns when bound to another address', async () => {
+    const a = startInProcess(['sandbox', '--port', '0', '--api-key', KEY], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    expect((await a.waitFor(/sandbox on (http:\/\/\S+)/))[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(a.stderr()).not.toContain('warning');
+    a.abort();
+    await a.done;
+    const b = startInProcess(['sandbox', '--port', '0', '--host', '0.0.0.0', '--api-key', KEY], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    await b.waitFor(/sandbox on/);
+    expect(b.stderr()).toContain('warning: listening on 0.0.0.0: others on the network can reach this sandbox');
+    b.abort();
+    await b.done;
+  });
 });
