@@ -26,7 +26,8 @@ export function colorLevel(flagColor: boolean, env: NodeJS.ProcessEnv, isTTY: bo
 function chalkPaint(level: 0 | 1 | 2 | 3): Paint {
   if (level === 0) return plainPaint;
   const c = new Chalk({ level });
-  return { bold: c.bold, dim: c.dim, cyan: c.cyan, green: c.green, yellow: c.yellow, magenta: c.magenta, red: c.red };
+  // One argument each: chalk's styles are variadic, so passing them to map() would print the index.
+  return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), cyan: (s) => c.cyan(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), magenta: (s) => c.magenta(s), red: (s) => c.red(s) };
 }
 
 export interface Spinner {
@@ -111,7 +112,7 @@ export class Output {
   /** A spinner on stderr, only on a terminal and without --json/--quiet. */
   async spinner(text: string): Promise<Spinner> {
     if (!this.stderrTTY || this.opts.json || this.opts.quiet) return noSpinner;
-    const { default: ora } = await import('ora');
+    const { ora } = await import('../vendor/ora.js');
     const s = ora({
       text,
       stream: this.io.stderr as NodeJS.WriteStream,

@@ -1,10 +1,10 @@
-import Table from 'cli-table3';
+import { Table } from '../vendor/cli-table3.js';
 import { tsvField } from './format.js';
 
 /** A borderless, gh-style table for terminals. */
 export function renderTable(header: string[], rows: string[][], bold: (s: string) => string): string {
   const t = new Table({
-    head: header.map(bold),
+    head: header.map((h) => bold(h)),
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
       'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',

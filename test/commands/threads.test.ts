@@ -66,6 +66,13 @@ describe('threads list', () => {
     expect(lines).toHaveLength(3);
   });
 
+  it('TTY with colour: a bold header, nothing else in it', async () => {
+    const r = await run(['threads', 'list'], { env: { ...env, FORCE_COLOR: '1' }, tty: true });
+    const header = r.stdout.split('\n')[0]!;
+    expect(header).toContain('\u001b[1mTHREAD_FID\u001b[22m');
+    expect(header.replace(/\u001b\[\d+m/g, '')).toMatch(/^THREAD_FID\s+HASH\s+SUBJECT\s+MESSAGES$/);
+  });
+
   it('--json passes the array through; --limit keeps the first n', async () => {
     const r = await run(['threads', 'list', '--json'], { env });
     expect(JSON.parse(r.stdout)).toEqual(THREADS);
