@@ -109,3 +109,11 @@ export function verdict(name, { baseline, ours, ratio, limit, unit = '' }) {
   console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: baseline ${baseline}${unit}, ours ${ours}${unit}, ratio ${ratio.toFixed(2)} (target <= ${limit})`);
   return ok;
 }
+
+/** Serves a fixed JSON body from another process (the measuring process must stay free). */
+export async function startStatic(body) {
+  const file = path.join(tmpdir(), 'body.json');
+  fs.writeFileSync(file, body);
+  const p = await startProcess([path.join(ROOT, 'bench/static-server.mjs'), file], /static server on (http:\/\/\S+)/);
+  return { ...p, url: p.match[1], size: Buffer.byteLength(body) };
+}

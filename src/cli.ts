@@ -22,6 +22,8 @@ Examples:
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 
+const HELP_WIDTH = 90;
+
 function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
   const program = new Command('gurusup');
   // Inherited settings are copied at .command() time, so configure the root first.
@@ -32,6 +34,8 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
       writeErr: (s) => void io.stderr.write(s),
       outputError: (s, write) => write(s),
     })
+    // A fixed width, so help rendered at build time (bin/ fast path) matches help rendered now.
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .showHelpAfterError("hint: add --help to see the command's usage")
     .showSuggestionAfterError(true);
 
@@ -79,6 +83,23 @@ function normalizeArgv(argv: readonly string[], commandNames: ReadonlySet<string
     if (!before.some((a) => commandNames.has(a))) out[i] = '--json=';
   }
   return out;
+}
+
+/** Help for every command path ('' for the root) and the version, for build.mjs to pre-render. */
+export function helpTexts(): Record<string, string> {
+  let captured = '';
+  const sink = { write: (s: string) => void (captured += s) } as unknown as Io['stdout'];
+  const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, signal: new AbortController().signal } as Io;
+  const program = buildProgram(io, { code: 0 });
+  const texts: Record<string, string> = { version: `${VERSION}\n` };
+  const visit = (cmd: Command, path: string) => {
+    captured = '';
+    cmd.outputHelp();
+    texts[path] = captured;
+    for (const sub of cmd.commands) visit(sub, path ? `${path} ${sub.name()}` : sub.name());
+  };
+  visit(program, '');
+  return texts;
 }
 
 /** Runs the CLI and returns the exit code; never exits the process (bin/ does). */

@@ -1,6 +1,5 @@
-import { request, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { atEnd } from '../lifecycle.js';
-import { ApiError, CliError, InterruptedError, NetworkError, errorForStatus, networkError, statusLine } from '../errors.js';
+import { ApiError, InterruptedError, NetworkError, errorForStatus, networkError, statusLine } from '../errors.js';
+import { send as transportSend, type TransportResponse } from './transport.js';
 
 export interface RetryPolicy {
   retries: number;
@@ -17,18 +16,13 @@ export interface ClientOptions {
   userAgent: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
-  dispatcher?: Dispatcher;
   retry?: RetryPolicy;
   trace?: (line: string) => void;
   /** Called before each retry (export uses it to slow everyone down together). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
-export interface ApiResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
+export type ApiResponse = TransportResponse;
 
 export interface RequestOptions {
   body?: unknown;
@@ -39,26 +33,6 @@ export interface RequestOptions {
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 const RETRY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
-
-let sharedDispatcher: Dispatcher | undefined;
-
-function defaultDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
-  if (!sharedDispatcher) atEnd(closeSharedDispatcher);
-  sharedDispatcher ??= new EnvHttpProxyAgent({
-    httpProxy: env.HTTP_PROXY ?? env.http_proxy,
-    httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
-    noProxy: env.NO_PROXY ?? env.no_proxy,
-    keepAliveTimeout: 4_000,
-  });
-  return sharedDispatcher;
-}
-
-/** Lets the process end promptly once the command is done. */
-export async function closeSharedDispatcher(): Promise<void> {
-  const d = sharedDispatcher;
-  sharedDispatcher = undefined;
-  if (d) await d.close().catch(() => {});
-}
 
 /** Seconds or an HTTP date, as RFC 9110 allows. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -133,20 +107,18 @@ export class GurusupClient {
     const started = performance.now();
     let gotHeaders = false;
     try {
-      const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
+      const res = await transportSend({
+        method,
+        url,
         headers,
         body: payload,
         signal,
-        dispatcher: this.opts.dispatcher ?? defaultDispatcher(this.opts.env ?? process.env),
-        headersTimeout: timeoutMs + 1000,
-        bodyTimeout: timeoutMs + 1000,
+        env: this.opts.env ?? process.env,
+        onHeaders: () => void (gotHeaders = true),
       });
-      gotHeaders = true;
-      const text = await res.body.text();
       const ms = Math.round(performance.now() - started);
-      this.#trace(`< ${statusLine(res.statusCode)} (${ms} ms, ${Buffer.byteLength(text)} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
-      return { status: res.statusCode, headers: res.headers, text };
+      this.#trace(`< ${statusLine(res.status)} (${ms} ms, ${res.body.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
+      return res;
     } catch (err) {
       if (this.opts.signal?.aborted) throw new InterruptedError();
       const secs = `${timeoutMs / 1000}s`;
@@ -230,4 +202,3 @@ export function parseJsonBody<T>(res: ApiResponse): T {
   }
 }
 
-export { CliError };

@@ -43,7 +43,7 @@ export const login: Handler = async (ctx, _args, opts) => {
       spin.stop();
     }
   }
-  ks.setProfile(name, { ...existing, api_key: key, ...(baseUrl ? { base_url: baseUrl } : {}) }, true);
+  await ks.setProfile(name, { ...existing, api_key: key, ...(baseUrl ? { base_url: baseUrl } : {}) }, true);
   out.info(`Logged in: profile ${name} (key ${maskKey(key)}, ${s.baseUrl}) is now active.`);
   if (io.env.GURUSUP_API_KEY) out.warn('GURUSUP_API_KEY is set in the environment and takes precedence over the saved key');
   return 0;
@@ -124,7 +124,7 @@ export const status: Handler = async (ctx) => {
 export const logout: Handler = async (ctx) => {
   const ks = await ctx.keystore();
   const name = await ctx.profileName();
-  if (ks.removeKey(name)) ctx.out.info(`Removed the key of profile ${name}.`);
+  if (await ks.removeKey(name)) ctx.out.info(`Removed the key of profile ${name}.`);
   else ctx.out.info(`Profile ${name} has no stored key; nothing to do.`);
   if (ctx.io.env.GURUSUP_API_KEY) ctx.out.warn('GURUSUP_API_KEY is still set in the environment and will be used');
   return 0;
@@ -140,7 +140,7 @@ export const switchProfile: Handler = async (ctx, args) => {
       profiles.length ? `stored profiles: ${profiles.join(', ')}` : "create one with 'gurusup auth login --profile <name>'",
     );
   }
-  ks.setActive(name);
+  await ks.setActive(name);
   ctx.out.info(`Active profile: ${name}`);
   return 0;
 };

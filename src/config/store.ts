@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import Conf from 'conf';
+import type { Conf } from '../vendor/conf.js';
 import { CliError } from '../errors.js';
 import type { Profile } from './settings.js';
 
@@ -35,39 +35,41 @@ export class Keystore {
     });
   }
 
-  #store(): StoreShape {
+  /** Reads with plain fs: commands that only need the key don't pay for loading conf. */
+  read(): StoreShape {
+    let text: string;
     try {
-      this.#conf ??= new Conf<StoreShape>({
-        cwd: this.dir,
-        configName: 'config',
-        projectName: 'gurusup',
-        projectSuffix: '',
-        configFileMode: 0o600,
-      });
-      return this.#conf.store;
+      text = fs.readFileSync(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EACCES') {
-        throw new CliError(`cannot read the config file ${this.file}: permission denied`, 1);
-      }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return {};
+      if (code === 'EACCES') throw new CliError(`cannot read the config file ${this.file}: permission denied`, 1);
       throw this.#corrupt(err);
     }
-  }
-
-  /** Reads without creating anything on disk when there is no file yet. */
-  read(): StoreShape {
-    if (!fs.existsSync(this.file)) return {};
-    const s = this.#store();
-    if (s.profiles !== undefined && (typeof s.profiles !== 'object' || s.profiles === null || Array.isArray(s.profiles))) {
+    let s: unknown;
+    try {
+      s = JSON.parse(text);
+    } catch (err) {
+      throw this.#corrupt(err);
+    }
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw this.#corrupt(new Error('not a JSON object'));
+    const store = s as StoreShape;
+    if (store.profiles !== undefined && (typeof store.profiles !== 'object' || store.profiles === null || Array.isArray(store.profiles))) {
       throw this.#corrupt(new Error('"profiles" is not an object'));
     }
-    return s;
+    return store;
   }
 
-  #save(s: StoreShape): void {
+  /** Writes through conf (atomic temp-file + rename, mode 0600), then makes sure of the modes. */
+  async #save(s: StoreShape): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(this.dir, 0o700);
-    this.#store();
-    this.#conf!.store = s;
+    if (!this.#conf) {
+      const { Conf: ConfClass } = await import('../vendor/conf.js');
+      // conf validates what it reads at construction; we already read it ourselves.
+      this.#conf = new ConfClass<StoreShape>({ cwd: this.dir, configName: 'config', projectName: 'gurusup', projectSuffix: '', configFileMode: 0o600, clearInvalidConfig: true });
+    }
+    this.#conf.store = s;
     // conf applies the mode only when it creates the file: tighten an older, looser one too.
     fs.chmodSync(this.file, 0o600);
   }
@@ -85,7 +87,7 @@ export class Keystore {
   }
 
   /** Read-modify-write under a lock file, so two processes saving at once both keep their change. */
-  #update(change: (s: StoreShape) => StoreShape | undefined): void {
+  async #update(change: (s: StoreShape) => StoreShape | undefined): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const lock = `${this.file}.lock`;
     const deadline = Date.now() + 5_000;
@@ -104,21 +106,21 @@ export class Keystore {
     }
     try {
       const next = change(this.read());
-      if (next) this.#save(next);
+      if (next) await this.#save(next);
     } finally {
       fs.closeSync(fd);
       fs.rmSync(lock, { force: true });
     }
   }
 
-  setProfile(name: string, profile: Profile, makeActive: boolean): void {
-    this.#update((s) => ({ ...s, profiles: { ...(s.profiles ?? {}), [name]: profile }, active: makeActive ? name : s.active }));
+  setProfile(name: string, profile: Profile, makeActive: boolean): Promise<void> {
+    return this.#update((s) => ({ ...s, profiles: { ...(s.profiles ?? {}), [name]: profile }, active: makeActive ? name : s.active }));
   }
 
   /** Removes the key; the profile is dropped when nothing else is left in it. */
-  removeKey(name: string): boolean {
+  async removeKey(name: string): Promise<boolean> {
     let removed = false;
-    this.#update((s) => {
+    await this.#update((s) => {
       const p = s.profiles?.[name];
       if (!p?.api_key) return undefined;
       const { api_key: _gone, ...rest } = p;
@@ -131,7 +133,7 @@ export class Keystore {
     return removed;
   }
 
-  setActive(name: string): void {
-    this.#update((s) => ({ ...s, active: name }));
+  setActive(name: string): Promise<void> {
+    return this.#update((s) => ({ ...s, active: name }));
   }
 }

@@ -1,21 +1,6 @@
-import { request, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { networkError, NetworkError, UsageError } from '../errors.js';
-import { atEnd } from '../lifecycle.js';
+import { send } from '../api/transport.js';
 import { USER_AGENT } from '../version.js';
-
-let dispatcher: Dispatcher | undefined;
-
-function agent(): Dispatcher {
-  if (!dispatcher) {
-    dispatcher = new EnvHttpProxyAgent({ keepAliveTimeout: 4_000 });
-    atEnd(async () => {
-      const d = dispatcher;
-      dispatcher = undefined;
-      await d?.close().catch(() => {});
-    });
-  }
-  return dispatcher;
-}
 
 export interface PostResult {
   status: number;
@@ -23,8 +8,13 @@ export interface PostResult {
   ms: number;
 }
 
-/** POSTs a JSON body to the user's own endpoint (trigger, replay, forward). */
-export async function postEvent(url: string, body: string, apiKey: string | undefined, o: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PostResult> {
+/** POSTs a JSON body to the user's own endpoint (trigger, replay, forward, sandbox webhooks). */
+export async function postEvent(
+  url: string,
+  body: string,
+  apiKey: string | undefined,
+  o: { timeoutMs?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+): Promise<PostResult> {
   const started = performance.now();
   const timeoutMs = o.timeoutMs ?? 10_000;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -32,16 +22,14 @@ export async function postEvent(url: string, body: string, apiKey: string | unde
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
   if (apiKey) headers['x-api-key'] = apiKey;
   try {
-    const res = await request(url, { method: 'POST', headers, body, signal, dispatcher: agent() });
-    const text = await res.body.text();
-    return { status: res.statusCode, text, ms: Math.round(performance.now() - started) };
+    const res = await send({ method: 'POST', url, headers, body, signal, env: o.env ?? process.env });
+    return { status: res.status, text: res.text, ms: Math.round(performance.now() - started) };
   } catch (err) {
     if (timeout.aborted) throw new NetworkError(`no answer from ${url} within ${timeoutMs / 1000}s`, { code: 'TIMEOUT' });
     if (o.signal?.aborted) throw err;
     throw networkError(err, new URL(url).host);
   }
 }
-
 export function checkUrl(raw: string, flag: string): string {
   try {
     const u = new URL(raw);

@@ -1,0 +1,93 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/**
+ * The one place that moves bytes over HTTP for the CLI.
+ *
+ * Direct connections use Node's built-in http/https with a keep-alive agent: they cost nothing to
+ * load, where undici's parser (llhttp compiled from WebAssembly at start) added ~250 ms to every
+ * command on this machine (BENCHMARKS.md). When HTTP_PROXY/HTTPS_PROXY is set, requests go
+ * through undici's EnvHttpProxyAgent, which does proxying (CONNECT, NO_PROXY) better than code
+ * we would write.
+ */
+
+export interface TransportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+  /** Called when the status line and headers have arrived. */
+  onHeaders?: () => void;
+}
+
+export class TransportResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  #text: string | undefined;
+  constructor(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+  get text(): string {
+    this.#text ??= this.body.toString('utf8');
+    return this.#text;
+  }
+}
+
+export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
+let agents: { http: http.Agent; https: https.Agent } | undefined;
+
+/** Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open. */
+function agentFor(protocol: string): http.Agent {
+  agents ??= { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  return protocol === 'https:' ? agents.https : agents.http;
+}
+
+function direct(r: TransportRequest): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(r.url);
+    const mod = u.protocol === 'https:' ? https : http;
+    const headers = { ...r.headers };
+    if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
+    const req = mod.request(u, { method: r.method, headers, agent: agentFor(u.protocol), signal: r.signal }, (res) => {
+      r.onHeaders?.();
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        // A connection closed before the declared length: the body is cut, not complete.
+        if (!res.complete) return reject(Object.assign(new Error('response body was cut off'), { code: 'ECONNRESET' }));
+        resolve(new TransportResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
+      });
+      res.on('aborted', () => reject(Object.assign(new Error('response body was cut off'), { code: 'ECONNRESET' })));
+    });
+    req.on('error', reject);
+    req.end(r.body);
+  });
+}
+
+async function viaProxy(r: TransportRequest): Promise<TransportResponse> {
+  const { proxyAgent } = await import('./proxy.js');
+  const { request } = await import('../vendor/undici.js');
+  const res = await request(r.url, {
+    method: r.method as 'GET',
+    headers: r.headers,
+    body: r.body,
+    signal: r.signal,
+    dispatcher: proxyAgent(r.env),
+  });
+  r.onHeaders?.();
+  const body = Buffer.from(await res.body.arrayBuffer());
+  return new TransportResponse(res.statusCode, res.headers, body);
+}
+
+export function send(r: TransportRequest): Promise<TransportResponse> {
+  return proxyConfigured(r.env) ? viaProxy(r) : direct(r);
+}

@@ -1,0 +1,2 @@
+export { request, EnvHttpProxyAgent } from 'undici';
+export type { Dispatcher } from 'undici';
