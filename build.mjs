@@ -1,8 +1,8 @@
 // Bundles src/ and its dependencies into dist/, so an installed CLI needs no node_modules.
 //
-// dist/cli.cjs holds our code, commander and chalk as one CommonJS file: on Node 20 that starts
+// dist/cli.cjs holds our code and commander as one CommonJS file: on Node 20 that starts
 // faster than ES modules split into chunks (BENCHMARKS.md). The heavy libraries only some commands
-// need (conf, ora, cli-table3, undici) are bundled separately under dist/vendor/ and required
+// need (conf, ora, cli-table3, undici, chalk) are bundled separately under dist/vendor/ and required
 // when first used.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,14 +11,17 @@ import { createRequire } from 'node:module';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
-const VENDOR = ['conf', 'ora', 'cli-table3', 'undici'];
+const VENDOR = ['conf', 'ora', 'cli-table3', 'undici', 'chalk'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
 
-// Our imports of src/vendor/NAME.js become requires of dist/vendor/NAME.cjs.
+// Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, so the
+// bundle holds no import() (it runs as a vm.Script, see bin/load.js).
 const vendorPlugin = {
   name: 'vendor',
   setup(b) {
-    b.onResolve({ filter: /\/vendor\/[\w-]+\.js$/ }, (args) => ({ path: `./vendor/${args.path.split('/').pop().replace(/\.js$/, '.cjs')}`, external: true }));
+    b.onResolve({ filter: /\/vendor\/[\w-]+\.js$/ }, (args) => ({ path: args.path.split('/').pop().replace(/\.js$/, ''), namespace: 'vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({ contents: `module.exports = require('./vendor/${args.path}.cjs');`, loader: 'js' }));
+    b.onResolve({ filter: /^\.\/vendor\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -42,5 +45,10 @@ await Promise.all(
 );
 
 // --version and --help text for the bin/ shim, so those never load the bundle.
-const { helpTexts } = createRequire(import.meta.url)('./dist/cli.cjs');
+const require = createRequire(import.meta.url);
+const { helpTexts } = require('./dist/cli.cjs');
 writeFileSync(new URL('./dist/help.json', import.meta.url), JSON.stringify(helpTexts()));
+
+// V8 code cache for bin/load.js: compile, run the everyday commands once so their functions are
+// compiled too, then keep what V8 compiled.
+await import('./scripts/warm-code-cache.mjs');

@@ -22,7 +22,7 @@ if (texts && typeof texts[key] === 'string') {
 }
 
 async function run() {
-  const { main } = require('../dist/cli.cjs');
+  const { main } = require('./load.js').loadCli().cli;
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal) => {

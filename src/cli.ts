@@ -24,7 +24,31 @@ Examples:
 
 const HELP_WIDTH = 90;
 
-function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
+const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
+  auth: registerAuth,
+  threads: registerThreads,
+  messages: registerMessages,
+  webhook: registerWebhook,
+  sandbox: registerSandbox,
+  api: registerApi,
+  completion: registerCompletion,
+};
+
+const VALUE_OPTIONS = new Set(['--profile', '--base-url', '--timeout']);
+
+/** The command group argv names, if any: only that group needs building to run it. */
+export function groupOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    // completion describes the whole program, so it needs every group.
+    else if (!a.startsWith('-')) return Object.hasOwn(GROUPS, a) && a !== 'completion' ? a : undefined;
+  }
+  return undefined;
+}
+
+/** Builds the program; with `only`, just that command group (help and unknown commands need all). */
+function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: string): Command {
   const program = new Command('gurusup');
   // Inherited settings are copied at .command() time, so configure the root first.
   program
@@ -58,19 +82,13 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }): Command {
     const opts = args[args.length - 2] as Record<string, unknown>;
     const positional = args.slice(0, -2) as Array<string | string[]>;
     const globals = cmd.optsWithGlobals() as GlobalOptions;
-    state.ctx = new Context(io, globals);
+    state.ctx = await Context.create(io, globals);
     const handler: Handler = await load();
     const code = await handler(state.ctx, positional, opts, cmd);
     state.code = typeof code === 'number' ? code : 0;
   };
 
-  registerAuth(program, run);
-  registerThreads(program, run);
-  registerMessages(program, run);
-  registerWebhook(program, run);
-  registerSandbox(program, run);
-  registerApi(program, run);
-  registerCompletion(program, run);
+  for (const [name, register] of Object.entries(GROUPS)) if (!only || name === only) register(program, run);
   return program;
 }
 
@@ -105,12 +123,12 @@ export function helpTexts(): Record<string, string> {
 /** Runs the CLI and returns the exit code; never exits the process (bin/ does). */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const state: { ctx?: Context; code: number } = { code: 0 };
-  const program = buildProgram(io, state);
+  const program = buildProgram(io, state, groupOf(argv));
   if (argv.length === 0) {
     io.stdout.write(program.helpInformation());
     return 0;
   }
-  const names = new Set(program.commands.map((c) => c.name()));
+  const names = new Set(Object.keys(GROUPS));
   try {
     await program.parseAsync(normalizeArgv(argv, names), { from: 'user' });
     return state.code;

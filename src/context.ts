@@ -1,5 +1,5 @@
 import type { Io } from './io.js';
-import { Output } from './output/output.js';
+import { Output, type OutputOptions } from './output/output.js';
 import { parseFieldList } from './output/format.js';
 import { AuthError, NO_KEY_MESSAGE } from './errors.js';
 import { resolveProfileName, resolveSettings, type Settings } from './config/settings.js';
@@ -18,6 +18,16 @@ export interface GlobalOptions {
   input: boolean;
 }
 
+function outputOptions(io: Io, globals: GlobalOptions): OutputOptions {
+  return {
+    json: globals.json !== undefined && globals.json !== false,
+    fields: parseFieldList(globals.json),
+    quiet: globals.quiet === true,
+    color: globals.color !== false,
+    debug: globals.debug === true || io.env.GURUSUP_DEBUG === '1' || io.env.GURUSUP_DEBUG === 'true',
+  };
+}
+
 /** What a handler is given: the streams, the parsed global options, and lazy access to config and API. */
 export class Context {
   readonly io: Io;
@@ -25,18 +35,16 @@ export class Context {
   readonly out: Output;
   #keystore?: Keystore;
 
-  constructor(io: Io, globals: GlobalOptions) {
+  constructor(io: Io, globals: GlobalOptions, out?: Output) {
     this.io = io;
     this.globals = globals;
+    this.out = out ?? new Output(io, outputOptions(io, globals));
     const envKey = io.env.GURUSUP_API_KEY?.trim();
-    this.out = new Output(io, {
-      json: globals.json !== undefined && globals.json !== false,
-      fields: parseFieldList(globals.json),
-      quiet: globals.quiet === true,
-      color: globals.color !== false,
-      debug: globals.debug === true || io.env.GURUSUP_DEBUG === '1' || io.env.GURUSUP_DEBUG === 'true',
-    });
     if (envKey) this.out.secrets.push(envKey);
+  }
+
+  static async create(io: Io, globals: GlobalOptions): Promise<Context> {
+    return new Context(io, globals, await Output.create(io, outputOptions(io, globals)));
   }
 
   get signal(): AbortSignal {

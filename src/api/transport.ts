@@ -1,5 +1,5 @@
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 
 /**
  * The one place that moves bytes over HTTP for the CLI.
@@ -42,21 +42,28 @@ export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 }
 
-let agents: { http: http.Agent; https: https.Agent } | undefined;
-
-/** Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open. */
-function agentFor(protocol: string): http.Agent {
-  agents ??= { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  return protocol === 'https:' ? agents.https : agents.http;
-}
+// Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open.
+let httpAgent: http.Agent | undefined;
+let httpsAgent: https.Agent | undefined;
+// node:https (TLS) is loaded only for https URLs: the sandbox and tests are plain http.
+let httpsModule: typeof https | undefined;
 
 function direct(r: TransportRequest): Promise<TransportResponse> {
+  const u = new URL(r.url);
+  let mod: typeof http | typeof https = http;
+  let agent: http.Agent;
+  if (u.protocol === 'https:') {
+    // getBuiltinModule, not import(): the bundle runs as a vm.Script (bin/load.js), where import() is unavailable.
+    httpsModule ??= process.getBuiltinModule('node:https') as typeof https;
+    mod = httpsModule;
+    agent = httpsAgent ??= new httpsModule.Agent({ keepAlive: true });
+  } else {
+    agent = httpAgent ??= new http.Agent({ keepAlive: true });
+  }
   return new Promise((resolve, reject) => {
-    const u = new URL(r.url);
-    const mod = u.protocol === 'https:' ? https : http;
     const headers = { ...r.headers };
     if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
-    const req = mod.request(u, { method: r.method, headers, agent: agentFor(u.protocol), signal: r.signal }, (res) => {
+    const req = mod.request(u, { method: r.method, headers, agent, signal: r.signal }, (res) => {
       r.onHeaders?.();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,4 +1,4 @@
-import { Chalk } from 'chalk';
+import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { CliError, redact } from '../errors.js';
 import { pickFields, plainPaint, type Paint } from './format.js';
@@ -23,8 +23,8 @@ export function colorLevel(flagColor: boolean, env: NodeJS.ProcessEnv, isTTY: bo
   return isTTY ? 1 : 0;
 }
 
-function chalkPaint(level: 0 | 1 | 2 | 3): Paint {
-  if (level === 0) return plainPaint;
+function chalkPaint(level: 0 | 1 | 2 | 3, Chalk: typeof ChalkClass | undefined): Paint {
+  if (level === 0 || !Chalk) return plainPaint;
   const c = new Chalk({ level });
   // One argument each: chalk's styles are variadic, so passing them to map() would print the index.
   return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), cyan: (s) => c.cyan(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), magenta: (s) => c.magenta(s), red: (s) => c.red(s) };
@@ -50,13 +50,20 @@ export class Output {
   /** Strings that must never be printed (the API key). */
   readonly secrets: string[] = [];
 
-  constructor(io: Io, opts: OutputOptions) {
+  /** Without `Chalk`, output is plain; create() loads it only when some stream gets colour. */
+  constructor(io: Io, opts: OutputOptions, Chalk?: typeof ChalkClass) {
     this.io = io;
     this.opts = opts;
     this.stdoutTTY = io.stdout.isTTY === true;
     this.stderrTTY = io.stderr.isTTY === true;
-    this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY));
-    this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY));
+    this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY), Chalk);
+    this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY), Chalk);
+  }
+
+  static async create(io: Io, opts: OutputOptions): Promise<Output> {
+    const colour = colorLevel(opts.color, io.env, io.stdout.isTTY === true) + colorLevel(opts.color, io.env, io.stderr.isTTY === true) > 0;
+    const Chalk = colour ? (await import('../vendor/chalk.js')).Chalk : undefined;
+    return new Output(io, opts, Chalk);
   }
 
   get json(): boolean {
@@ -111,7 +118,9 @@ export class Output {
 
   /** A spinner on stderr, only on a terminal and without --json/--quiet. */
   async spinner(text: string): Promise<Spinner> {
-    if (!this.stderrTTY || this.opts.json || this.opts.quiet) return noSpinner;
+    // A terminal that reports no width (a bare pty) would make ora clear lines forever.
+    const columns = (this.io.stderr as { columns?: number }).columns ?? 0;
+    if (!this.stderrTTY || this.opts.json || this.opts.quiet || columns <= 0) return noSpinner;
     const { ora } = await import('../vendor/ora.js');
     const s = ora({
       text,

@@ -37,6 +37,16 @@ describe('the built CLI', () => {
     expect(sub.stdout).toContain('$ gurusup threads list');
   });
 
+  it('pre-rendered --help and --version match what the program prints', async () => {
+    const { run } = await import('../helpers/io.js');
+    for (const args of [['--help'], ['threads', '--help'], ['threads', 'list', '--help'], ['webhook', 'listen', '--help'], ['--version']]) {
+      const fast = await cli(args);
+      const slow = await run(args);
+      expect(fast.stdout, args.join(' ')).toBe(slow.stdout);
+      expect(fast.code).toBe(0);
+    }
+  });
+
   it('an unknown option exits 2 with a pointer to --help', async () => {
     const r = await cli(['threads', 'list', '--bogus']);
     expect(r.code).toBe(2);
