@@ -2,7 +2,7 @@
 //
 // dist/cli.cjs holds our code and commander as one CommonJS file: on Node 20 that starts
 // faster than ES modules split into chunks (BENCHMARKS.md). The heavy libraries only some commands
-// need (conf, ora, cli-table3, undici, chalk) are bundled separately under dist/vendor/ and required
+// need (conf, ora, undici, chalk) are bundled separately under dist/vendor/ and required
 // when first used.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
-const VENDOR = ['conf', 'ora', 'cli-table3', 'undici', 'chalk'];
+const VENDOR = ['conf', 'ora', 'undici', 'chalk'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 // Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, so the

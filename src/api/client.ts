@@ -117,7 +117,7 @@ export class GurusupClient {
         onHeaders: () => void (gotHeaders = true),
       });
       const ms = Math.round(performance.now() - started);
-      this.#trace(`< ${statusLine(res.status)} (${ms} ms, ${res.body.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
+      this.#trace(`< ${statusLine(res.status)} (${ms} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
       return res;
     } catch (err) {
       if (this.opts.signal?.aborted) throw new InterruptedError();
@@ -186,16 +186,19 @@ export class GurusupClient {
 }
 
 export function parseJsonBody<T>(res: ApiResponse): T {
-  const type = String(res.headers['content-type'] ?? '');
-  const start = res.text.trim().replace(/\s+/g, ' ').slice(0, 80);
-  if (!res.text.trim()) {
-    throw new ApiError(`unexpected empty response from the API (${statusLine(res.status)}), expected JSON`, res.status);
-  }
+  const text = res.text;
   try {
-    return JSON.parse(res.text) as T;
+    return JSON.parse(text) as T;
   } catch {
+    // Only now look at the text: a 20 MB body must not be scanned on the happy path.
+    const head = text.slice(0, 200).trim();
+    const type = String(res.headers['content-type'] ?? '');
+    if (!head && !text.trim()) {
+      throw new ApiError(`unexpected empty response from the API (${statusLine(res.status)}), expected JSON`, res.status);
+    }
+    const start = head.replace(/\s+/g, ' ').slice(0, 80);
     throw new ApiError(
-      `unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not JSON: ${start}${res.text.length > 80 ? '…' : ''}`,
+      `unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not JSON: ${start}${text.trim().length > 80 ? '…' : ''}`,
       res.status,
       { hint: 'is --base-url pointing at the Gurusup API? A proxy or captive portal may be answering instead' },
     );

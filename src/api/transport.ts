@@ -25,12 +25,20 @@ export interface TransportRequest {
 export class TransportResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
+  /** The body as it arrived; joined only when someone asks for body or text (a 20 MB copy). */
+  readonly chunks: Buffer[];
+  readonly length: number;
+  #body: Buffer | undefined;
   #text: string | undefined;
-  constructor(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) {
+  constructor(status: number, headers: Record<string, string | string[] | undefined>, chunks: Buffer[]) {
     this.status = status;
     this.headers = headers;
-    this.body = body;
+    this.chunks = chunks;
+    this.length = chunks.reduce((n, c) => n + c.length, 0);
+  }
+  get body(): Buffer {
+    this.#body ??= this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
+    return this.#body;
   }
   get text(): string {
     this.#text ??= this.body.toString('utf8');
@@ -71,7 +79,7 @@ function direct(r: TransportRequest): Promise<TransportResponse> {
       res.on('end', () => {
         // A connection closed before the declared length: the body is cut, not complete.
         if (!res.complete) return reject(Object.assign(new Error('response body was cut off'), { code: 'ECONNRESET' }));
-        resolve(new TransportResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
+        resolve(new TransportResponse(res.statusCode ?? 0, res.headers, chunks));
       });
       res.on('aborted', () => reject(Object.assign(new Error('response body was cut off'), { code: 'ECONNRESET' })));
     });
@@ -92,7 +100,7 @@ async function viaProxy(r: TransportRequest): Promise<TransportResponse> {
   });
   r.onHeaders?.();
   const body = Buffer.from(await res.body.arrayBuffer());
-  return new TransportResponse(res.statusCode, res.headers, body);
+  return new TransportResponse(res.statusCode, res.headers, [body]);
 }
 
 export function send(r: TransportRequest): Promise<TransportResponse> {

@@ -1,7 +1,31 @@
 import type { Handler } from './types.js';
-import { ApiError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, NotFoundError, UsageError, errorForStatus } from '../errors.js';
+import { parseJsonBody } from '../api/client.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
 import { isObject, messageTsv, threadColumns, transcript, tsvRow } from '../output/format.js';
+
+const BLANK = new Set([0x20, 0x0a, 0x0d, 0x09]);
+
+/** The first and last non-blank bytes of the body, across chunks, are [ and ]. */
+export function isJsonArray(chunks: readonly Buffer[]): boolean {
+  let first: number | undefined;
+  for (const c of chunks) {
+    for (const b of c) if (!BLANK.has(b)) {
+      first = b;
+      break;
+    }
+    if (first !== undefined) break;
+  }
+  let last: number | undefined;
+  for (let k = chunks.length - 1; k >= 0 && last === undefined; k--) {
+    const c = chunks[k]!;
+    for (let i = c.length - 1; i >= 0; i--) if (!BLANK.has(c[i]!)) {
+      last = c[i];
+      break;
+    }
+  }
+  return first === 0x5b && last === 0x5d;
+}
 
 function hashOf(t: Record<string, unknown>): string {
   if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
@@ -15,7 +39,15 @@ export const list: Handler = async (ctx, _args, opts) => {
   const spin = await out.spinner('Loading threads');
   let data: unknown;
   try {
-    data = await client.listThreads();
+    const res = await client.send('GET', '/threads');
+    if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
+    // --json in a pipe: the array as the API sent it, byte for byte, without parsing 20 MB to
+    // print it again (BENCHMARKS.md). Only a body that is plainly an array qualifies.
+    if (out.json && !out.opts.fields && opts.limit === undefined && !out.stdoutTTY && isJsonArray(res.chunks)) {
+      out.writeBytes(res.chunks);
+      return;
+    }
+    data = parseJsonBody(res);
   } finally {
     spin.stop();
   }
@@ -28,13 +60,14 @@ export const list: Handler = async (ctx, _args, opts) => {
   if (out.human) {
     if (objs.length === 0) return void out.info('No threads.');
     const { renderTable } = await import('../output/table.js');
-    out.write(renderTable(cols.header, objs.map((t) => cols.row(t, hashOf(t))), out.paint.bold));
+    out.write(renderTable(cols.header, objs.map((t) => cols.row(t, hashOf(t))), out.paint.bold, out.io.stdout.columns ?? 0));
     if (limit !== undefined && data.length > limit) out.info(`Showing ${limit} of ${data.length} threads.`);
     return;
   }
-  let buf = '';
-  for (const t of objs) buf += `${tsvRow(cols.row(t, hashOf(t)))}\n`;
-  out.write(buf);
+  const lines = new Array<string>(objs.length);
+  for (let i = 0; i < objs.length; i++) lines[i] = tsvRow(cols.row(objs[i]!, hashOf(objs[i]!)));
+  // One write: 100,000 small writes cost more than the formatting.
+  if (lines.length) out.write(`${lines.join('\n')}\n`);
 };
 
 export const show: Handler = async (ctx, args, opts) => {

@@ -8,6 +8,7 @@ export function maskKey(key: string): string {
 /** Escapes backslash, tab, CR and LF so every TSV row keeps its columns. */
 export function tsvField(value: unknown): string {
   const s = value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (!/[\\\t\r\n]/.test(s)) return s;
   return s.replace(/[\\\t\r\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'));
 }
 

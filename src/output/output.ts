@@ -79,6 +79,13 @@ export class Output {
     this.io.stdout.write(s);
   }
 
+  /** Raw bytes to stdout, ending with a newline. */
+  writeBytes(chunks: readonly Buffer[]): void {
+    for (const c of chunks) this.io.stdout.write(c);
+    const last = chunks[chunks.length - 1];
+    if (!last || last[last.length - 1] !== 0x0a) this.io.stdout.write('\n');
+  }
+
   line(s: string): void {
     this.io.stdout.write(`${s}\n`);
   }

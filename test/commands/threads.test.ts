@@ -80,6 +80,22 @@ describe('threads list', () => {
     expect(JSON.parse(l.stdout)).toEqual([THREADS[0]]);
   });
 
+  it('--json in a pipe passes the bytes through as the API sent them; --limit and fields parse', async () => {
+    const raw = '[ {"thread_fid":"x",  "n": 1.50} ]';
+    const s = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(raw);
+    });
+    try {
+      const e = { ...env, GURUSUP_BASE_URL: s.url };
+      expect((await run(['threads', 'list', '--json'], { env: e })).stdout).toBe(`${raw}\n`);
+      expect((await run(['threads', 'list', '--json', '--limit', '1'], { env: e })).stdout).toBe('[{"thread_fid":"x","n":1.5}]\n');
+      expect((await run(['threads', 'list', '--json', 'n'], { env: e })).stdout).toBe('[{"n":1.5}]\n');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('--json with fields keeps only those, null when missing', async () => {
     const r = await run(['threads', 'list', '--json', 'thread_fid,thread'], { env });
     expect(JSON.parse(r.stdout)).toEqual([
