@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Io } from './io.js';
 import { Context, type GlobalOptions } from './context.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
@@ -146,4 +146,3 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-export { UsageError };

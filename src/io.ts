@@ -9,15 +9,3 @@ export interface Io {
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM; servers treat it as "stop", requests as "cancel". */
   signal: AbortSignal;
 }
-
-export function processIo(signal: AbortSignal): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal };
-}
-
-/** Resolves once the writable has flushed what was written so far (or errored). */
-export function flushed(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed || stream.writableEnded) return resolve();
-    stream.write('', () => resolve());
-  });
-}

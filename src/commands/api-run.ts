@@ -67,13 +67,7 @@ export const api: Handler = async (ctx, args, opts) => {
 
   const s = await ctx.settings(method === 'GET' ? undefined : 120);
   const client = await ctx.client(s);
-  const spin = await out.spinner(`${method} ${path}`);
-  let res;
-  try {
-    res = await client.send(method, path, { rawBody, headers });
-  } finally {
-    spin.stop();
-  }
+  const res = await out.during(`${method} ${path}`, () => client.send(method, path, { rawBody, headers }));
   if (opts.include) {
     let head = `HTTP ${statusLine(res.status)}\n`;
     for (const [k, v] of Object.entries(res.headers)) {

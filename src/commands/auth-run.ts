@@ -31,16 +31,13 @@ export const login: Handler = async (ctx, _args, opts) => {
 
   if (!opts.skipCheck) {
     const client = await ctx.client(s, { apiKey: key });
-    const spin = await out.spinner(`Checking the key with ${s.baseUrl}`);
     try {
-      await client.listThreads();
+      await out.during(`Checking the key with ${s.baseUrl}`, () => client.listThreads());
     } catch (err) {
       if (err instanceof AuthError) throw new AuthError(`the API rejected this key (${err.status ?? 401}); nothing was saved`, { hint: 'copy the key again from https://app.gurusup.com/settings/integrations' });
       if (err instanceof NetworkError) throw new NetworkError(`${err.message}; nothing was saved`, { hint: 'check --base-url, or save without checking: --skip-check' });
       if (err instanceof CliError) throw new CliError(`${err.message}; nothing was saved`, err.exitCode, { hint: err.hint, status: err.status });
       throw err;
-    } finally {
-      spin.stop();
     }
   }
   await ks.setProfile(name, { ...existing, api_key: key, ...(baseUrl ? { base_url: baseUrl } : {}) }, true);
@@ -78,9 +75,8 @@ export const status: Handler = async (ctx) => {
   let detail = '';
   if (s.apiKey) {
     const client = await ctx.client(s);
-    const spin = await out.spinner(`Checking the key with ${s.baseUrl}`);
     try {
-      await client.listThreads();
+      await out.during(`Checking the key with ${s.baseUrl}`, () => client.listThreads());
       check = 'valid';
     } catch (err) {
       if (err instanceof AuthError) check = 'invalid';
@@ -88,8 +84,6 @@ export const status: Handler = async (ctx) => {
       else if (err instanceof CliError && err.exitCode === 130) throw err;
       else check = 'error';
       detail = err instanceof Error ? err.message : String(err);
-    } finally {
-      spin.stop();
     }
   }
 

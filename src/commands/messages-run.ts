@@ -36,10 +36,9 @@ export const send: Handler = async (ctx, _args, opts) => {
 
   const s = await ctx.settings(SEND_TIMEOUT_S);
   const client = await ctx.client(s);
-  const spin = await out.spinner('Sending; waiting for the reply');
   let reply: unknown;
   try {
-    reply = await client.sendMessage(partial);
+    reply = await out.during('Sending; waiting for the reply', () => client.sendMessage(partial));
   } catch (err) {
     if (err instanceof InterruptedError) throw new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
     if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
@@ -49,8 +48,6 @@ export const send: Handler = async (ctx, _args, opts) => {
       });
     }
     throw err;
-  } finally {
-    spin.stop();
   }
   if (out.json) return void out.printJson(reply);
   if (!isObject(reply)) throw new ApiError('unexpected response from POST /messages: expected a JSON object', 200);
@@ -65,16 +62,9 @@ export const get: Handler = async (ctx, args) => {
   if (!id) throw new UsageError('the message id is empty');
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const spin = await out.spinner('Loading message');
-  let msg: unknown;
-  try {
-    msg = await client.getMessage(id);
-  } catch (err) {
-    if (err instanceof NotFoundError) throw new NotFoundError(`message not found: ${id}`);
-    throw err;
-  } finally {
-    spin.stop();
-  }
+  const msg = await out.during('Loading message', () => client.getMessage(id)).catch((err: unknown) => {
+    throw err instanceof NotFoundError ? new NotFoundError(`message not found: ${id}`) : err;
+  });
   if (out.json) return void out.printJson(msg);
   if (!isObject(msg)) throw new ApiError('unexpected response from GET /messages/{id}: expected a JSON object', 200);
   if (out.human) return void out.write(messageBlock(msg, out.paint));

@@ -6,7 +6,7 @@ import { SandboxStore } from '../sandbox/store.js';
 import { seedThreads } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
 import { checkUrl } from '../webhook/send.js';
-import { bindError, isLoopback } from './webhook-run.js';
+import { bindError, isLoopback, untilAborted } from '../http-server.js';
 
 export const sandbox: Handler = async (ctx, _args, opts) => {
   const { out, io } = ctx;
@@ -42,10 +42,7 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
   if (!given) io.stderr.write(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}\n`);
   else write(`Use it:  export GURUSUP_BASE_URL=${sb.url}  (and your --api-key as GURUSUP_API_KEY)`);
 
-  await new Promise<void>((resolve) => {
-    if (ctx.signal.aborted) return resolve();
-    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(ctx.signal);
   await sb.close();
   // Give webhook deliveries in flight a moment, but don't hang on a dead target.
   await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);

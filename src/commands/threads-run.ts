@@ -36,21 +36,14 @@ export const list: Handler = async (ctx, _args, opts) => {
   const { out } = ctx;
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const spin = await out.spinner('Loading threads');
-  let data: unknown;
-  try {
-    const res = await client.send('GET', '/threads');
-    if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
-    // --json in a pipe: the array as the API sent it, byte for byte, without parsing 20 MB to
-    // print it again (BENCHMARKS.md). Only a body that is plainly an array qualifies.
-    if (out.json && !out.opts.fields && opts.limit === undefined && !out.stdoutTTY && isJsonArray(res.chunks)) {
-      out.writeBytes(res.chunks);
-      return;
-    }
-    data = parseJsonBody(res);
-  } finally {
-    spin.stop();
+  const res = await out.during('Loading threads', () => client.send('GET', '/threads'));
+  if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
+  // --json in a pipe: the array as the API sent it, byte for byte, without parsing 20 MB to
+  // print it again (BENCHMARKS.md). Only a body that is plainly an array qualifies.
+  if (out.json && !out.opts.fields && opts.limit === undefined && !out.stdoutTTY && isJsonArray(res.chunks)) {
+    return void out.writeBytes(res.chunks);
   }
+  const data = parseJsonBody(res);
   if (!Array.isArray(data)) throw new ApiError('unexpected response from GET /threads: expected a JSON array', 200);
   const limit = typeof opts.limit === 'number' ? opts.limit : undefined;
   const threads = limit !== undefined ? data.slice(0, limit) : data;
@@ -82,20 +75,12 @@ export const show: Handler = async (ctx, args, opts) => {
   }
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const spin = await out.spinner('Loading thread');
-  let thread: unknown;
-  try {
-    thread = await client.getThread(hash);
-  } catch (err) {
-    if (err instanceof NotFoundError) {
-      throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, {
-        hint: "list the threads with 'gurusup threads list'",
-      });
-    }
-    throw err;
-  } finally {
-    spin.stop();
-  }
+  const thread = await out.during('Loading thread', () => client.getThread(hash)).catch((err: unknown) => {
+    if (!(err instanceof NotFoundError)) throw err;
+    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, {
+      hint: "list the threads with 'gurusup threads list'",
+    });
+  });
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
   if (out.human) return void out.write(transcript(thread, hash, out.paint));

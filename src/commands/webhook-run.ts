@@ -5,33 +5,10 @@ import type { Context } from '../context.js';
 import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../errors.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
+import { bindError, isLoopback, untilAborted } from '../http-server.js';
 import { LineAppender } from '../webhook/record.js';
 import { checkUrl, postEvent } from '../webhook/send.js';
 import { isObject, pickFields, tsvRow } from '../output/format.js';
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-/** Binding errors as the user should read them. */
-export function bindError(err: unknown, host: string, port: number): CliError {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new CliError(`port ${port} is in use`, 1, { hint: 'pick another with --port, or --port 0 for a free one' });
-  if (code === 'EACCES') return new CliError(`permission denied to listen on ${host}:${port}`, 1, { hint: 'ports below 1024 need privileges; pick a higher --port' });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`cannot listen on ${host}: no such local address`);
-  return new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1);
-}
-
-/** Resolves when the user stops the process (Ctrl-C / SIGTERM) or stop() is called. */
-function stopSignal(ctx: Context): { stopped: Promise<void>; stop: () => void } {
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-    if (ctx.signal.aborted) resolve();
-    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  return { stopped, stop };
-}
 
 const MAX_PENDING_FORWARDS = 1000;
 
@@ -65,7 +42,8 @@ export const listen: Handler = async (ctx, _args, opts) => {
   const ndjson = out.json || !out.stdoutTTY;
   const fields = out.opts.fields;
   const count = typeof opts.count === 'number' ? opts.count : undefined;
-  const { stopped, stop } = stopSignal(ctx);
+  let stop!: () => void;
+  const stopped = Promise.race([untilAborted(ctx.signal), new Promise<void>((resolve) => (stop = resolve))]);
   const pending = new Set<Promise<void>>();
   let forwardFailures = 0;
   const ep = out.epaint;

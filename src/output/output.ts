@@ -123,6 +123,16 @@ export class Output {
     this.io.stderr.write(redact(text, this.secrets));
   }
 
+  /** Runs `work` with a spinner showing `text` (when spinners show at all). */
+  async during<T>(text: string, work: () => Promise<T>): Promise<T> {
+    const spin = await this.spinner(text);
+    try {
+      return await work();
+    } finally {
+      spin.stop();
+    }
+  }
+
   /** A spinner on stderr, only on a terminal and without --json/--quiet. */
   async spinner(text: string): Promise<Spinner> {
     // A terminal that reports no width (a bare pty) would make ora clear lines forever.

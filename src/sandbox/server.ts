@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { closeGracefully } from '../http-close.js';
-import type { AddressInfo } from 'node:net';
+import { closeGracefully, listen } from '../http-server.js';
 import { keyMatches } from '../webhook/listener.js';
 import { threadHash } from '../api/hash.js';
 import { objectId, type SandboxMessage, type SandboxStore } from './store.js';
@@ -213,17 +212,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       .finally(() => o.log?.(`${req.method} ${(req.url ?? '').slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const { port, origin } = await listen(server, o.port, o.host);
   return {
-    url: `http://${host}:${port}`,
+    url: origin,
     port,
     server,
     deliveries,

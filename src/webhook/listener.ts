@@ -1,8 +1,8 @@
 import http from 'node:http';
-import { closeGracefully } from '../http-close.js';
+import { closeGracefully, listen } from '../http-server.js';
 import crypto, { timingSafeEqual } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { LineAppender } from './record.js';
 
 export interface ListenerOptions {
@@ -165,17 +165,9 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
 
-  await new Promise<void>((resolve, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(o.port, o.host, () => {
-      server.off('error', rejectListen);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const hostForUrl = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const { port, origin } = await listen(server, o.port, o.host);
   return {
-    url: `http://${hostForUrl}:${port}${o.path}`,
+    url: `${origin}${o.path}`,
     port,
     server,
     stats,
