@@ -176,8 +176,12 @@ export class GurusupClient {
     return this.json('GET', `/threads/${encodeURIComponent(hash)}`);
   }
 
-  sendMessage(partial: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
-    return this.json('POST', '/messages', { body: partial, timeoutMs });
+  /** The reply, or undefined when the API created the message but sent no reply back. */
+  async sendMessage(partial: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
+    const res = await this.send('POST', '/messages', { body: partial, timeoutMs });
+    if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
+    if (res.length === 0 || !res.text.trim()) return undefined;
+    return parseJsonBody(res);
   }
 
   getMessage(id: string): Promise<unknown> {

@@ -49,6 +49,12 @@ export const send: Handler = async (ctx, _args, opts) => {
     }
     throw err;
   }
+  if (reply === undefined) {
+    // Created, but no automatic reply came back (the organization may not have it turned on).
+    out.info('Message sent; the API returned no reply.');
+    if (out.json) out.printJson(null);
+    return;
+  }
   if (out.json) return void out.printJson(reply);
   if (!isObject(reply)) throw new ApiError('unexpected response from POST /messages: expected a JSON object', 200);
   if (out.human) return void out.write(messageBlock(reply, out.paint));

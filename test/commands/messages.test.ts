@@ -83,6 +83,28 @@ describe('messages send', () => {
   });
 });
 
+describe('messages send without a reply', () => {
+  it('a 2xx with no body is a successful send: exit 0, a note on stderr, null with --json', async () => {
+    const s = await startServer((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    try {
+      const e = { ...env, GURUSUP_BASE_URL: s.url };
+      const r = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'hi'], { env: e });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('Message sent; the API returned no reply.');
+      const j = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'hi', '--json'], { env: e });
+      expect(j.code).toBe(0);
+      expect(j.stdout).toBe('null\n');
+      expect(s.requests).toHaveLength(2);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('messages get', () => {
   it('GETs the message by URL-encoded id; piped is one TSV line', async () => {
     const r = await run(['messages', 'get', MESSAGE._id], { env });
