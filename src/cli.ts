@@ -136,6 +136,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       if (err.code === 'commander.help') return 0;
+      // Commander has printed the error; scripts that asked for JSON get the object too.
+      if (argv.some((a) => a === '--json' || a.startsWith('--json='))) {
+        const message = err.message.replace(/^error: /, '');
+        io.stderr.write(`${JSON.stringify({ error: { message, status: null, exit_code: 2 } })}\n`);
+      }
       return 2;
     }
     const ctx = state.ctx ?? new Context(io, { color: true, input: true });

@@ -3,7 +3,10 @@ import type { Runner } from './types.js';
 import { examples } from './parse.js';
 
 export function registerAuth(program: Command, run: Runner): void {
-  const auth = program.command('auth').description('Store, check and switch API keys (profiles)');
+  const auth = program
+    .command('auth')
+    .description('Store, check and switch API keys (profiles)')
+    .addHelpText('after', examples('gurusup auth login', 'gurusup auth status', 'gurusup auth switch acme'));
   auth
     .command('login')
     .description('Save an API key for a profile (checked with the API first)')

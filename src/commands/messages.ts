@@ -5,7 +5,10 @@ import { examples } from './parse.js';
 export const MESSAGE_FIELDS = '_id, body, thread_fid, user_fid, lang, subject, is_customer_support_agent, created_at';
 
 export function registerMessages(program: Command, run: Runner): void {
-  const messages = program.command('messages').description("Send messages and fetch them by id");
+  const messages = program
+    .command('messages')
+    .description('Send messages and fetch them by id')
+    .addHelpText('after', examples('gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"', 'gurusup messages get 64b7f0c2a1b2c3d4e5f60718'));
   messages
     .command('send')
     .description("Send a message to a thread and print the system's reply")

@@ -5,7 +5,10 @@ import { examples, positiveInt } from './parse.js';
 export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, messages, created_at, updated_at';
 
 export function registerThreads(program: Command, run: Runner): void {
-  const threads = program.command('threads').description('List and read conversation threads');
+  const threads = program
+    .command('threads')
+    .description('List and read conversation threads')
+    .addHelpText('after', examples('gurusup threads list', 'gurusup threads show order-1234', 'gurusup threads export --out threads.ndjson'));
   threads
     .command('list')
     .description("List the organization's threads")

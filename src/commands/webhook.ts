@@ -4,7 +4,10 @@ import type { Runner } from './types.js';
 import { examples, port, positiveInt } from './parse.js';
 
 export function registerWebhook(program: Command, run: Runner): void {
-  const webhook = program.command('webhook').description("Receive, send and replay Gurusup's send-message webhook events");
+  const webhook = program
+    .command('webhook')
+    .description("Receive, send and replay Gurusup's send-message webhook events")
+    .addHelpText('after', examples('gurusup webhook listen', 'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook'));
   webhook
     .command('listen')
     .description('Run a local endpoint that receives webhook events and prints them')

@@ -55,6 +55,12 @@ describe('the built CLI', () => {
     const u = await cli(['nosuch']);
     expect(u.code).toBe(2);
     expect(u.stderr).toContain("error: unknown command 'nosuch'");
+    const j = await cli(['threads', 'list', '--bogus', '--json']);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stderr.trim().split('\n').pop()!)).toEqual({ error: { message: "unknown option '--bogus'", status: null, exit_code: 2 } });
+    for (const group of ['auth', 'threads', 'messages', 'webhook']) {
+      expect((await cli([group, '--help'])).stdout, group).toContain(`Examples:\n  $ gurusup ${group} `);
+    }
   });
 
   it('login from stdin, then list threads as a user would; the key never printed', async () => {
