@@ -93,13 +93,32 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
 }
 
 /** `--json threads list`: a top-level command name right after --json is not a field list. */
-function normalizeArgv(argv: readonly string[], commandNames: ReadonlySet<string>): string[] {
+/**
+ * `--json [fields]` takes the next word when it can. It must not when that word is a command
+ * (`--json threads list`) or an argument the command still needs (`threads show --json order-1`).
+ */
+function normalizeArgv(argv: readonly string[], program: Command): string[] {
   const out = [...argv];
   const i = out.indexOf('--json');
-  if (i >= 0 && i + 1 < out.length && commandNames.has(out[i + 1]!)) {
-    const before = out.slice(0, i);
-    if (!before.some((a) => commandNames.has(a))) out[i] = '--json=';
+  if (i < 0 || i + 1 >= out.length || out[i + 1]!.startsWith('-')) return out;
+  // Walk the words to the command they name, counting the positional words it gets.
+  let cmd = program;
+  let positional = 0;
+  for (let k = 0; k < out.length; k++) {
+    const a = out[k]!;
+    if (k === i + 1) continue;
+    if (a.startsWith('-')) {
+      const opt = [...cmd.options, ...program.options].find((o) => o.long === a || o.short === a);
+      if (opt?.required && !a.includes('=')) k++;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === a);
+    if (sub && positional === 0) cmd = sub;
+    else positional++;
   }
+  const next = out[i + 1]!;
+  const needed = cmd.registeredArguments.filter((a) => a.required).length;
+  if (cmd.commands.some((c) => c.name() === next) || program.commands.some((c) => c.name() === next) || positional < needed) out[i] = '--json=';
   return out;
 }
 
@@ -128,9 +147,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(program.helpInformation());
     return 0;
   }
-  const names = new Set(Object.keys(GROUPS));
   try {
-    await program.parseAsync(normalizeArgv(argv, names), { from: 'user' });
+    await program.parseAsync(normalizeArgv(argv, program), { from: 'user' });
     return state.code;
   } catch (err) {
     if (err instanceof CommanderError) {

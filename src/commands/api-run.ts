@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Handler } from './types.js';
-import { UsageError, errorForStatus, statusLine } from '../errors.js';
+import { UsageError, errorForStatus, redact, statusLine } from '../errors.js';
 import { readAll } from '../output/prompt.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -26,7 +26,9 @@ export function parseHeader(raw: string): [string, string] {
   const name = raw.slice(0, i).trim();
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`invalid header name ${JSON.stringify(name)}`);
   if (name.toLowerCase() === 'x-api-key') throw new UsageError('set the key with gurusup auth login or GURUSUP_API_KEY, not -H');
-  return [name, raw.slice(i + 1).trim()];
+  const value = raw.slice(i + 1).trim();
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new UsageError(`invalid value for header ${name}: only printable Latin-1 characters are allowed`);
+  return [name, value];
 }
 
 export const api: Handler = async (ctx, args, opts) => {
@@ -73,7 +75,7 @@ export const api: Handler = async (ctx, args, opts) => {
     for (const [k, v] of Object.entries(res.headers)) {
       for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
     }
-    io.stderr.write(`${head}\n`);
+    io.stderr.write(`${redact(head, out.secrets)}\n`);
   }
   if (res.text) {
     let parsed: unknown;

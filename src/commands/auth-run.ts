@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { AuthError, CliError, NetworkError, UsageError } from '../errors.js';
+import { AuthError, CliError, NetworkError, UsageError, redact } from '../errors.js';
 import { maskKey, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
 import { normalizeBaseUrl, resolveSettings } from '../config/settings.js';
@@ -83,7 +83,8 @@ export const status: Handler = async (ctx) => {
       else if (err instanceof NetworkError) check = 'unreachable';
       else if (err instanceof CliError && err.exitCode === 130) throw err;
       else check = 'error';
-      detail = err instanceof Error ? err.message : String(err);
+      // The API's error text can quote the key back.
+      detail = redact(err instanceof Error ? err.message : String(err), out.secrets);
     }
   }
 

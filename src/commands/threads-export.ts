@@ -44,6 +44,10 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   const file = typeof opts.out === 'string' ? opts.out : undefined;
   const concurrency = typeof opts.concurrency === 'number' ? opts.concurrency : 8;
   if (opts.resume && !file) throw new UsageError('--resume needs --out <file>');
+  const fields = out.opts.fields;
+  if (opts.resume && fields && !fields.includes('thread_fid') && !fields.includes('thread')) {
+    throw new UsageError('--resume recognises threads by thread_fid: include it in the --json field list');
+  }
   if (concurrency > 64) throw new UsageError('--concurrency is at most 64');
 
   const s = await ctx.settings();
@@ -85,21 +89,27 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   const vanished: string[] = [];
   let next = 0;
 
+  // An error that ends the whole export (a rejected key): workers stop, and the file is closed
+  // only once every one of them has.
+  let fatal: unknown;
   const worker = async () => {
-    while (next < todo.length && !ctx.signal.aborted) {
+    while (next < todo.length && !ctx.signal.aborted && fatal === undefined) {
       const item = todo[next++]!;
       const wait = pausedUntil - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       try {
         const thread = await client.getThread(item.key);
-        if (ctx.signal.aborted) return;
+        if (ctx.signal.aborted || fatal !== undefined) return;
         emit(thread);
         exported++;
       } catch (err) {
         if (err instanceof InterruptedError || ctx.signal.aborted) return;
         const name = typeof item.t.thread_fid === 'string' ? item.t.thread_fid : item.key;
         if (err instanceof NotFoundError) vanished.push(name);
-        else if (err instanceof CliError && err.exitCode === 3) throw err;
+        else if (err instanceof CliError && err.exitCode === 3) {
+          fatal ??= err;
+          return;
+        }
         else {
           failed.push(name);
           if (!bar) out.warn(`thread ${name}: ${(err as Error).message}`);
@@ -111,11 +121,12 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   };
 
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, worker));
+    await Promise.allSettled(Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, worker));
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
     bar?.end();
   }
+  if (fatal !== undefined) throw fatal;
   if (ctx.signal.aborted) {
     out.info(`Interrupted after ${exported} threads${file ? `; run again with --resume to finish ${file}` : ''}.`);
     throw new InterruptedError();

@@ -30,7 +30,8 @@ export function resolveProfileName(flags: GlobalFlags, env: NodeJS.ProcessEnv, a
 
 export function parseTimeout(raw: string, from: string): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`invalid timeout ${JSON.stringify(raw)} from ${from}: expected a number of seconds > 0`);
+  // setTimeout's limit is 2^31-1 ms; above it Node fires at once.
+  if (!Number.isFinite(n) || n <= 0 || n > 2_147_483) throw new UsageError(`invalid timeout ${JSON.stringify(raw)} from ${from}: expected seconds, more than 0 and at most 2147483`);
   return Math.round(n * 1000);
 }
 

@@ -29,7 +29,9 @@ export class Keystore {
   }
 
   #corrupt(err: unknown): CliError {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    // Never quote the parser's message: its snippet of the file can include the stored key.
+    const at = err instanceof SyntaxError ? /position (\d+)/.exec(err.message)?.[1] : undefined;
+    const why = err instanceof SyntaxError ? `it is not valid JSON${at ? ` (at character ${at})` : ''}` : err instanceof Error ? err.message.split('\n')[0] : String(err);
     return new CliError(`cannot read the config file ${this.file}: ${why}`, 1, {
       hint: `fix the JSON by hand, or move the file away and run 'gurusup auth login' again`,
     });
@@ -62,8 +64,8 @@ export class Keystore {
 
   /** Writes through conf (atomic temp-file + rename, mode 0600), then makes sure of the modes. */
   async #save(s: StoreShape): Promise<void> {
+    // 0700 when we create the directory; an existing one (GURUSUP_CONFIG_DIR=/tmp…) is left as it is.
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(this.dir, 0o700);
     if (!this.#conf) {
       const { Conf: ConfClass } = await import('../vendor/conf.js');
       // conf validates what it reads at construction; we already read it ourselves.

@@ -12,6 +12,14 @@ export function tsvField(value: unknown): string {
   return s.replace(/[\\\t\r\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'));
 }
 
+/**
+ * Text from the API or a webhook, made safe for a terminal: control characters other than
+ * newline and tab (escape sequences could rewrite the screen) are shown as \xNN.
+ */
+export function safeText(s: string): string {
+  return /[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s) ? s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : s;
+}
+
 export function tsvRow(fields: readonly unknown[]): string {
   return fields.map(tsvField).join('\t');
 }
@@ -128,21 +136,21 @@ function senderLabel(m: Obj, p: Paint): string {
   const user = str(m.user_fid);
   const label = who || 'unknown';
   const painted = who === 'customer' ? p.cyan(label) : who === 'agent' ? p.green(label) : who === 'system' ? p.magenta(label) : p.dim(label);
-  return user ? `${painted} ${p.dim(`(${user})`)}` : painted;
+  return user ? `${painted} ${p.dim(`(${safeText(user)})`)}` : painted;
 }
 
 export function messageBlock(m: Obj, p: Paint): string {
   const time = messageTime(m);
-  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(time)}` : ''}`;
-  const body = typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body);
+  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeText(time))}` : ''}`;
+  const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
   return `${head}\n${body.split('\n').map((l) => `  ${l}`).join('\n')}\n`;
 }
 
 export function transcript(thread: Obj, hash: string, p: Paint): string {
   const lines: string[] = [];
-  lines.push(`${p.bold('thread')} ${str(thread.thread_fid) ?? ''}  ${p.dim(`hash ${hash}`)}`);
+  lines.push(`${p.bold('thread')} ${safeText(str(thread.thread_fid) ?? '')}  ${p.dim(`hash ${hash}`)}`);
   const subject = str(thread.subject);
-  if (subject) lines.push(`${p.bold('subject')} ${subject}`);
+  if (subject) lines.push(`${p.bold('subject')} ${safeText(subject)}`);
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
   let out = `${lines.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { tsvField } from './format.js';
+import { safeText, tsvField } from './format.js';
 
 // East Asian wide and fullwidth ranges, and emoji: two terminal columns each.
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
@@ -32,7 +32,7 @@ function truncate(s: string, width: number): string {
  * 10,000 rows here (BENCHMARKS.md).
  */
 export function renderTable(header: string[], rows: string[][], bold: (s: string) => string, maxWidth = 0): string {
-  const cells = rows.map((r) => r.map(tsvField));
+  const cells = rows.map((r) => r.map((c) => safeText(tsvField(c))));
   const widths = header.map((h) => displayWidth(h));
   for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, displayWidth(r[i] ?? ''));
   const gap = 2;

@@ -39,8 +39,20 @@ class HttpError extends Error {
 }
 
 function send(res: http.ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...(status === 413 ? { connection: 'close' } : {}),
+  });
   res.end(body);
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new HttpError(400, `malformed percent-encoding in the path: ${s.slice(0, 100)}`);
+  }
 }
 
 function errorBody(status: number, message: string): string {
@@ -51,13 +63,16 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => {
+      // Stop keeping the data; the 413 is answered with connection: close.
+      req.removeAllListeners('data');
+      req.resume();
+      reject(new HttpError(413, `body over ${MAX_BODY} bytes`));
+    };
+    if (Number(req.headers['content-length']) > MAX_BODY) return tooLarge();
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, `body over ${MAX_BODY} bytes`));
-        req.destroy();
-        return;
-      }
+      if (size > MAX_BODY) return tooLarge();
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -144,7 +159,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     let m = /^\/threads\/([^/]+)$/.exec(path);
     if (m) {
       only('GET');
-      const hash = decodeURIComponent(m[1]!).toLowerCase();
+      const hash = decodeSegment(m[1]!).toLowerCase();
       const t = o.store.thread(hash);
       if (!t) throw new HttpError(404, `thread ${hash} not found`);
       return [200, JSON.stringify(t)];
@@ -152,7 +167,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     m = /^\/messages\/([^/]+)$/.exec(path);
     if (m) {
       only('GET');
-      const id = decodeURIComponent(m[1]!);
+      const id = decodeSegment(m[1]!);
       const msg = o.store.message(id);
       if (!msg) throw new HttpError(404, `message ${id} not found`);
       return [200, JSON.stringify(msg)];
@@ -209,7 +224,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         if (!res.headersSent && !res.destroyed) send(res, status, errorBody(status, message));
         if (!(err instanceof HttpError)) o.warn?.(`internal error: ${(err as Error).stack ?? String(err)}`);
       })
-      .finally(() => o.log?.(`${req.method} ${(req.url ?? '').slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
+      .finally(() => o.log?.(`${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
   });
 
   const { port, origin } = await listen(server, o.port, o.host);

@@ -60,13 +60,25 @@ export class SandboxStore {
       store.save();
       return store;
     }
-    let threads: unknown;
+    const hint = 'fix it, or point --data at a new file to start from the sample threads';
+    let data: unknown;
     try {
-      threads = (JSON.parse(text) as { threads?: unknown }).threads;
+      data = JSON.parse(text);
     } catch (err) {
-      throw new CliError(`--data file ${file} is not valid JSON: ${(err as Error).message}`, 1, { hint: 'fix it, or point --data at a new file to start from the sample threads' });
+      throw new CliError(`--data file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, 1, { hint });
     }
-    if (!Array.isArray(threads)) throw new CliError(`--data file ${file} has no "threads" array`, 1);
+    const threads = (data as { threads?: unknown } | null)?.threads;
+    if (!Array.isArray(threads)) throw new CliError(`--data file ${file} has no "threads" array`, 1, { hint });
+    threads.forEach((t, i) => {
+      const bad = (what: string) => new CliError(`--data file ${file}: threads[${i}] ${what}`, 1, { hint });
+      if (typeof t !== 'object' || t === null) throw bad('is not an object');
+      const th = t as Partial<SandboxThread>;
+      if (typeof th.thread_fid !== 'string') throw bad('has no "thread_fid" string');
+      if (!Array.isArray(th.messages)) throw bad('has no "messages" array');
+      th.messages.forEach((m, j) => {
+        if (typeof m !== 'object' || m === null || typeof m._id !== 'string') throw bad(`messages[${j}] has no "_id" string`);
+      });
+    });
     return new SandboxStore(threads as SandboxThread[], file);
   }
 
@@ -80,8 +92,12 @@ export class SandboxStore {
     this.#listCache = undefined;
     if (!this.file) return;
     const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify({ threads: [...this.#byHash.values()] }));
-    fs.renameSync(tmp, this.file);
+    try {
+      fs.writeFileSync(tmp, JSON.stringify({ threads: [...this.#byHash.values()] }));
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      throw new CliError(`cannot write --data file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+    }
   }
 
   /** GET /threads, serialized once per change. */

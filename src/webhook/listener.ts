@@ -54,9 +54,13 @@ export function keyMatches(given: string | undefined, expected: string | Buffer)
   return timingSafeEqual(digest(given), typeof expected === 'string' ? digest(expected) : expected);
 }
 
-export function redactHeaders(h: http.IncomingHttpHeaders): Record<string, unknown> {
+/** Headers for --record: the key header, authorization, and any value carrying the key are hidden. */
+export function redactHeaders(h: http.IncomingHttpHeaders, key?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(h)) out[k] = k === 'x-api-key' || k === 'authorization' ? '[redacted]' : v;
+  for (const [k, v] of Object.entries(h)) {
+    const carriesKey = key !== undefined && key.length > 0 && (Array.isArray(v) ? v.some((x) => x.includes(key)) : (v ?? '').includes(key));
+    out[k] = k === 'x-api-key' || k === 'authorization' || carriesKey ? '[redacted]' : v;
+  }
   return out;
 }
 
@@ -75,7 +79,8 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
 
   const reject = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}) => {
     stats.rejected++;
-    hooks.rejected(status, reason, { method: req.method, path: req.url, remote: req.socket.remoteAddress });
+    // The path without its query: a query string is where a confused sender might put a key.
+    hooks.rejected(status, reason, { method: req.method, path: (req.url ?? '').split('?')[0], remote: req.socket.remoteAddress });
     reply(res, status, reason, extra);
   };
 
@@ -138,7 +143,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
         };
         if (!o.record) return accept();
         // The 200 goes out only once the event is on disk.
-        const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers))},"body":${line}}`;
+        const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers, o.apiKey))},"body":${line}}`;
         o.record.append(rec).then(accept, (err: Error) => reject(req, res, 500, `could not record the event: ${err.message}`));
       });
       req.on('error', () => {
