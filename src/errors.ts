@@ -46,6 +46,15 @@ export class ApiError extends CliError {
   }
 }
 
+/** The status and headers came, then the connection closed before the whole body: exit 1. */
+export class CutOffError extends ApiError {
+  constructor(status: number, received: number, head: string, host: string) {
+    super(`the response from ${host} (${statusLine(status)}) was cut off after ${received} bytes${head ? `: ${head}` : ''}`, status, {
+      hint: 'the connection dropped in the middle of the answer; try again (--debug shows the exchange)',
+    });
+  }
+}
+
 export class InterruptedError extends CliError {
   constructor(hint?: string) {
     super('interrupted', 130, { hint });

@@ -1,4 +1,4 @@
-import { ApiError, InterruptedError, NetworkError, errorForStatus, networkError, statusLine } from '../errors.js';
+import { ApiError, CutOffError, InterruptedError, NetworkError, errorForStatus, networkError, statusLine } from '../errors.js';
 import { send as transportSend, type TransportResponse } from './transport.js';
 
 export interface RetryPolicy {
@@ -131,6 +131,7 @@ export class GurusupClient {
         );
       }
       this.#trace(`< ${(err as Error).message}`);
+      if (err instanceof CutOffError) throw err;
       throw networkError(err, new URL(url).host);
     } finally {
       clearTimeout(handle);
@@ -143,18 +144,19 @@ export class GurusupClient {
     const retryable = method === 'GET' || method === 'HEAD';
     for (let attempt = 0; ; attempt++) {
       let res: ApiResponse | undefined;
-      let failure: NetworkError | undefined;
+      let failure: NetworkError | CutOffError | undefined;
       try {
         res = await this.#attempt(method, url, o);
       } catch (err) {
-        if (!(err instanceof NetworkError) || err.code === 'TIMEOUT' || !RETRY_CODES.has(err.code ?? '')) throw err;
+        const transient = err instanceof CutOffError || (err instanceof NetworkError && err.code !== 'TIMEOUT' && RETRY_CODES.has(err.code ?? ''));
+        if (!transient) throw err;
         failure = err;
       }
       const canRetry = retryable && attempt < this.retry.retries;
       if (res && (!RETRY_STATUS.has(res.status) || !canRetry)) return res;
       if (failure && !canRetry) throw failure;
       const delayMs = backoffMs(attempt, this.retry, res ? parseRetryAfter(res.headers['retry-after']) : undefined);
-      const reason = res ? statusLine(res.status) : (failure?.code ?? 'network error');
+      const reason = res ? statusLine(res.status) : failure instanceof NetworkError ? (failure.code ?? 'network error') : 'response cut off';
       this.#trace(`  retrying in ${delayMs} ms (${reason}, retry ${attempt + 1} of ${this.retry.retries})`);
       this.opts.onRetry?.({ attempt, delayMs, reason });
       await sleep(delayMs, this.opts.signal);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { CutOffError } from '../errors.js';
 import type https from 'node:https';
 
 /**
@@ -76,12 +77,14 @@ function direct(r: TransportRequest): Promise<TransportResponse> {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => {
-        // A connection closed before the declared length: the body is cut, not complete.
-        if (!res.complete) return reject(Object.assign(new Error('response body was cut off'), { code: 'ECONNRESET' }));
-        resolve(new TransportResponse(res.statusCode ?? 0, res.headers, chunks));
-      });
-      res.on('aborted', () => reject(Object.assign(new Error('response body was cut off'), { code: 'ECONNRESET' })));
+      // A connection closed before the declared length: the body is cut, not complete.
+      const cut = () => {
+        const received = chunks.reduce((n, c) => n + c.length, 0);
+        const head = Buffer.concat(chunks).subarray(0, 80).toString('utf8').replace(/\s+/g, ' ');
+        reject(new CutOffError(res.statusCode ?? 0, received, head, u.host));
+      };
+      res.on('end', () => (res.complete ? resolve(new TransportResponse(res.statusCode ?? 0, res.headers, chunks)) : cut()));
+      res.on('aborted', cut);
     });
     req.on('error', reject);
     req.end(r.body);

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Handler } from './types.js';
-import { ApiError, InterruptedError, NetworkError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
 import { readAll } from '../output/prompt.js';
 
@@ -41,11 +41,10 @@ export const send: Handler = async (ctx, _args, opts) => {
     reply = await out.during('Sending; waiting for the reply', () => client.sendMessage(partial));
   } catch (err) {
     if (err instanceof InterruptedError) throw new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
+    const hint = `check before sending again: gurusup threads show ${thread}`;
+    if (err instanceof CutOffError) throw new ApiError(`${err.message}; the message may have been created`, err.status, { hint });
     if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
-      throw new NetworkError(`${err.message}; the message may have been created`, {
-        code: err.code,
-        hint: `check before sending again: gurusup threads show ${thread}`,
-      });
+      throw new NetworkError(`${err.message}; the message may have been created`, { code: err.code, hint });
     }
     throw err;
   }

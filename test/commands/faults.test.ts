@@ -19,26 +19,25 @@ afterEach(async () => {
   raw = undefined;
 });
 
-/** A TCP server that answers every connection with `reply` and then does `then`. */
-async function rawServer(reply: string, then: 'close' | 'hang' = 'close'): Promise<string> {
-  raw = net.createServer((sock) => {
-    sock.once('data', () => {
-      sock.write(reply);
-      if (then === 'close') sock.destroy();
-    });
-    sock.on('error', () => {});
-  });
-  await new Promise<void>((r) => raw!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}`;
-}
-
 describe('the client under faults', () => {
-  it('connection closed mid-body: exit 5, one clear line', async () => {
-    const url = await rawServer('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread_fid":"a"');
+  it('connection closed mid-body: retried, then exit 1 with the status and the start of the body', async () => {
+    let connections = 0;
+    raw = net.createServer((sock) => {
+      connections++;
+      sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread_fid":"a"'));
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((res) => raw!.listen(0, '127.0.0.1', res));
+    const url = `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}`;
     const r = await run(['threads', 'list'], { env: envFor(url) });
-    expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/^error: connection to 127\.0\.0\.1:\d+ was closed unexpectedly\n/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: the response from 127\.0\.0\.1:\d+ \(200 OK\) was cut off after 18 bytes: \[\{"thread_fid":"a"\n/);
+    expect(connections).toBe(4);
     noStack(r.stderr);
+    const p = await run(['messages', 'send', '--thread', 't-1', '--user', 'u', '--body', 'b'], { env: envFor(url) });
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain('the message may have been created');
+    expect(connections).toBe(5);
   });
 
   it('truncated JSON with a matching length: exit 1 naming the response', async () => {
