@@ -37,12 +37,14 @@ export function renderTable(header: string[], rows: string[][], bold: (s: string
   for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, displayWidth(r[i] ?? ''));
   const gap = 2;
   if (maxWidth > 0) {
-    const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
-    while (total() > maxWidth) {
+    // Take one column at a time from the widest, so the cut is shared out evenly.
+    let over = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) - maxWidth;
+    while (over > 0) {
       let widest = -1;
       for (let i = 2; i < widths.length; i++) if (widths[i]! > 8 && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
       if (widest < 0) break;
-      widths[widest] = Math.max(8, widths[widest]! - (total() - maxWidth));
+      widths[widest]!--;
+      over--;
     }
   }
   const line = (r: string[], style?: (s: string) => string) => {

@@ -17,6 +17,11 @@ describe('renderTable', () => {
     expect(row).toBe(`f1   ${'h'.repeat(10)}  ${'s'.repeat(12)}…`);
     expect(displayWidth(row)).toBeLessThanOrEqual(30);
   });
+  it('shares the cut out evenly between wide columns', () => {
+    const out = renderTable(['FID', 'HASH', 'A', 'B'], [['f', 'h', 'a'.repeat(30), 'b'.repeat(20)]], id, 44);
+    expect(out.split('\n')[1]).toBe(`f    h     ${'a'.repeat(14)}…  ${'b'.repeat(15)}…`);
+  });
+
   it('counts wide characters as two columns', () => {
     expect(displayWidth('日本')).toBe(4);
     expect(displayWidth('abc')).toBe(3);
