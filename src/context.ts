@@ -70,9 +70,10 @@ export class Context {
   }
 
   async settings(defaultTimeoutS?: number): Promise<Settings> {
-    const ks = await this.keystore();
-    const name = await this.profileName();
-    const s = resolveSettings(this.globals, this.io.env, name, ks.profile(name), defaultTimeoutS);
+    // One read of the config file for the active profile and its settings.
+    const stored = (await this.keystore()).read();
+    const name = resolveProfileName(this.globals, this.io.env, stored.active);
+    const s = resolveSettings(this.globals, this.io.env, name, stored.profiles?.[name], defaultTimeoutS);
     if (s.apiKey) this.out.secrets.push(s.apiKey);
     return s;
   }

@@ -5,7 +5,7 @@ import type { Conf } from '../vendor/conf.js';
 import { CliError } from '../errors.js';
 import type { Profile } from './settings.js';
 
-interface StoreShape {
+export interface StoreShape {
   active?: string;
   profiles?: Record<string, Profile>;
 }
