@@ -1,5 +1,10 @@
 import { ApiError, CutOffError, InterruptedError, NetworkError, errorForStatus, networkError, statusLine } from '../errors.js';
-import { send as transportSend, type TransportResponse } from './transport.js';
+import { proxyConfigured, send as transportSend, type TransportResponse } from './transport.js';
+
+/** A proxy URL can carry a password: never print it. */
+function redactUserinfo(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//[redacted]@');
+}
 
 export interface RetryPolicy {
   retries: number;
@@ -132,7 +137,15 @@ export class GurusupClient {
       }
       this.#trace(`< ${(err as Error).message}`);
       if (err instanceof CutOffError) throw err;
-      throw networkError(err, new URL(url).host);
+      const e = networkError(err, new URL(url).host);
+      const env = this.opts.env ?? process.env;
+      if (!proxyConfigured(env)) throw e;
+      const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+      throw new NetworkError(`${e.message} (a proxy is set: ${redactUserinfo(String(proxy))})`, {
+        code: e.code,
+        hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
+        cause: err,
+      });
     } finally {
       clearTimeout(handle);
     }

@@ -45,6 +45,14 @@ describe('proxies', () => {
     expect(api.requests.at(-1)!.headers['x-api-key']).toBe(KEY);
   });
 
+  it('a proxy that refuses is named in the error, without its password', async () => {
+    const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, HTTP_PROXY: 'http://user:s3cret@127.0.0.1:9' } });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('(a proxy is set: http://[redacted]@127.0.0.1:9)');
+    expect(r.stderr).toContain('NO_PROXY');
+    expect(r.stderr).not.toContain('s3cret');
+  });
+
   it('NO_PROXY bypasses it', async () => {
     tunnels.length = 0;
     const r = await run(['threads', 'list', '--json'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
