@@ -107,7 +107,7 @@ export class GurusupClient {
       headers['content-type'] = 'application/json';
     }
     this.#trace(`> ${method} ${url}`);
-    for (const [k, v] of Object.entries(headers)) this.#trace(`> ${k}: ${k.toLowerCase() === 'x-api-key' ? '[redacted]' : v}`);
+    for (const [k, v] of Object.entries(headers)) this.#trace(`> ${k}: ${/^(x-api-key|authorization|proxy-authorization)$/i.test(k) ? '[redacted]' : v}`);
     if (payload !== undefined) this.#trace(`> (${Buffer.byteLength(payload)} bytes body)`);
     const started = performance.now();
     let gotHeaders = false;

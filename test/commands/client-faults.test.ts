@@ -134,6 +134,9 @@ describe('the client under faults', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`> GET ${server.url}/threads`);
     expect(r.stderr).toContain('> x-api-key: [redacted]');
+    const h = await run(['api', '/threads', '-H', 'Authorization: Bearer other-secret-123', '--debug'], { env: envFor(server.url) });
+    expect(h.stderr).toContain('> Authorization: [redacted]');
+    expect(h.stderr).not.toContain('other-secret-123');
     expect(r.stderr).toContain('< 401 Unauthorized');
     expect(r.stderr).not.toContain(KEY);
     expect(r.stdout).not.toContain(KEY);
