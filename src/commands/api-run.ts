@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Handler } from './types.js';
-import { UsageError, errorForStatus, redact, statusLine } from '../errors.js';
+import { UsageError, errorForStatus, statusLine } from '../errors.js';
 import { readAll } from '../output/prompt.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -75,7 +75,7 @@ export const api: Handler = async (ctx, args, opts) => {
     for (const [k, v] of Object.entries(res.headers)) {
       for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
     }
-    io.stderr.write(`${redact(head, out.secrets)}\n`);
+    io.stderr.write(`${out.redact(head)}\n`);
   }
   if (res.text) {
     let parsed: unknown;

@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { AuthError, CliError, NetworkError, UsageError, redact } from '../errors.js';
+import { AuthError, CliError, NetworkError, UsageError } from '../errors.js';
 import { maskKey, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
 import { normalizeBaseUrl, resolveSettings } from '../config/settings.js';
@@ -21,7 +21,7 @@ export const login: Handler = async (ctx, _args, opts) => {
     );
   }
   if (/\s/.test(key)) throw new UsageError('the key contains whitespace; paste only the key');
-  out.secrets.push(key);
+  ctx.redactor.add(key);
 
   const ks = await ctx.keystore();
   const name = ctx.globals.profile || io.env.GURUSUP_PROFILE || 'default';
@@ -84,7 +84,7 @@ export const status: Handler = async (ctx) => {
       else if (err instanceof CliError && err.exitCode === 130) throw err;
       else check = 'error';
       // The API's error text can quote the key back.
-      detail = redact(err instanceof Error ? err.message : String(err), out.secrets);
+      detail = out.redact(err instanceof Error ? err.message : String(err));
     }
   }
 

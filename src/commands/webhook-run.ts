@@ -23,6 +23,8 @@ export const listen: Handler = async (ctx, _args, opts) => {
     throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
   }
   const forwardTo = typeof opts.forwardTo === 'string' ? checkUrl(opts.forwardTo, '--forward-to') : undefined;
+  // Forwards in flight finish while the listener drains after Ctrl-C.
+  const forwardClient = forwardTo ? await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false }) : undefined;
   let apiKey: string | undefined;
   if (verify) {
     const s = await ctx.settings();
@@ -56,7 +58,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
-    const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000 })
+    const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000, client: forwardClient, flag: '--forward-to' })
       .then((r) => {
         const ok = r.status >= 200 && r.status < 300;
         if (!ok) forwardFailures++;
@@ -136,9 +138,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
   const to = checkUrl(String(opts.to), '--to');
   const key = await keyFor(ctx);
   const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
-  const r = await postEvent(to, JSON.stringify(event), key, { signal: ctx.signal, timeoutMs: 30_000 }).catch((err) => {
-    throw ctx.signal.aborted ? new CliError('interrupted', 130) : err;
-  });
+  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs: 30_000, client: await ctx.webhookClient() });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
     let body: unknown = r.text;
@@ -186,13 +186,14 @@ export const replay: Handler = async (ctx, args, opts) => {
   }
   if (events.length === 0) throw new CliError(`${file} holds no events`, 1);
   const key = await keyFor(ctx);
+  const client = await ctx.webhookClient();
   let failures = 0;
   let networkFailures = 0;
   for (const ev of events) {
     if (ctx.signal.aborted) return 130;
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
     try {
-      const r = await postEvent(to, ev.body, key, { signal: ctx.signal, timeoutMs: 30_000 });
+      const r = await postEvent(to, ev.body, key, { timeoutMs: 30_000, client });
       if (r.status < 200 || r.status >= 300) failures++;
       if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
       else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${type}`);

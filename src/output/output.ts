@@ -1,6 +1,7 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
-import { CliError, redact } from '../errors.js';
+import { CliError } from '../errors.js';
+import { Redactor } from './redact.js';
 import { pickFields, plainPaint, type Paint } from './format.js';
 
 export interface OutputOptions {
@@ -47,23 +48,29 @@ export class Output {
   readonly paint: Paint;
   /** Paint for stderr. */
   readonly epaint: Paint;
-  /** Strings that must never be printed (the API key). */
-  readonly secrets: string[] = [];
+  /** What must never be printed (the API key, URL passwords); owned by the Context. */
+  readonly redactor: Redactor;
 
   /** Without `Chalk`, output is plain; create() loads it only when some stream gets colour. */
-  constructor(io: Io, opts: OutputOptions, Chalk?: typeof ChalkClass) {
+  constructor(io: Io, opts: OutputOptions, Chalk?: typeof ChalkClass, redactor = new Redactor()) {
     this.io = io;
     this.opts = opts;
+    this.redactor = redactor;
     this.stdoutTTY = io.stdout.isTTY === true;
     this.stderrTTY = io.stderr.isTTY === true;
     this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY), Chalk);
     this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY), Chalk);
   }
 
-  static async create(io: Io, opts: OutputOptions): Promise<Output> {
+  static async create(io: Io, opts: OutputOptions, redactor?: Redactor): Promise<Output> {
     const colour = colorLevel(opts.color, io.env, io.stdout.isTTY === true) + colorLevel(opts.color, io.env, io.stderr.isTTY === true) > 0;
     const Chalk = colour ? (await import('../vendor/chalk.js')).Chalk : undefined;
-    return new Output(io, opts, Chalk);
+    return new Output(io, opts, Chalk, redactor);
+  }
+
+  /** Text with every secret replaced. */
+  redact(s: string): string {
+    return this.redactor.apply(s);
   }
 
   get json(): boolean {
@@ -98,15 +105,15 @@ export class Output {
 
   /** Status chatter on stderr; silenced by --quiet. */
   info(s: string): void {
-    if (!this.opts.quiet) this.io.stderr.write(`${redact(s, this.secrets)}\n`);
+    if (!this.opts.quiet) this.io.stderr.write(`${this.redactor.apply(s)}\n`);
   }
 
   warn(s: string): void {
-    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${redact(s, this.secrets)}\n`);
+    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${this.redactor.apply(s)}\n`);
   }
 
   debug(s: string): void {
-    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(redact(s, this.secrets))}\n`);
+    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(this.redactor.apply(s))}\n`);
   }
 
   error(err: unknown): void {
@@ -120,7 +127,7 @@ export class Output {
       const exit = e?.exitCode ?? 1;
       text += `${JSON.stringify({ error: { message, status, exit_code: exit } })}\n`;
     }
-    this.io.stderr.write(redact(text, this.secrets));
+    this.io.stderr.write(this.redactor.apply(text));
   }
 
   /** Runs `work` with a spinner showing `text` (when spinners show at all). */
