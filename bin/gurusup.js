@@ -13,10 +13,34 @@ function prerendered() {
   return undefined;
 }
 
+// A write to stdout that fails is an error the user must see: one line on stderr, exit 1, no stack
+// trace (a full disk, /dev/full, EIO). A reader that closed early (`| head`, EPIPE) is not an
+// error: stop quietly. The line goes out with a synchronous write: the process ends right after.
+const WHY = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large', EBADF: 'the stream is closed', EROFS: 'read-only file system' };
+let streamFailed = false;
+function onStreamError(err, name) {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (streamFailed) return;
+  streamFailed = true;
+  const why = (err && WHY[err.code]) || String((err && err.message) || err).split('\n')[0];
+  if (name === 'stdout') {
+    try {
+      require('node:fs').writeSync(2, `error: cannot write to stdout: ${why}${err && err.code && !why.includes(err.code) ? ` (${err.code})` : ''}\n`);
+    } catch {
+      // stderr is gone too: the exit code is all that is left
+    }
+  }
+  process.exit(1);
+}
+process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
+process.stderr.on('error', (err) => onStreamError(err, 'stderr'));
+
 const key = prerendered();
 const texts = key === undefined ? undefined : require('../dist/help.json');
 if (texts && typeof texts[key] === 'string') {
-  process.stdout.write(texts[key]);
+  process.stdout.write(texts[key], (err) => {
+    if (err) onStreamError(err, 'stdout');
+  });
 } else {
   run();
 }
@@ -34,14 +58,6 @@ async function run() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  // A reader that closed early (`| head`) is not an error: stop quietly.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
-
   const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -51,5 +67,9 @@ async function run() {
   });
   process.exitCode = code;
   // Let stdout drain (pipes can be asynchronous), then end even if a socket lingers.
-  process.stdout.write('', () => process.exit(code));
+  // A write that failed earlier reports here at the latest (its 'error' event may come later).
+  if (process.stdout.errored) return onStreamError(process.stdout.errored, 'stdout');
+  // Nothing buffered (a file, a drained pipe): done. An empty write would fail on a full disk.
+  if (process.stdout.writableLength === 0) return process.exit(code);
+  process.stdout.write('', (err) => (err ? onStreamError(err, 'stdout') : process.exit(code)));
 }
