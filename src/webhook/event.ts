@@ -1,4 +1,4 @@
-import { isObject, safeText, type Paint } from '../output/format.js';
+import { isObject, safeJson, safeText, type Paint } from '../output/format.js';
 
 export interface EventView {
   type?: string;
@@ -41,6 +41,7 @@ export function eventBlock(body: unknown, receivedAt: Date, p: Paint): string {
     const text = safeText(typeof message.body === 'string' ? message.body : JSON.stringify(message.body ?? null));
     return `${parts.join('  ')}\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
   }
-  const raw = JSON.stringify(body, null, 2);
+  // JSON.stringify leaves C1 controls and bidi overrides raw: a terminal would act on them.
+  const raw = safeJson(JSON.stringify(body, null, 2));
   return `${parts.join('  ')}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
 }
