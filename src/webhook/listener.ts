@@ -16,8 +16,8 @@ export interface ListenerOptions {
   record?: LineAppender;
   /** Accept exactly this many events; later ones get 503. */
   count?: number;
-  /** Events read and handled at once; later requests wait, unread, for a slot (back-pressure). */
-  maxInFlight?: number;
+  /** Bytes of bodies held at once (being read, or waiting for stdout); later requests wait unread. */
+  maxBuffered?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
 }
@@ -89,21 +89,28 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   let reserved = 0;
   const expected = o.apiKey === undefined ? undefined : digest(o.apiKey);
 
-  // Slots for events being read and handled: with a slow stdout the rest wait unread.
-  const maxInFlight = o.maxInFlight ?? 16;
-  let inFlight = 0;
-  const waiting: Array<() => void> = [];
-  const acquire = (): Promise<void> | undefined => {
-    if (inFlight < maxInFlight) {
-      inFlight++;
+  // Memory for bodies being read or waiting for stdout is bounded: each request reserves its
+  // declared length (else --max-body) before its body is read; past the budget, requests wait
+  // unread, so a stdout that cannot keep up slows the senders down. Slow senders hold only what
+  // they declared, so they cannot starve the others.
+  const budget = o.maxBuffered ?? Math.max(32 * 1024 * 1024, 2 * o.maxBody);
+  let reservedBytes = 0;
+  const waiting: Array<{ n: number; go: () => void }> = [];
+  const fits = (n: number) => reservedBytes === 0 || reservedBytes + n <= budget;
+  const admit = (n: number): Promise<void> | undefined => {
+    if (waiting.length === 0 && fits(n)) {
+      reservedBytes += n;
       return undefined;
     }
-    return new Promise((resolve) => waiting.push(resolve));
+    return new Promise((go) => waiting.push({ n, go }));
   };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
+  const free = (n: number) => {
+    reservedBytes -= n;
+    while (waiting.length && fits(waiting[0]!.n)) {
+      const w = waiting.shift()!;
+      reservedBytes += w.n;
+      w.go();
+    }
   };
 
   const reject = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}) => {
@@ -180,9 +187,11 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     const declared = Number(req.headers['content-length']);
     if (declared > o.maxBody) return tooLarge(req, res);
 
-    const wait = acquire();
+    const reservation = Number.isSafeInteger(declared) && declared >= 0 ? declared : o.maxBody;
+    const wait = admit(reservation);
     if (wait) await wait;
     try {
+      if (req.destroyed || req.socket.destroyed) return;
       const buf = await readBody(req, res);
       if (!buf) return;
       const receivedAt = new Date();
@@ -223,7 +232,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
       if (!res.destroyed) reply(res, 200, 'ok');
       hooks.acknowledged?.(ev);
     } finally {
-      release();
+      free(reservation);
     }
   };
 
