@@ -107,7 +107,7 @@ export class LineAppender {
   append(line: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ line: line.endsWith('\n') ? line : `${line}\n`, resolve, reject });
-      this.#flushing ??= this.#flush().finally(() => (this.#flushing = undefined));
+      this.#flushing ??= this.#flush();
     });
   }
 
@@ -121,6 +121,8 @@ export class LineAppender {
         for (const b of batch) b.reject(err);
       }
     }
+    // In the same turn as the last check of the queue: an append now starts a new flush.
+    this.#flushing = undefined;
   }
 
   async #commit(buf: Buffer): Promise<void> {
