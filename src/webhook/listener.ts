@@ -93,7 +93,8 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   // declared length (else --max-body) before its body is read; past the budget, requests wait
   // unread, so a stdout that cannot keep up slows the senders down. Slow senders hold only what
   // they declared, so they cannot starve the others.
-  const budget = o.maxBuffered ?? Math.max(32 * 1024 * 1024, 2 * o.maxBody);
+  // Each held event costs a few times its size (bytes, text, parsed value, the stdout copy).
+  const budget = o.maxBuffered ?? Math.max(8 * 1024 * 1024, 2 * o.maxBody);
   let reservedBytes = 0;
   const waiting: Array<{ n: number; go: () => void }> = [];
   const fits = (n: number) => reservedBytes === 0 || reservedBytes + n <= budget;
@@ -166,7 +167,11 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
         }
         chunks.push(c);
       });
-      req.on('end', () => finish(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      req.on('end', () => {
+        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        chunks.length = 0;
+        finish(buf);
+      });
       req.on('error', () => finish(undefined));
       req.on('close', () => finish(undefined));
     });
