@@ -9,7 +9,7 @@ import { bindError, isLoopback, untilAborted } from '../http-server.js';
 import { LineAppender, NotRegularFileError } from '../webhook/record.js';
 import { memberText } from '../webhook/json-text.js';
 import { checkUrl, postEvent } from '../webhook/send.js';
-import { isObject, pickFields, safeJson, tsvRow } from '../output/format.js';
+import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
 
 const MAX_PENDING_FORWARDS = 1000;
 
@@ -170,7 +170,8 @@ export const trigger: Handler = async (ctx, _args, opts) => {
     out.printJson({ status: r.status, ms: r.ms, body });
   } else {
     out.io.stderr.write(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)\n`);
-    if (r.text) out.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+    const text = out.stdoutTTY ? safeText(r.text) : r.text;
+    if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return ok ? 0 : 1;
 };
@@ -216,7 +217,7 @@ export const replay: Handler = async (ctx, args, opts) => {
       const r = await postEvent(to, ev.body, key, { signal: ctx.signal, timeoutMs: 30_000 });
       if (r.status < 200 || r.status >= 300) failures++;
       if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
-      else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${type}`);
+      else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
       if (ctx.signal.aborted) return 130;

@@ -133,3 +133,30 @@ describe('--json field lists', () => {
     expect(r.stdout).toContain('"toString":"s"');
   });
 });
+
+describe('raw bodies shown on a terminal', () => {
+  it('gurusup api: a text body and -i headers from the server are escaped on a terminal, kept as sent in a pipe', async () => {
+    server = await startServer((_r, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-evil': 'a\u009bb' });
+      res.end(`${HOSTILE}\n`);
+    });
+    const tty = await run(['api', '/anything', '-i', '-q'], { env: env(server.url), tty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toContain('boom\\x1b]0;pwned');
+    expect(tty.stdout).not.toMatch(RAW);
+    expect(tty.stderr).not.toMatch(RAW);
+    const piped = await run(['api', '/anything'], { env: env(server.url) });
+    expect(piped.stdout).toBe(`${HOSTILE}\n`);
+  });
+
+  it('webhook trigger: the endpoint answer is escaped on a terminal', async () => {
+    server = await startServer((_r, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(HOSTILE);
+    });
+    const r = await run(['webhook', 'trigger', '--to', server.url], { env: env(server.url), tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('boom\\x1b]0;pwned');
+    expect(r.stdout).not.toMatch(RAW);
+  });
+});
