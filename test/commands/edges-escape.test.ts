@@ -160,3 +160,12 @@ describe('raw bodies shown on a terminal', () => {
     expect(r.stdout).not.toMatch(RAW);
   });
 });
+
+describe("the user's own arguments", () => {
+  it('an unknown option carrying escape sequences is quoted escaped', async () => {
+    const r = await run(['threads', 'list', '--x\x1b[2J\u009b31m'], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--x\\x1b[2J\\x9b31m');
+    expect(r.stderr).not.toMatch(RAW);
+  });
+});

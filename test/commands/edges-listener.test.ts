@@ -317,3 +317,13 @@ describe('the terminal block escapes what senders send', () => {
     expect(JSON.parse(l.stdout())).toEqual(JSON.parse(sent));
   });
 });
+
+describe('the terminal block keeps one header line', () => {
+  it('a thread_fid with a newline and escapes cannot start a forged line', async () => {
+    const l = listen([], { tty: true, env: { ...env(), NO_COLOR: '1' } });
+    const url = await l.url();
+    await post(url, JSON.stringify({ event: 'send_message', data: { thread_fid: 'a\nFORGED \x1b[2J', user_fid: 'u', body: 'b' } }), { 'x-api-key': KEY });
+    expect(l.stdout()).toContain('thread a\\nFORGED \\x1b[2J');
+    expect(l.stdout().split('\n').some((line) => line.startsWith('FORGED'))).toBe(false);
+  });
+});
