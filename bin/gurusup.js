@@ -33,6 +33,26 @@ function onStreamError(err, name) {
   process.exit(1);
 }
 process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
+
+// stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
+// count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
+if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
+  const fs = require('node:fs');
+  process.stdout._write = function writeWhole(chunk, encoding, cb) {
+    try {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding);
+      let off = 0;
+      while (off < buf.length) {
+        const n = fs.writeSync(this.fd, buf, off, buf.length - off);
+        if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        off += n;
+      }
+    } catch (err) {
+      return cb(err);
+    }
+    cb();
+  };
+}
 process.stderr.on('error', (err) => onStreamError(err, 'stderr'));
 
 const key = prerendered();
