@@ -64,6 +64,9 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
 const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large', EIO: 'input/output error' };
 
 function lockOut(file: string): () => void {
+  // `--out /dev/stdout` or a FIFO: nothing to share or resume, and no directory to lock in.
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (st && !st.isFile()) return () => {};
   const lock = `${file}.lock`;
   let release: (() => void) | undefined;
   try {
