@@ -39,21 +39,31 @@ process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
 if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
   const fs = require('node:fs');
   process.stdout._write = function writeWhole(chunk, encoding, cb) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding);
+    let start;
+    let off = 0;
     try {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding);
-      let off = 0;
+      const st = fs.fstatSync(this.fd);
+      if (st.isFile()) start = st.size;
       while (off < buf.length) {
         const n = fs.writeSync(this.fd, buf, off, buf.length - off);
         if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
         off += n;
       }
     } catch (err) {
+      // Commands write whole lines per chunk: cut the part of this one that made it to the file.
+      if (off > 0 && start !== undefined) {
+        try {
+          fs.ftruncateSync(this.fd, start);
+        } catch {
+          // nothing more to do: the error is reported either way
+        }
+      }
       return cb(err);
     }
     cb();
   };
 }
-process.stderr.on('error', (err) => onStreamError(err, 'stderr'));
 
 const key = prerendered();
 const texts = key === undefined ? undefined : require('../dist/help.json');

@@ -138,6 +138,10 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toHaveLength(1);
     noStack(r.stderr);
+    // No cut line: what is in the file is whole lines.
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text === '' || text.endsWith('\n')).toBe(true);
+    for (const l of text.split('\n').filter(Boolean)) JSON.parse(l);
   });
 
   it('webhook listen --json > a full file: the event is not acknowledged, error line, exit 1', async () => {
