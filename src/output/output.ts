@@ -2,7 +2,7 @@ import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { CliError } from '../errors.js';
 import { Redactor } from './redact.js';
-import { pickFields, plainPaint, type Paint } from './format.js';
+import { pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -97,35 +97,55 @@ export class Output {
     this.io.stdout.write(`${s}\n`);
   }
 
+  /**
+   * Writes to stdout and resolves once the stream has taken the bytes (a stalled reader makes
+   * this wait); rejects with the write error (EPIPE, ENOSPC…).
+   */
+  writeWait(s: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.io.stdout.write(s, (err) => (err ? reject(err) : resolve()));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+
+  /** A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped. */
+  status(s: string): void {
+    this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  }
+
   /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
   printJson(value: unknown): void {
     const v = pickFields(value, this.opts.fields);
-    this.line(this.stdoutTTY ? JSON.stringify(v, null, 2) : JSON.stringify(v));
+    this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
   }
 
   /** Status chatter on stderr; silenced by --quiet. */
   info(s: string): void {
-    if (!this.opts.quiet) this.io.stderr.write(`${this.redactor.apply(s)}\n`);
+    if (!this.opts.quiet) this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
   }
 
   warn(s: string): void {
-    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${this.redactor.apply(s)}\n`);
+    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${safeLine(this.redactor.apply(s))}\n`);
   }
 
   debug(s: string): void {
-    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(this.redactor.apply(s))}\n`);
+    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(safeLine(this.redactor.apply(s)))}\n`);
   }
 
   error(err: unknown): void {
     const e = err instanceof CliError ? err : undefined;
     const message = e ? e.message : err instanceof Error ? `internal error: ${err.message}` : `internal error: ${String(err)}`;
-    let text = `${this.epaint.red('error:')} ${message}\n`;
-    if (e?.hint) text += `${this.epaint.dim('hint:')} ${e.hint}\n`;
-    if (this.opts.debug && err instanceof Error && err.stack) text += `${err.stack}\n`;
+    // Messages quote the API and the user: escaped, so a newline in them never forges a line.
+    let text = `${this.epaint.red('error:')} ${safeLine(this.redactor.apply(message))}\n`;
+    if (e?.hint) text += `${this.epaint.dim('hint:')} ${safeLine(this.redactor.apply(e.hint))}\n`;
+    if (this.opts.debug && err instanceof Error && err.stack) text += `${safeText(err.stack)}\n`;
     if (this.opts.json) {
       const status = e?.status ?? null;
       const exit = e?.exitCode ?? 1;
-      text += `${JSON.stringify({ error: { message, status, exit_code: exit } })}\n`;
+      text += `${safeJson(JSON.stringify({ error: { message, status, exit_code: exit } }))}\n`;
     }
     this.io.stderr.write(this.redactor.apply(text));
   }
