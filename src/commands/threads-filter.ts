@@ -52,17 +52,52 @@ export interface ThreadQuery {
 
 type Obj = Record<string, unknown>;
 
-function timeOf(t: unknown, keys: readonly string[]): number {
-  if (typeof t !== 'object' || t === null) return NaN;
-  for (const k of keys) {
-    const v = (t as Obj)[k];
-    if (typeof v === 'string' && v !== '') return Date.parse(v);
-  }
-  return NaN;
+function parsed(v: unknown): number {
+  return typeof v === 'string' && v !== '' ? Date.parse(v) : NaN;
 }
 
-const UPDATED = ['updated_at', 'created_at'] as const;
-const CREATED = ['created_at'] as const;
+/** `updated_at`, else `created_at` (else NaN): what the time filters and `--sort updated` read. */
+function updatedOf(o: Obj): number {
+  const u = o.updated_at;
+  return typeof u === 'string' && u !== '' ? Date.parse(u) : parsed(o.created_at);
+}
+
+
+/**
+ * Sorts indices by time, newest first, ties (and threads without a time: -Infinity) in index
+ * order. When the spread of times allows it, each (time, index) pair is packed into one exact
+ * double and the array sorted natively, without a comparator: 100,000 threads in a few ms.
+ */
+export function newestFirst(kept: number[], times: Float64Array): number[] {
+  let max = -Infinity;
+  let min = Infinity;
+  for (const i of kept) {
+    const t = times[i]!;
+    if (t === -Infinity) continue;
+    if (t > max) max = t;
+    if (t < min) min = t;
+  }
+  // Indices are into the whole list: room for the largest one.
+  let top = 0;
+  for (const i of kept) if (i > top) top = i;
+  const n = 2 ** Math.ceil(Math.log2(top + 2));
+  const span = max === -Infinity ? 1 : max - min + 2;
+  if (!Number.isInteger(span) || span * n >= 2 ** 53 || kept.some((i) => !Number.isInteger(times[i]!) && times[i] !== -Infinity)) {
+    const idx = Uint32Array.from(kept);
+    idx.sort((a, b) => times[b]! - times[a]! || a - b);
+    return Array.from(idx);
+  }
+  const packed = new Float64Array(kept.length);
+  for (let k = 0; k < kept.length; k++) {
+    const i = kept[k]!;
+    const t = times[i]!;
+    packed[k] = (t === -Infinity ? span - 1 : max - t) * n + i;
+  }
+  packed.sort();
+  const out = new Array<number>(packed.length);
+  for (let k = 0; k < packed.length; k++) out[k] = packed[k]! % n;
+  return out;
+}
 
 /** True when the query changes what the API sent (so the bytes cannot be passed through). */
 export function queryChanges(q: ThreadQuery): boolean {
@@ -77,37 +112,42 @@ export function queryChanges(q: ThreadQuery): boolean {
 export function applyQuery(threads: readonly unknown[], q: ThreadQuery): unknown[] {
   const needle = q.grep?.toLowerCase();
   const timed = q.since !== undefined || q.until !== undefined;
-  let kept: unknown[] = threads.filter((t) => {
+  const since = q.since ?? -Infinity;
+  const until = q.until ?? Infinity;
+  // Times are parsed once, into a typed array the sort can read quickly (100,000 threads: BENCH).
+  const byTime = q.sort === 'updated' || q.sort === 'created';
+  const times = timed || byTime ? new Float64Array(threads.length) : undefined;
+  let kept: number[] = [];
+  for (let i = 0; i < threads.length; i++) {
+    const t = threads[i];
     const o = (typeof t === 'object' && t !== null ? t : {}) as Obj;
-    if (q.user !== undefined && o.user_fid !== q.user) return false;
+    if (q.user !== undefined && o.user_fid !== q.user) continue;
     if (needle !== undefined) {
-      const fid = typeof o.thread_fid === 'string' ? o.thread_fid.toLowerCase() : '';
-      const subject = typeof o.subject === 'string' ? o.subject.toLowerCase() : '';
-      if (!fid.includes(needle) && !subject.includes(needle)) return false;
+      const fid = typeof o.thread_fid === 'string' && o.thread_fid.toLowerCase().includes(needle);
+      if (!fid && !(typeof o.subject === 'string' && o.subject.toLowerCase().includes(needle))) continue;
     }
     if (timed) {
-      const at = timeOf(o, UPDATED);
-      if (Number.isNaN(at)) return false;
-      if (q.since !== undefined && at < q.since) return false;
-      if (q.until !== undefined && at > q.until) return false;
+      const at = updatedOf(o);
+      if (Number.isNaN(at) || at < since || at > until) continue;
+      times![i] = q.sort === 'created' ? parsed(o.created_at) : at;
+    } else if (byTime) {
+      times![i] = q.sort === 'created' ? parsed(o.created_at) : updatedOf(o);
     }
-    return true;
-  });
+    kept.push(i);
+  }
   if (q.sort === 'fid') {
-    const keyed = kept.map((t, i) => ({ t, i, k: typeof (t as Obj)?.thread_fid === 'string' ? ((t as Obj).thread_fid as string) : '' }));
-    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
-    kept = keyed.map((x) => x.t);
-  } else if (q.sort) {
-    const keys = q.sort === 'updated' ? UPDATED : CREATED;
-    const keyed = kept.map((t, i) => ({ t, i, k: timeOf(t, keys) }));
-    keyed.sort((a, b) => {
-      const an = Number.isNaN(a.k);
-      const bn = Number.isNaN(b.k);
-      if (an || bn) return an === bn ? a.i - b.i : an ? 1 : -1;
-      return b.k - a.k || a.i - b.i;
-    });
-    kept = keyed.map((x) => x.t);
+    const fids = new Array<string>(threads.length);
+    for (const i of kept) {
+      const f = (threads[i] as Obj | null)?.thread_fid;
+      fids[i] = typeof f === 'string' ? f : '';
+    }
+    kept.sort((a, b) => (fids[a]! < fids[b]! ? -1 : fids[a]! > fids[b]! ? 1 : a - b));
+  } else if (times) {
+    // Newest first; a thread without the time goes last; ties keep the API's order.
+    for (const i of kept) if (Number.isNaN(times[i]!)) times[i] = -Infinity;
+    if (byTime) kept = newestFirst(kept, times);
   }
   if (q.reverse) kept.reverse();
-  return q.limit !== undefined ? kept.slice(0, q.limit) : kept;
+  if (q.limit !== undefined) kept = kept.slice(0, q.limit);
+  return kept.map((i) => threads[i]);
 }

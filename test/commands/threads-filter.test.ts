@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
-import { applyQuery, parseWhen } from '../../src/commands/threads-filter.js';
+import { applyQuery, newestFirst, parseWhen } from '../../src/commands/threads-filter.js';
 import { UsageError } from '../../src/errors.js';
 import { threadHash } from '../../src/api/hash.js';
 
@@ -49,6 +49,20 @@ const THREADS = [
   { thread_fid: 'old-4', subject: 'Hello', user_fid: 'cust-3', created_at: ago(90 * D), updated_at: ago(61 * D) },
   { thread_fid: 'bare-5' },
 ];
+
+describe('the fast paths agree with the plain ones', () => {
+  it('newestFirst sorts like the comparator, ties and missing times included, packed or not', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const spread of [1e3, 3e10, 1e15]) {
+      const times = new Float64Array(3000);
+      for (let i = 0; i < times.length; i++) times[i] = rand() < 0.05 ? -Infinity : Math.floor(rand() * spread) + 1.7e12;
+      const kept = Array.from({ length: 3000 }, (_, i) => i).filter(() => rand() < 0.7);
+      const expected = [...kept].sort((a, b) => times[b]! - times[a]! || a - b);
+      expect(newestFirst(kept, times)).toEqual(expected);
+    }
+  });
+});
 
 describe('applyQuery', () => {
   it('drops threads without any time from a time filter, keeps them otherwise', () => {

@@ -1,0 +1,43 @@
+// Target (issue 15): `threads list` filters and sort, run in the CLI over 100,000 threads, add at
+// most 100 ms to the same listing without them. Both commands print all 100,000 rows (every
+// thread matches), so the difference is the filtering and sorting, not the output.
+import { createHash } from 'node:crypto';
+import { BIN, KEY, hyperfine, ms, need, startStatic, tmpdir, verdict } from './lib.mjs';
+
+const md5 = (s) => createHash('md5').update(s).digest('hex');
+
+/** 100,000 threads with times spread over a year, so the sort has real work to do. */
+function threads(n) {
+  const t0 = Date.UTC(2025, 0, 1);
+  return JSON.stringify(Array.from({ length: n }, (_, i) => {
+    const fid = `bench-thread-${i}`;
+    const created = t0 + ((i * 7919) % n) * 300_000;
+    return { thread: md5(fid), thread_fid: fid, subject: `Subject ${i}: ${i % 7 ? 'order' : 'refund'}`, user_fid: `cust-${i % 1000}`, message_count: 20, created_at: new Date(created).toISOString(), updated_at: new Date(created + (i % 97) * 60_000).toISOString() };
+  }));
+}
+
+export async function run() {
+  need('hyperfine');
+  const big = await startStatic(threads(100_000));
+  const env = { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: big.url, GURUSUP_CONFIG_DIR: tmpdir() };
+  let ok = true;
+  try {
+    console.log(`filter: GET /threads of 100,000 threads is ${(big.size / 1e6).toFixed(1)} MB`);
+    const [plain, filtered, json, jsonFiltered] = hyperfine(
+      [
+        `node ${BIN} threads list`,
+        `node ${BIN} threads list --since 2020-01-01 --until 1m --grep BENCH-thread --sort updated --reverse`,
+        `node ${BIN} threads list --json --limit 100000`,
+        `node ${BIN} threads list --json --limit 100000 --since 2020-01-01 --grep BENCH-thread --sort updated`,
+      ],
+      { env, runs: 10 },
+    );
+    ok = verdict('filter + sort 100,000 threads, piped (added ms)', { baseline: ms(plain), ours: ms(filtered), ratio: (filtered - plain) * 1000, limit: 100, unit: '' }) && ok;
+    ok = verdict('filter + sort 100,000 threads, --json (added ms)', { baseline: ms(json), ours: ms(jsonFiltered), ratio: (jsonFiltered - json) * 1000, limit: 100, unit: '' }) && ok;
+  } finally {
+    await big.stop();
+  }
+  return ok;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = (await run()) ? 0 : 1;
