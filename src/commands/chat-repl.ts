@@ -82,7 +82,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     if (rl.line === '' && pending === '') return void rl.close();
     // Text typed: drop it, like a shell, and offer a fresh prompt.
     pending = '';
-    io.stdout.write('^C\n');
+    out.write('^C\n');
     const r = rl as unknown as { line: string; cursor: number };
     r.line = '';
     r.cursor = 0;
@@ -105,12 +105,21 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     const timer = setTimeout(() => {
       void out.spinner(state.agent ? 'Sending' : 'Waiting for the reply').then((s) => (settled ? s.stop() : (spin = s)));
     }, SPINNER_DELAY_MS);
+    // The spinner goes before anything else is written, so nothing is drawn over.
+    const quiet = () => {
+      settled = true;
+      clearTimeout(timer);
+      spin?.stop();
+      spin = undefined;
+    };
     const started = performance.now();
     let reply: unknown;
     try {
       const client = await clientWith(ctx, settings, ac.signal);
       reply = await client.sendMessage(partialFor(state, body));
+      quiet();
     } catch (err) {
+      quiet();
       if (ac.signal.aborted && !ctx.signal.aborted) {
         out.warn(`stopped waiting: the message may have been created (/show to check)`);
         return;
@@ -122,9 +131,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       out.error(e);
       return;
     } finally {
-      settled = true;
-      clearTimeout(timer);
-      spin?.stop();
+      quiet();
       busy = undefined;
     }
     const seconds = (performance.now() - started) / 1000;
@@ -178,7 +185,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       const line = await next();
       if (line === null) {
         // Ctrl-D or Ctrl-C left the cursor after the prompt: end that line.
-        io.stdout.write('\n');
+        out.write('\n');
         break;
       }
       if (line.endsWith('\\')) {
