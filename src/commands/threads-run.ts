@@ -99,8 +99,9 @@ export const show: Handler = async (ctx, args, opts) => {
   } else {
     hash = threadHash(arg);
   }
-  const s = await ctx.settings();
   const following = opts.follow === true;
+  if (opts.interval !== undefined && !following) throw new UsageError('--interval only applies with --follow', 'add --follow (-f), or drop --interval');
+  const s = await ctx.settings();
   let outage: Outage | undefined;
   const client = await ctx.client(s, following ? { onRetry: (r) => outage?.report(`the API did not answer (${r.reason})`) } : {});
   let thread: unknown;

@@ -131,6 +131,13 @@ describe('threads show --follow', () => {
     expect(p.stderr()).toMatch(/^error: the API rejected the key \(401 Unauthorized\)/m);
   }, 20_000);
 
+  it('--interval without --follow is a usage error', async () => {
+    const p = startInProcess(['threads', 'show', FID, '--interval', '5'], { env });
+    expect(await p.done).toBe(2);
+    expect(p.stderr()).toContain('--interval only applies with --follow');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('--interval under 1 is a usage error', async () => {
     const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '0.5'], { env });
     expect(await p.done).toBe(2);
