@@ -89,8 +89,8 @@ describe('chat, not a terminal', () => {
 });
 
 /** A terminal on stdin: what the user types is written into it. */
-function startRepl(args: string[]) {
-  const { io, stdout, stderr } = fakeIo({ env, tty: true });
+function startRepl(args: string[], extraEnv: Record<string, string> = {}) {
+  const { io, stdout, stderr } = fakeIo({ env: { ...env, ...extraEnv }, tty: true });
   const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
   const raw: boolean[] = [];
   input.isTTY = true;
@@ -157,6 +157,27 @@ describe('chat on a terminal (fake TTY, in-process)', () => {
     t.type('slow\r');
     await t.waitFor(/gurusup › finally/);
     expect(t.stderr()).toContain('Waiting for the reply');
+    t.type('/exit\r');
+    expect(await t.done).toBe(0);
+  });
+
+  it('a key the API refuses ends the session with exit 3, the terminal out of raw mode', async () => {
+    const t = startRepl([], { GURUSUP_API_KEY: 'gsk_wrong_key_000000000' });
+    await t.waitFor(/you › $/);
+    t.type('hello\r');
+    expect(await t.done).toBe(3);
+    expect(t.stderr()).toMatch(/^error: the API rejected the key \(401 Unauthorized\)/m);
+    expect(t.raw[t.raw.length - 1]).toBe(false);
+  });
+
+  it('a failing send (500) is reported and the session goes on', async () => {
+    failOn = 'boom';
+    const t = startRepl([]);
+    await t.waitFor(/you › $/);
+    t.type('boom\r');
+    await t.waitFor(/error: the API answered 500/, t.stderr);
+    t.type('after\r');
+    await t.waitFor(/Reply to: after/);
     t.type('/exit\r');
     expect(await t.done).toBe(0);
   });

@@ -123,6 +123,27 @@ describe('threads show --follow', () => {
     expect(count(p.stderr(), 'still following')).toBe(1);
   }, 20_000);
 
+  it('the API going away and coming back: reported once, then the follow picks up where it was', async () => {
+    const { startServer: start } = await import('../helpers/server.js');
+    let thread = [msg(1, 'before the outage')];
+    const own = await start((req, res) => sendJson(res, 200, { thread_fid: FID, messages: thread }));
+    const port = own.port;
+    const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '1'], { env: { ...env, GURUSUP_BASE_URL: own.url } });
+    await p.waitFor(/before the outage/, 'stdout');
+    await own.close();
+    await p.waitFor(/still following/);
+    // Back on the same port, with a message more.
+    thread = [msg(1, 'before the outage'), msg(2, 'after the outage')];
+    own.server.listen(port, '127.0.0.1');
+    await p.waitFor(/after the outage/, 'stdout');
+    p.abort();
+    expect(await p.done).toBe(0);
+    await own.close();
+    expect(count(p.stderr(), 'still following')).toBe(1);
+    expect(p.stderr()).toMatch(/connection refused|ECONNREFUSED/);
+    expect(count(p.stdout(), 'before the outage')).toBe(1);
+  }, 30_000);
+
   it('401 while following ends it with exit 3', async () => {
     const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '1'], { env });
     await p.waitFor(/first question/, 'stdout');
