@@ -1,7 +1,7 @@
 import type { Handler } from './types.js';
 import { InterruptedError } from '../errors.js';
 import { checkUrl } from '../webhook/send.js';
-import { PROBES, runProbes, type Probe, type ProbeResult } from '../webhook/verify.js';
+import { PROBES, runProbes, shownUrl, type Probe, type ProbeResult } from '../webhook/verify.js';
 import { safeText, tsvRow } from '../output/format.js';
 import { truncateToWidth } from '../output/width.js';
 import { wrapText } from '../output/wrap.js';
@@ -15,6 +15,8 @@ export const verify: Handler = async (ctx, args) => {
   const s = await ctx.settings(DEFAULT_TIMEOUT_S);
   const key = ctx.requireKey(s);
   out.secrets.push(key);
+  const password = new URL(url).password;
+  if (password) out.secrets.push(password, decodeURIComponent(password));
   const p = out.paint;
   const width = out.io.stdout.columns ?? 0;
   const fit = (s: string, indent: number) => (width > 0 ? truncateToWidth(s, Math.max(10, width - indent)) : s);
@@ -32,7 +34,7 @@ export const verify: Handler = async (ctx, args) => {
     }
     out.write(text);
   };
-  out.info(out.epaint.dim(`Verifying ${safeText(url)} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`));
+  out.info(out.epaint.dim(`Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`));
   let results: ProbeResult[];
   try {
     results = await runProbes(url, key, { timeoutMs: s.timeoutMs, signal: ctx.signal, onResult: line });

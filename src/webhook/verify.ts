@@ -105,6 +105,14 @@ export const PROBES: Probe[] = [
   },
 ];
 
+/** The URL as it may be shown: a password in it never is. */
+export function shownUrl(url: string): string {
+  const u = new URL(url);
+  if (!u.password) return url;
+  u.password = 'redacted';
+  return u.toString().replace(':redacted@', ':[redacted]@');
+}
+
 export type Post = (url: string, body: string, key: string | undefined, o: { timeoutMs: number; signal?: AbortSignal }) => Promise<PostResult>;
 
 /**
@@ -115,6 +123,8 @@ export async function runProbes(url: string, key: string, o: { timeoutMs: number
   const post: Post = o.post ?? ((u, b, k, opts) => postEvent(u, b, k, opts));
   const shared = { event: JSON.stringify(sampleEvent('Hello from gurusup webhook verify: this is a test event.')) };
   const results: ProbeResult[] = [];
+  const shown = shownUrl(url);
+  const clean = (s: string) => (shown === url ? s : s.split(url).join(shown));
   for (const p of PROBES) {
     const { body, key: k } = p.request(key, shared);
     let r: ProbeResult;
@@ -131,9 +141,9 @@ export async function runProbes(url: string, key: string, o: { timeoutMs: number
       // No answer to the very first probe: the URL cannot be reached at all (exit 5), and
       // waiting out five more timeouts would tell the user nothing new.
       if (results.length === 0) {
-        throw new NetworkError(`no answer from ${url}: ${err.message}`, { code: err.code, hint: 'is your receiver running? Check the URL, host and port' });
+        throw new NetworkError(clean(`no answer from ${url}: ${err.message}`), { code: err.code, hint: 'is your receiver running? Check the URL, host and port' });
       }
-      what = `expected ${p.expect}, got no answer: ${err.message}`;
+      what = clean(`expected ${p.expect}, got no answer: ${err.message}`);
       r = { probe: p.id, pass: false, status: null, latency_ms: null, detail: `${what}: ${p.why}` };
     }
     results.push(r);

@@ -138,6 +138,21 @@ describe('webhook verify', () => {
     expect(r.stderr).toMatch(/^error: no answer from http:\/\/127\.0\.0\.1:\d+\/hooks: cannot connect to 127\.0\.0\.1:\d+: connection refused\nhint: /m);
   });
 
+  it('a password in the URL is never shown', async () => {
+    const gone = await receiver(() => 200);
+    const url = gone.url.replace('http://', 'http://hooks:s3cr3t-pass@');
+    await gone.close();
+    const r = await run(['webhook', 'verify', url, '--json'], { env });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('hooks:[redacted]@127.0.0.1');
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t-pass');
+    correct.bodies.length = 0;
+    const ok = await run(['webhook', 'verify', correct.url.replace('http://', 'http://hooks:s3cr3t-pass@')], { env, tty: true });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout + ok.stderr).not.toContain('s3cr3t-pass');
+    expect(correct.bodies).toHaveLength(6);
+  });
+
   it('--timeout after the URL bounds each probe; a receiver that never answers fails in time', async () => {
     const sockets = new Set<import('node:net').Socket>();
     const silent = http.createServer(() => {});
