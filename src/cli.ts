@@ -12,6 +12,7 @@ import { registerWebhook } from './commands/webhook.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerApi } from './commands/api.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
 
 const EXAMPLES = `
@@ -32,6 +33,7 @@ const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   webhook: registerWebhook,
   sandbox: registerSandbox,
   api: registerApi,
+  chat: registerChat,
   completion: registerCompletion,
 };
 
