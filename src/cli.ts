@@ -3,6 +3,7 @@ import type { Io } from './io.js';
 import { Context, type GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
+import { usageErrorText } from './output/output.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
@@ -48,7 +49,7 @@ export function groupOf(argv: readonly string[]): string | undefined {
 }
 
 /** Builds the program; with `only`, just that command group (help and unknown commands need all). */
-function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: string): Command {
+function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: string, color = true): Command {
   const program = new Command('gurusup');
   // Inherited settings are copied at .command() time, so configure the root first.
   program
@@ -56,11 +57,11 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(s),
+      // Usage errors look like runtime ones: red `error:`, one `hint:` line.
+      outputError: (s, write) => write(usageErrorText(s, io, color)),
     })
     // A fixed width, so help rendered at build time (bin/ fast path) matches help rendered now.
     .configureHelp({ helpWidth: HELP_WIDTH })
-    .showHelpAfterError("hint: add --help to see the command's usage")
     .showSuggestionAfterError(true);
 
   program
@@ -122,6 +123,24 @@ function normalizeArgv(argv: readonly string[], program: Command): string[] {
   return out;
 }
 
+/**
+ * `gurusup help threads list` is `gurusup threads list --help`; `gurusup help threds` is the
+ * usage error `gurusup threds` gives (exit 2, with a suggestion), not the root help.
+ */
+function rewriteHelp(argv: string[], program: Command): string[] {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (at < 0 || argv[at] !== 'help' || at + 1 >= argv.length) return argv;
+  const before = argv.slice(0, at);
+  const words = argv.slice(at + 1);
+  let cmd = program;
+  for (let k = 0; k < words.length; k++) {
+    const sub = cmd.commands.find((c) => c.name() === words[k] || c.aliases().includes(words[k]!));
+    if (!sub) return words[k]!.startsWith('-') ? [...before, ...words.slice(0, k), '--help'] : [...before, ...words.slice(0, k + 1)];
+    cmd = sub;
+  }
+  return [...before, ...words, '--help'];
+}
+
 /** Help for every command path ('' for the root) and the version, for build.mjs to pre-render. */
 export function helpTexts(): Record<string, string> {
   let captured = '';
@@ -142,13 +161,13 @@ export function helpTexts(): Record<string, string> {
 /** Runs the CLI and returns the exit code; never exits the process (bin/ does). */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const state: { ctx?: Context; code: number } = { code: 0 };
-  const program = buildProgram(io, state, groupOf(argv));
+  const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'));
   if (argv.length === 0) {
     io.stdout.write(program.helpInformation());
     return 0;
   }
   try {
-    await program.parseAsync(normalizeArgv(argv, program), { from: 'user' });
+    await program.parseAsync(rewriteHelp(normalizeArgv(argv, program), program), { from: 'user' });
     return state.code;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -162,6 +181,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     }
     const ctx = state.ctx ?? new Context(io, { color: true, input: true });
+    err = ctx.explain(err);
     ctx.out.error(err);
     return err instanceof CliError ? err.exitCode : 1;
   } finally {

@@ -24,7 +24,9 @@ export const login: Handler = async (ctx, _args, opts) => {
   out.secrets.push(key);
 
   const ks = await ctx.keystore();
-  const name = ctx.globals.profile || io.env.GURUSUP_PROFILE || 'default';
+  // The same choice every command makes (--profile, GURUSUP_PROFILE, the active one, default);
+  // a named profile that does not exist yet is created.
+  const { name } = await ctx.profile();
   const existing = ks.profile(name);
   const baseUrl = ctx.globals.baseUrl ? normalizeBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing);
@@ -118,7 +120,7 @@ export const status: Handler = async (ctx) => {
 
 export const logout: Handler = async (ctx) => {
   const ks = await ctx.keystore();
-  const name = await ctx.profileName();
+  const { name } = await ctx.profile({ mustExist: true });
   if (await ks.removeKey(name)) ctx.out.info(`Removed the key of profile ${name}.`);
   else ctx.out.info(`Profile ${name} has no stored key; nothing to do.`);
   if (ctx.io.env.GURUSUP_API_KEY) ctx.out.warn('GURUSUP_API_KEY is still set in the environment and will be used');

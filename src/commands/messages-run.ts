@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
@@ -15,7 +16,7 @@ async function readBody(ctx: Parameters<Handler>[0], opts: Record<string, unknow
     try {
       return await fs.readFile(opts.bodyFile, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --body-file ${opts.bodyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw fileError('read', '--body-file', opts.bodyFile, err);
     }
   }
   if (!io.stdin.isTTY) return readAll(io.stdin);

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { isObject, pickFields } from '../output/format.js';
-import { ProgressBar } from '../output/progress.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
 function exportKey(t: Record<string, unknown>): string | undefined {
@@ -22,7 +22,7 @@ export function readExported(file: string): Set<string> {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return done;
-    throw new CliError(`cannot read --out file ${file}: ${(err as Error).message}`, 1);
+    throw fileError('read', '--out', file, err);
   }
   const end = text.lastIndexOf('\n') + 1;
   if (end < text.length) fs.truncateSync(file, Buffer.byteLength(text.slice(0, end)));
@@ -70,7 +70,7 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
     try {
       fd = fs.openSync(file, opts.resume ? 'a' : 'w', 0o600);
     } catch (err) {
-      throw new CliError(`cannot write --out file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+      throw fileError('write', '--out', file, err);
     }
   }
   // One write per complete line: an interrupted export leaves only whole lines.
@@ -80,8 +80,7 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
     else io.stdout.write(line);
   };
 
-  const showBar = io.stderr.isTTY === true && !out.opts.quiet;
-  const bar = showBar ? new ProgressBar(io.stderr, 'Exporting', todo.length) : undefined;
+  const bar = out.animate ? await out.progress('Exporting', todo.length) : undefined;
   const started = performance.now();
   let done = 0;
   let exported = 0;

@@ -53,7 +53,7 @@ export const list: Handler = async (ctx, _args, opts) => {
   if (out.human) {
     if (objs.length === 0) return void out.info('No threads.');
     const { renderTable } = await import('../output/table.js');
-    out.write(renderTable(cols.header, objs.map((t) => cols.row(t, hashOf(t))), out.paint.bold, out.io.stdout.columns ?? 0));
+    out.write(renderTable(cols.header, objs.map((t) => cols.row(t, hashOf(t))), out.paint.bold, out.columns, cols.table));
     if (limit !== undefined && data.length > limit) out.info(`Showing ${limit} of ${data.length} threads.`);
     return;
   }
@@ -77,9 +77,9 @@ export const show: Handler = async (ctx, args, opts) => {
   const client = await ctx.client(s);
   const thread = await out.during('Loading thread', () => client.getThread(hash)).catch((err: unknown) => {
     if (!(err instanceof NotFoundError)) throw err;
-    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, {
-      hint: "list the threads with 'gurusup threads list'",
-    });
+    // An argument that is itself a hash was most likely meant as one.
+    const hint = !opts.hash && isThreadHash(arg) ? `${JSON.stringify(arg)} looks like a thread hash: add --hash to look it up as one` : "list the threads with 'gurusup threads list'";
+    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, { hint });
   });
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Runner } from './types.js';
 import { examples, positiveInt } from './parse.js';
 
-export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, messages, created_at, updated_at';
+/** What GET /threads objects carry (a count, not the messages) and what GET /threads/<hash> adds. */
+export const LIST_FIELDS = 'thread, thread_fid, subject, user_fid, message_count, created_at, updated_at';
+export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, lang, messages, created_at, updated_at';
 
 export function registerThreads(program: Command, run: Runner): void {
   const threads = program
@@ -13,7 +15,7 @@ export function registerThreads(program: Command, run: Runner): void {
     .command('list')
     .description("List the organization's threads")
     .option('--limit <n>', 'show at most n threads', positiveInt)
-    .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
+    .addHelpText('after', `\nJSON fields commonly present: ${LIST_FIELDS}` +
       examples('gurusup threads list', 'gurusup threads list --limit 20', "gurusup threads list | cut -f1", 'gurusup threads list --json thread_fid,subject'))
     .action(run(() => import('./threads-run.js').then((m) => m.list)));
   threads

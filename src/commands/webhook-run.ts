@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
 import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../errors.js';
@@ -35,7 +36,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
     try {
       record = await LineAppender.open(opts.record);
     } catch (err) {
-      throw new CliError(`cannot open --record file ${opts.record}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+      throw fileError('write', '--record', opts.record, err);
     }
   }
 
@@ -126,6 +127,11 @@ export function sampleEvent(thread: string, user: string, body: string): Record<
   };
 }
 
+/** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
+function toHint(to: string): string {
+  return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
+}
+
 async function keyFor(ctx: Context): Promise<string> {
   const s = await ctx.settings();
   return ctx.requireKey(s);
@@ -137,7 +143,10 @@ export const trigger: Handler = async (ctx, _args, opts) => {
   const key = await keyFor(ctx);
   const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
   const r = await postEvent(to, JSON.stringify(event), key, { signal: ctx.signal, timeoutMs: 30_000 }).catch((err) => {
-    throw ctx.signal.aborted ? new CliError('interrupted', 130) : err;
+    if (ctx.signal.aborted) throw new CliError('interrupted', 130);
+    // The API's base URL plays no part here: the endpoint is the one --to names.
+    if (err instanceof NetworkError) throw new NetworkError(err.message, { code: err.code, hint: toHint(to), cause: err });
+    throw err;
   });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
@@ -175,7 +184,7 @@ export const replay: Handler = async (ctx, args, opts) => {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError('read', '', file, err);
   }
   const events: Array<{ n: number; body: string }> = [];
   for (const [i, line] of text.split('\n').entries()) {
@@ -206,6 +215,6 @@ export const replay: Handler = async (ctx, args, opts) => {
     }
   }
   out.info(`Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`);
-  if (networkFailures) throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`);
+  if (networkFailures) throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, { hint: toHint(to) });
   return failures ? 1 : 0;
 };

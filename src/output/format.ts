@@ -1,4 +1,5 @@
 /** Pure formatters: data in, strings out. */
+import type { TableOptions } from './table.js';
 
 export function maskKey(key: string): string {
   if (key.length <= 12) return '****';
@@ -94,7 +95,19 @@ export function messageCount(t: Obj): number | undefined {
 export interface ThreadColumns {
   header: string[];
   row: (t: Obj, hash: string) => string[];
+  /** For renderTable on a terminal: what may be cut, and what is dropped first when cutting is not enough. */
+  table: TableOptions;
 }
+
+/**
+ * `threads list` on a narrow terminal: updated goes first, then messages, then user, then hash.
+ * A hash or a time cut short is of no use, so those are shown whole or not at all.
+ */
+export const THREAD_TABLE: TableOptions = {
+  drop: ['UPDATED', 'MESSAGES', 'USER', 'HASH'],
+  min: { THREAD_FID: 16, HASH: 32, SUBJECT: 20, USER: 8, UPDATED: Number.POSITIVE_INFINITY },
+  right: ['MESSAGES'],
+};
 
 /** Table columns: thread_fid and hash always, then whichever optional fields any thread carries. */
 export function threadColumns(threads: readonly Obj[]): ThreadColumns {
@@ -109,6 +122,7 @@ export function threadColumns(threads: readonly Obj[]): ThreadColumns {
   return {
     header: ['THREAD_FID', 'HASH', ...optional.map(([h]) => h)],
     row: (t, hash) => [str(t.thread_fid) ?? '', hash, ...optional.map(([, f]) => f(t))],
+    table: THREAD_TABLE,
   };
 }
 
