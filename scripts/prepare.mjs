@@ -1,7 +1,7 @@
-// `prepare` (run by `npm ci`, `npm install` in a checkout, `npm pack`, and git-URL installs):
-// builds dist/. `npm install -g <git url>` runs it in the clone WITHOUT having installed the
-// devDependencies the build needs (npm/cli#8440: the nested install inherits npm_config_global and
-// installs the clone globally instead), so install them here first when they are missing.
+// `prepare` (run by `npm ci`, `npm install` in a checkout, `npm pack`, `npm link`, and git-URL
+// installs): builds dist/. `npm link` and `npm install -g .` in a fresh clone run it in global mode,
+// where npm installs no devDependencies first, so the build would die on a missing esbuild: install
+// them here when they are missing (npm/cli#8440), outside that global mode.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
