@@ -83,7 +83,7 @@ export const show: Handler = async (ctx, args, opts) => {
   });
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
-  if (out.human) return void out.write(transcript(thread, hash, out.paint));
+  if (out.human) return void out.write(transcript(thread, hash, out.paint, { width: out.columns }));
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   let buf = '';
   for (const m of messages) buf += `${messageTsv(m)}\n`;

@@ -80,7 +80,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
       {
         accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
-          out.write(ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint));
+          out.write(ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns }));
           forward(ev);
           if (count !== undefined && listener.stats.accepted >= count) stop();
         },

@@ -1,5 +1,7 @@
 /** Pure formatters: data in, strings out. */
 import type { TableOptions } from './table.js';
+import { relativeTime } from './time.js';
+import { wrapText } from './wrap.js';
 
 export function maskKey(key: string): string {
   if (key.length <= 12) return '****';
@@ -153,14 +155,30 @@ function senderLabel(m: Obj, p: Paint): string {
   return user ? `${painted} ${p.dim(`(${safeText(user)})`)}` : painted;
 }
 
-export function messageBlock(m: Obj, p: Paint): string {
-  const time = messageTime(m);
-  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeText(time))}` : ''}`;
-  const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
-  return `${head}\n${body.split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+/**
+ * How a terminal shows text from the API: times relative to `now` (absolute beyond 30 days), bodies
+ * word-wrapped to `width` columns (0: not wrapped).
+ */
+export interface TextView {
+  width: number;
+  now?: number;
 }
 
-export function transcript(thread: Obj, hash: string, p: Paint): string {
+/** A body indented by two spaces, word-wrapped to the view's width; continuation lines indented alike. */
+export function indentedBody(text: string, view?: TextView): string {
+  if (view) return wrapText(text, view.width, '  ');
+  return text.split('\n').map((l) => `  ${l}`).join('\n');
+}
+
+export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
+  const raw = messageTime(m);
+  const time = raw && view ? relativeTime(raw, view.now) : raw;
+  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeText(time))}` : ''}`;
+  const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
+  return `${head}\n${indentedBody(body, view)}\n`;
+}
+
+export function transcript(thread: Obj, hash: string, p: Paint, view?: TextView): string {
   const lines: string[] = [];
   lines.push(`${p.bold('thread')} ${safeText(str(thread.thread_fid) ?? '')}  ${p.dim(`hash ${hash}`)}`);
   const subject = str(thread.subject);
@@ -168,6 +186,6 @@ export function transcript(thread: Obj, hash: string, p: Paint): string {
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
   let out = `${lines.join('\n')}\n`;
-  for (const m of messages) out += `\n${messageBlock(m, p)}`;
+  for (const m of messages) out += `\n${messageBlock(m, p, view)}`;
   return out;
 }
