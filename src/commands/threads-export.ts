@@ -75,6 +75,7 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   }
   // One write per complete line: an interrupted export leaves only whole lines.
   const emit = (value: unknown) => {
+    out.checkFields(value);
     const line = `${JSON.stringify(pickFields(value, out.opts.fields))}\n`;
     if (fd !== undefined) fs.writeSync(fd, line);
     else io.stdout.write(line);

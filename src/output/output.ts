@@ -1,7 +1,7 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { CliError, redact } from '../errors.js';
-import { pickFields, plainPaint, type Paint } from './format.js';
+import { isObject, pickFields, plainPaint, safeText, type Paint } from './format.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -142,8 +142,29 @@ export class Output {
     this.io.stdout.write(`${s}\n`);
   }
 
+  #fieldsChecked = false;
+
+  /**
+   * `--json a,b` naming a field that no object carries: the output keeps its `null`, and one
+   * warning on stderr lists the fields that were there (a typo, or `messages` on a list).
+   */
+  checkFields(value: unknown): void {
+    const fields = this.opts.fields;
+    if (!fields || this.#fieldsChecked) return;
+    const objects = (Array.isArray(value) ? value : [value]).filter(isObject);
+    if (objects.length === 0) return;
+    this.#fieldsChecked = true;
+    const present = new Set<string>();
+    for (const o of objects) for (const k of Object.keys(o)) present.add(k);
+    const missing = fields.filter((f) => !present.has(f));
+    if (missing.length === 0) return;
+    const names = missing.map((f) => JSON.stringify(f)).join(', ');
+    this.warn(`no object has the field${missing.length === 1 ? '' : 's'} ${names} (printed as null); fields present: ${safeText([...present].join(', '))}`);
+  }
+
   /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
   printJson(value: unknown): void {
+    this.checkFields(value);
     const v = pickFields(value, this.opts.fields);
     this.line(this.stdoutTTY ? JSON.stringify(v, null, 2) : JSON.stringify(v));
   }
