@@ -16,9 +16,17 @@ function prerendered() {
 const key = prerendered();
 const texts = key === undefined ? undefined : require('../dist/help.json');
 if (texts && typeof texts[key] === 'string') {
-  process.stdout.write(texts[key]);
+  process.stdout.write(fitted(texts[key]));
 } else {
   run();
+}
+
+/** Help is stored unwrapped; fit it to the terminal (80 columns in a pipe) as the bundle would. */
+function fitted(text) {
+  const out = process.stdout;
+  const width = out.isTTY && out.columns > 0 ? out.columns : 80;
+  if (text.split('\n').every((line) => line.length <= width)) return text;
+  return require('../dist/help-fit.cjs').fitHelp(text, width);
 }
 
 async function run() {

@@ -1,9 +1,10 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { Io } from './io.js';
 import { Context, type GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { usageErrorText } from './output/output.js';
+import { UNWRAPPED, fitHelp, helpWidth } from './output/help-fit.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
@@ -23,7 +24,6 @@ Examples:
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 
-const HELP_WIDTH = 90;
 
 const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   auth: registerAuth,
@@ -55,13 +55,22 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
   program
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
+      // Help is rendered unwrapped and fitted to the stream's width, the way bin/ fits dist/help.json.
+      writeOut: (s) => void io.stdout.write(fitHelp(s, helpWidth(io.stdout))),
+      writeErr: (s) => void io.stderr.write(fitHelp(s, helpWidth(io.stderr))),
       // Usage errors look like runtime ones: red `error:`, one `hint:` line.
       outputError: (s, write) => write(usageErrorText(s, io, color)),
     })
-    // A fixed width, so help rendered at build time (bin/ fast path) matches help rendered now.
-    .configureHelp({ helpWidth: HELP_WIDTH })
+    // Rendered unwrapped (fitted on output), with the global options a subcommand inherits, and
+    // (required) on options that must be given.
+    .configureHelp({
+      helpWidth: UNWRAPPED,
+      showGlobalOptions: true,
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .showSuggestionAfterError(true);
 
   program
@@ -144,14 +153,15 @@ function rewriteHelp(argv: string[], program: Command): string[] {
 /** Help for every command path ('' for the root) and the version, for build.mjs to pre-render. */
 export function helpTexts(): Record<string, string> {
   let captured = '';
-  const sink = { write: (s: string) => void (captured += s) } as unknown as Io['stdout'];
+  // A "terminal" as wide as UNWRAPPED: the texts are stored unwrapped, and bin/ fits them.
+  const sink = { write: (s: string) => void (captured += s), isTTY: true, columns: UNWRAPPED } as unknown as Io['stdout'];
   const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, signal: new AbortController().signal } as Io;
   const program = buildProgram(io, { code: 0 });
   const texts: Record<string, string> = { version: `${VERSION}\n` };
   const visit = (cmd: Command, path: string) => {
     captured = '';
     cmd.outputHelp();
-    texts[path] = captured;
+    texts[path] = fitHelp(captured, 0);
     for (const sub of cmd.commands) visit(sub, path ? `${path} ${sub.name()}` : sub.name());
   };
   visit(program, '');
@@ -163,7 +173,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const state: { ctx?: Context; code: number } = { code: 0 };
   const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'));
   if (argv.length === 0) {
-    io.stdout.write(program.helpInformation());
+    io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
     return 0;
   }
   try {
