@@ -2,6 +2,7 @@
 import type { TableOptions } from './table.js';
 import { relativeTime } from './time.js';
 import { wrapText } from './wrap.js';
+import { displayWidth } from './width.js';
 
 export function maskKey(key: string): string {
   if (key.length <= 12) return '****';
@@ -180,9 +181,16 @@ export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
 
 export function transcript(thread: Obj, hash: string, p: Paint, view?: TextView): string {
   const lines: string[] = [];
-  lines.push(`${p.bold('thread')} ${safeText(str(thread.thread_fid) ?? '')}  ${p.dim(`hash ${hash}`)}`);
+  const fid = safeText(str(thread.thread_fid) ?? '');
+  // On a narrow terminal the hash goes on a line of its own rather than wrapping.
+  const together = !view || view.width <= 0 || displayWidth(`thread ${fid}  hash ${hash}`) <= view.width;
+  lines.push(`${p.bold('thread')} ${fid}${together ? '  ' : '\n'}${p.dim(`hash ${hash}`)}`);
   const subject = str(thread.subject);
-  if (subject) lines.push(`${p.bold('subject')} ${safeText(subject)}`);
+  if (subject) {
+    const text = safeText(subject);
+    const wrapped = view && view.width > 0 ? wrapText(text, view.width, ' '.repeat(8)).slice(8) : text;
+    lines.push(`${p.bold('subject')} ${wrapped}`);
+  }
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
   let out = `${lines.join('\n')}\n`;

@@ -1,5 +1,6 @@
 import { indentedBody, isObject, safeText, type Paint, type TextView } from '../output/format.js';
 import { clockTime } from '../output/time.js';
+import { displayWidth } from '../output/width.js';
 
 export interface EventView {
   type?: string;
@@ -36,15 +37,45 @@ function s(v: unknown): string | undefined {
  */
 export function eventBlock(body: unknown, receivedAt: Date, p: Paint, view?: TextView): string {
   const { type, message } = describeEvent(body);
-  const parts = [p.dim(clockTime(receivedAt)), p.bold(safeText(type ?? 'event'))];
-  if (message && message.body !== undefined && message.body !== null) {
+  // [as measured, as painted]
+  const parts: Array<[string, string]> = [];
+  const add = (plain: string, painted: string) => parts.push([plain, painted]);
+  const time = clockTime(receivedAt);
+  const kind = safeText(type ?? 'event');
+  add(time, p.dim(time));
+  add(kind, p.bold(kind));
+  const hasBody = message !== undefined && message.body !== undefined && message.body !== null;
+  if (hasBody) {
     const thread = s(message.thread_fid);
     const user = s(message.user_fid);
-    if (thread) parts.push(`thread ${p.cyan(safeText(thread))}`);
-    if (user) parts.push(`user ${p.cyan(safeText(user))}`);
+    if (thread) add(`thread ${safeText(thread)}`, `thread ${p.cyan(safeText(thread))}`);
+    if (user) add(`user ${safeText(user)}`, `user ${p.cyan(safeText(user))}`);
+  }
+  const head = headLine(parts, view?.width ?? 0);
+  if (hasBody) {
     const text = safeText(typeof message.body === 'string' ? message.body : JSON.stringify(message.body));
-    return `${parts.join('  ')}\n${indentedBody(text, view)}\n\n`;
+    return `${head}\n${indentedBody(text, view)}\n\n`;
   }
   const raw = safeText(JSON.stringify(body, null, 2) ?? String(body));
-  return `${parts.join('  ')}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
+  return `${head}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
+}
+
+/** The parts two spaces apart; on a narrow terminal, those that do not fit go on indented lines below. */
+function headLine(parts: ReadonlyArray<[string, string]>, width: number): string {
+  let out = '';
+  let used = 0;
+  for (const [plain, painted] of parts) {
+    const w = displayWidth(plain);
+    if (used === 0) {
+      out += painted;
+      used = w;
+    } else if (width <= 0 || used + 2 + w <= width) {
+      out += `  ${painted}`;
+      used += 2 + w;
+    } else {
+      out += `\n  ${painted}`;
+      used = 2 + w;
+    }
+  }
+  return out;
 }
