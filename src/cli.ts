@@ -59,7 +59,8 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
       writeOut: (s) => void io.stdout.write(fitHelp(s, helpWidth(io.stdout))),
       writeErr: (s) => void io.stderr.write(fitHelp(s, helpWidth(io.stderr))),
       // Usage errors look like runtime ones: red `error:`, one `hint:` line.
-      outputError: (s, write) => write(usageErrorText(s, io, color)),
+      // Not through writeErr: an error stays one line, however wide, where help is fitted.
+      outputError: (s) => void io.stderr.write(usageErrorText(s, io, color)),
     })
     // Rendered unwrapped (fitted on output), with the global options a subcommand inherits, and
     // (required) on options that must be given.

@@ -94,6 +94,16 @@ describe('messages that said the wrong thing', () => {
     expect(ok.stdout).toContain('Usage: gurusup threads list');
   });
 
+  it('a usage error stays one line however long, even where help is wrapped', async () => {
+    const r = await run(['completion', 'tcsh']);
+    expect(r.code).toBe(2);
+    const [first, second, third] = r.stderr.split('\n');
+    expect(first).toMatch(/^error: .*'tcsh'.*bash, zsh, fish\.$/);
+    expect(first!.length).toBeGreaterThan(80);
+    expect(second).toMatch(/^hint: /);
+    expect(third).toBe('');
+  });
+
   it('threads list --help names the fields list objects carry', async () => {
     const r = await run(['threads', 'list', '--help']);
     expect(r.stdout).toContain('message_count');
