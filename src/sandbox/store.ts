@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadHash } from '../api/hash.js';
 import { CliError } from '../errors.js';
+import { fileError, fileProblem } from '../files.js';
 
 export interface SandboxMessage {
   _id: string;
@@ -65,9 +66,14 @@ export class SandboxStore {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`cannot read --data file ${file}: ${(err as Error).message}`, 1);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError('read', '--data', file, err);
       const store = new SandboxStore(seed(), file, newSandboxKey());
-      store.save();
+      try {
+        store.save();
+      } catch (saveErr) {
+        // A path that cannot be created (its directory missing): the usage rule for named files.
+        throw fileError('write', '--data', file, (saveErr as Error).cause ?? saveErr);
+      }
       return store;
     }
     const hint = 'fix it, or point --data at a new file to start from the sample threads';
@@ -111,7 +117,7 @@ export class SandboxStore {
       fs.writeFileSync(tmp, JSON.stringify({ ...(this.apiKey ? { api_key: this.apiKey } : {}), threads: [...this.#byHash.values()] }), { mode: 0o600 });
       fs.renameSync(tmp, this.file);
     } catch (err) {
-      throw new CliError(`cannot write --data file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+      throw new CliError(`cannot write --data file ${this.file}: ${fileProblem(err)}`, 1, { cause: err });
     }
   }
 

@@ -119,6 +119,7 @@ describe('messages that said the wrong thing', () => {
       [['threads', 'export', '--out', missing], `error: cannot write --out ${missing}: no such file`],
       [['webhook', 'listen', '--port', '0', '--record', missing], `error: cannot write --record ${missing}: no such file`],
       [['api', '/threads', '--input', missing], `error: cannot read --input ${missing}: no such file`],
+      [['sandbox', '--port', '0', '--data', missing], `error: cannot write --data ${missing}: no such file`],
     ];
     for (const [args, message] of cases) {
       const r = await run(args, { env });
