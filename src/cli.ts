@@ -24,7 +24,6 @@ Examples:
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 
-
 const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   auth: registerAuth,
   threads: registerThreads,

@@ -217,7 +217,10 @@ export class Output {
     let s: { text: string; stop(): unknown } | undefined;
     const frames = DOTS.map((f) => this.epaint.cyan(f));
     const timer = setTimeout(() => {
-      void spinnerLoader.load().then(({ ora }) => {
+      // A spinner that cannot be loaded is not worth failing the command for.
+      void spinnerLoader.load().catch(() => undefined).then((mod) => {
+        if (!mod) return;
+        const { ora } = mod;
         if (stopped) return;
         s = ora({
           text: current,
