@@ -75,6 +75,11 @@ describe('packaging', () => {
     const npx = await exec('npx', ['gurusup', '--help'], { cwd: dir, env: cached });
     expect(npx.stdout).toContain('Usage: gurusup');
 
+    // npm pack builds dist/ itself (prepare runs before packing; no prepack needed).
+    fs.rmSync(path.join(dir, 'dist'), { recursive: true });
+    const packed = JSON.parse((await npm(['pack', '--dry-run', '--json'], dir, cached)).stdout) as Array<{ files: Array<{ path: string }> }>;
+    expect(packed[0]!.files.map((f) => f.path)).toContain('dist/cli.cjs');
+
     // npm link (a global install of the folder), into a prefix of our own, from another clone
     // where nothing was installed or built first.
     const bare = path.join(tempDir(), 'gurusup');
