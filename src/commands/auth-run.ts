@@ -113,7 +113,11 @@ export const status: Handler = async (ctx) => {
     out.error(new AuthError(`no API key for profile ${s.profileName}`));
     return 3;
   }
-  if (check === 'invalid') return 3;
+  if (check === 'invalid') {
+    // The same words as any command whose key is rejected (Context.explain).
+    out.error(ctx.explain(new AuthError(`the API rejected the key of profile ${s.profileName}${s.keySource === 'env' ? ' (from GURUSUP_API_KEY)' : ''}`, { status: 401 })));
+    return 3;
+  }
   if (check === 'unreachable') return 5;
   return 1;
 };

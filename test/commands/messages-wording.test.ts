@@ -64,6 +64,9 @@ describe('messages that said the wrong thing', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^hint: .*GURUSUP_API_KEY environment variable/m);
     expect(r.stderr).not.toContain('or set GURUSUP_API_KEY');
+    const status = await run(['auth', 'status'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: 'gsk_rejected_0000000000000000' } });
+    expect(status.code).toBe(3);
+    expect(status.stderr).toMatch(/^hint: .*GURUSUP_API_KEY environment variable/m);
     // A stored key that is rejected still points at auth login.
     const dir = configWith({ default: { api_key: 'gsk_rejected_stored_00000000000' } }, 'default');
     const s = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url } });
