@@ -38,13 +38,13 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     try {
       thread = await out.during('Loading thread', () => client.getThread(threadHash(state.thread)));
     } catch (err) {
-      if (err instanceof NotFoundError) return void out.info(ep.dim('No messages yet: the thread starts with your first one.'));
+      if (err instanceof NotFoundError) return void out.info('No messages yet: the thread starts with your first one.', ep.dim);
       throw err;
     }
     const all = isObject(thread) && Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
     const shown = last === undefined ? all : all.slice(-last);
-    if (last !== undefined && all.length > shown.length) out.info(ep.dim(`… ${all.length - shown.length} earlier messages (/show prints them all)`));
-    if (shown.length === 0) return void out.info(ep.dim('No messages yet.'));
+    if (last !== undefined && all.length > shown.length) out.info(`… ${all.length - shown.length} earlier messages (/show prints them all)`, ep.dim);
+    if (shown.length === 0) return void out.info('No messages yet.', ep.dim);
     out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join("\n"));
   };
 
@@ -135,8 +135,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       busy = undefined;
     }
     const seconds = (performance.now() - started) / 1000;
-    if (state.agent) return void out.info(ep.dim(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`));
-    if (!isObject(reply)) return void out.info(ep.dim(`sent; the API returned no reply (${seconds.toFixed(1)} s)`));
+    if (state.agent) return void out.info(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`, ep.dim);
+    if (!isObject(reply)) return void out.info(`sent; the API returned no reply (${seconds.toFixed(1)} s)`, ep.dim);
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
     out.write(formatReply(text, seconds, width(), p));
   };

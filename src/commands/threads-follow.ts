@@ -79,7 +79,7 @@ export async function follow(ctx: Context, client: GurusupClient, first: unknown
   messagesOf(first).forEach((m, i) => seen.add(messageKey(m, i)));
   const maxBackoff = o.maxBackoffMs ?? 30_000;
   let failures = 0;
-  if (!out.json) out.info(out.epaint.dim(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`));
+  if (!out.json) out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
   for (;;) {
     const wait = failures === 0 ? o.intervalMs : Math.min(maxBackoff, o.intervalMs * 2 ** failures);
     if (!(await sleep(wait, ctx.signal))) return 0;

@@ -104,7 +104,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
         },
         rejected(status, reason, from) {
           const what = from.method ? `${from.method} ${(from.path ?? '').slice(0, 100)}` : 'request';
-          out.status(`${ep.red('✗')} ${status} ${what} from ${from.remote ?? '?'}: ${reason}`);
+          out.status(`${status} ${what} from ${from.remote ?? '?'}: ${reason}`, ep.red('✗'));
         },
       },
     );

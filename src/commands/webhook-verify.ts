@@ -33,7 +33,7 @@ export const verify: Handler = async (ctx, args) => {
     }
     out.write(text);
   };
-  out.info(out.epaint.dim(`Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`));
+  out.info(`Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`, out.epaint.dim);
   let results: ProbeResult[];
   try {
     results = await runProbes(url, key, { timeoutMs: s.timeoutMs, signal: ctx.signal, client: await ctx.webhookClient({ timeoutMs: s.timeoutMs }), onResult: line });
@@ -45,7 +45,7 @@ export const verify: Handler = async (ctx, args) => {
   const passed = results.filter((r) => r.pass).length;
   if (!out.json) {
     const summary = `${passed} of ${results.length} probes passed`;
-    out.info(passed === results.length ? out.epaint.green(summary) : out.epaint.red(summary));
+    out.info(summary, passed === results.length ? out.epaint.green : out.epaint.red);
   }
   return passed === results.length ? 0 : 1;
 };

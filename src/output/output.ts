@@ -163,9 +163,12 @@ export class Output {
     });
   }
 
-  /** A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped. */
-  status(s: string): void {
-    this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  /**
+   * A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped.
+   * `mark` is our own text (a painted ✗) put before it unescaped: escaping it would print its colour codes.
+   */
+  status(s: string, mark?: string): void {
+    this.io.stderr.write(`${mark === undefined ? '' : `${mark} `}${safeLine(this.redactor.apply(s))}\n`);
   }
 
   #fieldsChecked = false;
@@ -195,9 +198,14 @@ export class Output {
     this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
   }
 
-  /** Status chatter on stderr; silenced by --quiet. */
-  info(s: string): void {
-    if (!this.opts.quiet) this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  /**
+   * Status chatter on stderr; silenced by --quiet. `style` (an `epaint` colour) is applied after
+   * escaping: painting first would have the escaping print the colour codes as text.
+   */
+  info(s: string, style?: (s: string) => string): void {
+    if (this.opts.quiet) return;
+    const text = safeLine(this.redactor.apply(s));
+    this.io.stderr.write(`${style ? style(text) : text}\n`);
   }
 
   warn(s: string): void {
