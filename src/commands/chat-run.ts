@@ -3,7 +3,7 @@ import type { Handler } from './types.js';
 import { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
-import { isObject, pickFields, safeText, tsvField, type Paint } from '../output/format.js';
+import { isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
 import { wrapText } from '../output/wrap.js';
 import { CHAT_USER } from './chat.js';
 
@@ -99,11 +99,13 @@ async function batch(ctx: Context, settings: Awaited<ReturnType<Context['setting
         throw sendFailure(err, state.thread);
       }
       if (out.json) {
-        out.line(JSON.stringify(pickFields(reply ?? null, out.opts.fields)));
+        out.printJsonLine(reply ?? null);
         continue;
       }
       // One line per reply, so a script can pair each answer with its question.
-      out.line(isObject(reply) ? tsvField(reply.body ?? '') : '');
+      // stdin piped but stdout a terminal: the reply is escaped like everything shown there.
+      const text = isObject(reply) ? tsvField(reply.body ?? '') : '';
+      out.line(out.stdoutTTY ? safeLine(text) : text);
     }
   } finally {
     ctx.signal.removeEventListener('abort', stop);

@@ -2,7 +2,7 @@ import type { Handler } from './types.js';
 import { ApiError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, pickFields, threadColumns, transcript, tsvRow } from '../output/format.js';
+import { isObject, messageTsv, threadColumns, transcript, tsvRow } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
@@ -117,7 +117,7 @@ export const show: Handler = async (ctx, args, opts) => {
   if (following) {
     if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
     // NDJSON: the thread object on one line, then one line per new message.
-    if (out.json) out.line(JSON.stringify(pickFields(thread, out.opts.fields)));
+    if (out.json) out.printJsonLine(thread);
     else printThread(ctx, thread, hash);
     const { follow, Outage } = await import('./threads-follow.js');
     outage = new Outage((line) => out.warn(line));

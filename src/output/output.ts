@@ -199,6 +199,16 @@ export class Output {
   }
 
   /**
+   * One compact JSON line (NDJSON: follow, chat), fields picked; on a terminal, C1 controls and
+   * bidi overrides become \u escapes as in printJson.
+   */
+  printJsonLine(value: unknown): void {
+    this.checkFields(value);
+    const json = JSON.stringify(pickFields(value, this.opts.fields)) ?? 'null';
+    this.line(this.stdoutTTY ? safeJson(json) : json);
+  }
+
+  /**
    * Status chatter on stderr; silenced by --quiet. `style` (an `epaint` colour) is applied after
    * escaping: painting first would have the escaping print the colour codes as text.
    */
