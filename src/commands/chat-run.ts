@@ -5,6 +5,7 @@ import type { GurusupClient } from '../api/client.js';
 import { ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
 import { wrapText } from '../output/wrap.js';
+import { displayWidth } from '../output/width.js';
 import { CHAT_USER } from './chat.js';
 
 /** The AI's reply takes time: the same default as `messages send`. */
@@ -30,10 +31,13 @@ const REPLY_PREFIX = 'gurusup › ';
 export function formatReply(body: string, seconds: number, width: number, p: Paint, prefix = REPLY_PREFIX): string {
   const latency = `(${seconds.toFixed(1)} s)`;
   const pad = ' '.repeat(prefix.length);
-  const text = wrapText(`${safeText(body)}  ${latency}`, width, pad);
-  const painted = p.magenta(prefix) + text.slice(pad.length);
-  const at = painted.lastIndexOf(latency);
-  return `${painted.slice(0, at)}${p.dim(latency)}${painted.slice(at + latency.length)}\n`;
+  const text = wrapText(safeText(body), width, pad);
+  // The latency is one unit: after the last line when it fits there, else on a line of its own
+  // (wrapped with the body, "(2.4" and "s)" could land on two lines).
+  const last = text.slice(text.lastIndexOf('\n') + 1);
+  const fits = width <= 0 || displayWidth(last) + 2 + latency.length <= Math.max(width, pad.length + 10);
+  const tail = fits ? `  ${p.dim(latency)}` : `\n${pad}${p.dim(latency)}`;
+  return `${p.magenta(prefix)}${text.slice(pad.length)}${tail}\n`;
 }
 
 /** What the user sees when a send fails: the message may exist even though no reply came. */
