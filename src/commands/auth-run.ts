@@ -77,7 +77,8 @@ export const status: Handler = async (ctx) => {
       selected,
       key: key ? maskKey(key) : null,
       source,
-      base_url: selected ? s.baseUrl : otherUrl,
+      // A password in a base URL is never shown, in any output mode.
+      base_url: out.redact(selected ? s.baseUrl : otherUrl),
     };
   });
 

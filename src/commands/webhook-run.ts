@@ -61,7 +61,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
     if (!forwardTo) return;
     if (pending.size >= MAX_PENDING_FORWARDS) {
       forwardFailures++;
-      out.io.stderr.write(`${ep.red('✗')} forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight\n`);
+      out.status(`forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight`, ep.red('✗'));
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
@@ -71,11 +71,11 @@ export const listen: Handler = async (ctx, _args, opts) => {
         if (!ok) forwardFailures++;
         const line = `→ forwarded to ${forwardTo}: ${statusLine(r.status)} (${r.ms} ms)`;
         if (ok) out.info(line);
-        else out.io.stderr.write(`${ep.red('✗')} ${line}\n`);
+        else out.status(line, ep.red('✗'));
       })
       .catch((err: Error) => {
         forwardFailures++;
-        out.io.stderr.write(`${ep.red('✗')} forward to ${forwardTo} failed: ${err.message}\n`);
+        out.status(`forward to ${forwardTo} failed: ${err.message}`, ep.red('✗'));
       })
       .finally(() => pending.delete(p));
     pending.add(p);
@@ -175,7 +175,8 @@ export const trigger: Handler = async (ctx, _args, opts) => {
     }
     out.printJson({ status: r.status, ms: r.ms, body });
   } else {
-    out.io.stderr.write(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)\n`);
+    // `to` may carry a password (http://user:pw@host): status() hides it.
+    out.status(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)`);
     const text = out.stdoutTTY ? safeText(r.text) : r.text;
     if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
@@ -230,7 +231,7 @@ export const replay: Handler = async (ctx, args, opts) => {
       if (ctx.signal.aborted) return 130;
       networkFailures++;
       const msg = err instanceof Error ? err.message : String(err);
-      out.io.stderr.write(`line ${ev.n}: ${msg}\n`);
+      out.status(`line ${ev.n}: ${msg}`);
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
     }
   }

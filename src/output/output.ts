@@ -257,7 +257,9 @@ export class Output {
    */
   async spinner(text: string): Promise<Spinner> {
     if (!this.animate) return noSpinner;
-    let current = text;
+    // Spinner texts quote URLs (`Checking the key with <base URL>`): secrets out, escaped, like any line.
+    const shown = (t: string) => safeLine(this.redactor.apply(t));
+    let current = shown(text);
     let stopped = false;
     let s: { text: string; stop(): unknown } | undefined;
     const frames = DOTS.map((f) => this.epaint.cyan(f));
@@ -281,8 +283,8 @@ export class Output {
     timer.unref?.();
     return {
       update: (t) => {
-        current = t;
-        if (s) s.text = t;
+        current = shown(t);
+        if (s) s.text = current;
       },
       stop: () => {
         stopped = true;
