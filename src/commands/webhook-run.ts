@@ -154,17 +154,18 @@ function toHint(to: string): string {
   return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
 }
 
-async function keyFor(ctx: Context): Promise<string> {
+/** The key, and the --timeout (GURUSUP_TIMEOUT, the profile's, else 30 s) for each POST. */
+async function keyFor(ctx: Context): Promise<{ key: string; timeoutMs: number }> {
   const s = await ctx.settings();
-  return ctx.requireKey(s);
+  return { key: ctx.requireKey(s), timeoutMs: s.timeoutMs };
 }
 
 export const trigger: Handler = async (ctx, _args, opts) => {
   const { out } = ctx;
   const to = checkUrl(String(opts.to), '--to');
-  const key = await keyFor(ctx);
+  const { key, timeoutMs } = await keyFor(ctx);
   const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
-  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs: 30_000, client: await ctx.webhookClient() });
+  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs, client: await ctx.webhookClient({ timeoutMs }) });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
     let body: unknown = r.text;
@@ -214,15 +215,15 @@ export const replay: Handler = async (ctx, args, opts) => {
     events.push({ n: i + 1, body });
   }
   if (events.length === 0) throw new CliError(`${file} holds no events`, 1);
-  const key = await keyFor(ctx);
-  const client = await ctx.webhookClient();
+  const { key, timeoutMs } = await keyFor(ctx);
+  const client = await ctx.webhookClient({ timeoutMs });
   let failures = 0;
   let networkFailures = 0;
   for (const ev of events) {
     if (ctx.signal.aborted) return 130;
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
     try {
-      const r = await postEvent(to, ev.body, key, { timeoutMs: 30_000, client });
+      const r = await postEvent(to, ev.body, key, { timeoutMs, client });
       if (r.status < 200 || r.status >= 300) failures++;
       if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
       else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);
