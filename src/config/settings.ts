@@ -117,6 +117,11 @@ export function resolveSettings(
         ? storedTimeoutMs(profile.timeout, profileName)
         : defaultTimeoutS * 1000;
   const envKey = env.GURUSUP_API_KEY?.trim();
+  // The rule auth login applies: such a key cannot go in a header, and would surface as a
+  // "network error … check --base-url" on every command.
+  if (envKey && /[^\x21-\x7e]/.test(envKey)) {
+    throw new UsageError('GURUSUP_API_KEY contains a space, a control or a non-ASCII character, so it cannot be the key', 'set it to the key alone, copied again from https://app.gurusup.com/settings/integrations');
+  }
   if (envKey) return { profileName, baseUrl, timeoutMs, apiKey: envKey, keySource: 'env' };
   if (profile?.api_key) return { profileName, baseUrl, timeoutMs, apiKey: profile.api_key, keySource: 'config' };
   return { profileName, baseUrl, timeoutMs };
