@@ -200,10 +200,10 @@ export class Output {
 
   /**
    * One compact JSON line (NDJSON: follow, chat), fields picked; on a terminal, C1 controls and
-   * bidi overrides become \u escapes as in printJson.
+   * bidi overrides become \u escapes as in printJson. No missing-field warning: the lines of one
+   * stream are objects of different kinds (a thread, then its messages).
    */
   printJsonLine(value: unknown): void {
-    this.checkFields(value);
     const json = JSON.stringify(pickFields(value, this.opts.fields)) ?? 'null';
     this.line(this.stdoutTTY ? safeJson(json) : json);
   }
