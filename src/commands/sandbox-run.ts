@@ -19,7 +19,8 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
   const apiKey = given ?? store.apiKey ?? SANDBOX_KEY;
   ctx.redactor.add(apiKey);
 
-  const write = (line: string) => io.stderr.write(`${line}\n`);
+  // A password in --webhook-url (http://user:pw@host) is never shown, in the log lines either.
+  const write = (line: string) => io.stderr.write(`${out.redact(line)}\n`);
   let sb;
   try {
     sb = await startSandbox({
