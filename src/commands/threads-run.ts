@@ -91,6 +91,8 @@ export const list: Handler = async (ctx, _args, opts) => {
 export const show: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
   const arg = String(args[0]);
+  // An empty fid would be looked up as md5("") (the API docs' placeholder hash): a usage error, like an empty message id.
+  if (arg === '') throw new UsageError('the thread is empty', 'pass a thread_fid (see gurusup threads list), or a hash with --hash');
   let hash: string;
   if (opts.hash) {
     if (!isThreadHash(arg)) throw new UsageError(`not a thread hash: ${JSON.stringify(arg)} (expected 32 hex characters)`, 'drop --hash to pass a thread_fid');
