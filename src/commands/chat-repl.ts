@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import type { Context } from '../context.js';
 import { AuthError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, messageBlock, safeText } from '../output/format.js';
+import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
 
@@ -158,7 +158,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
         return true;
       }
       case '/thread':
-        out.line(`${safeText(state.thread)}  ${p.dim(`hash ${threadHash(state.thread)}`)}`);
+        out.line(`${safeLine(state.thread)}  ${p.dim(`hash ${threadHash(state.thread)}`)}`);
         return true;
       case '/show':
         try {
