@@ -1,8 +1,6 @@
-import fs from 'node:fs/promises';
-import { fileError } from '../files.js';
+import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
 import { UsageError, errorForStatus, statusLine } from '../errors.js';
-import { readAll } from '../output/prompt.js';
 import { safeText } from '../output/format.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -55,11 +53,7 @@ export const api: Handler = async (ctx, args, opts) => {
     }
     rawBody = JSON.stringify(body);
   } else if (typeof opts.input === 'string') {
-    try {
-      rawBody = opts.input === '-' ? await readAll(io.stdin) : await fs.readFile(opts.input, 'utf8');
-    } catch (err) {
-      throw fileError('read', '--input', opts.input, err);
-    }
+    rawBody = await readUserFile(opts.input, '--input', io.stdin);
   }
   const method = typeof opts.method === 'string' ? opts.method.toUpperCase() : rawBody !== undefined ? 'POST' : 'GET';
   if (!METHODS.has(method)) throw new UsageError(`unsupported method ${JSON.stringify(opts.method)}`);

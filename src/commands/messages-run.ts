@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
-import { fileError } from '../files.js';
+import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
-import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError, withContext } from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
 import { readAll } from '../output/prompt.js';
 
@@ -12,12 +11,8 @@ async function readBody(ctx: Parameters<Handler>[0], opts: Record<string, unknow
   if (opts.body !== undefined && opts.bodyFile !== undefined) throw new UsageError('pass either --body or --body-file, not both');
   if (typeof opts.body === 'string') return opts.body;
   if (typeof opts.bodyFile === 'string') {
-    if (opts.bodyFile === '-') return withoutFinalNewline(await readAll(io.stdin));
-    try {
-      return await fs.readFile(opts.bodyFile, 'utf8');
-    } catch (err) {
-      throw fileError('read', '--body-file', opts.bodyFile, err);
-    }
+    const text = await readUserFile(opts.bodyFile, '--body-file', io.stdin);
+    return opts.bodyFile === '-' ? withoutFinalNewline(text) : text;
   }
   if (!io.stdin.isTTY) return withoutFinalNewline(await readAll(io.stdin));
   return '';
@@ -46,12 +41,11 @@ export const send: Handler = async (ctx, _args, opts) => {
   try {
     reply = await out.during('Sending; waiting for the reply', () => client.sendMessage(partial));
   } catch (err) {
-    if (err instanceof InterruptedError) throw new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
+    if (err instanceof InterruptedError) throw withContext(err, { hint: `the message may have been created; check with: gurusup threads show ${thread}` });
     const hint = `check before sending again: gurusup threads show ${thread}`;
-    if (err instanceof CutOffError) throw new ApiError(`${err.message}; the message may have been created`, err.status, { hint });
-    if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
-      throw new NetworkError(`${err.message}; the message may have been created`, { code: err.code, hint });
-    }
+    // The request went out: unless it never connected, the message may exist.
+    const unsent = err instanceof NetworkError && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'PROXY_CONNECT', 'PROXY_CLOSED'].includes(err.code ?? '');
+    if ((err instanceof CutOffError || err instanceof NetworkError) && !unsent) throw withContext(err, { message: `${err.message}; the message may have been created`, hint });
     throw err;
   }
   if (reply === undefined) {
