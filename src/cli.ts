@@ -11,6 +11,7 @@ import { registerWebhook } from './commands/webhook.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerApi } from './commands/api.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerEval } from './commands/eval.js';
 import type { Handler, Runner } from './commands/types.js';
 
 const EXAMPLES = `
@@ -32,6 +33,7 @@ const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   sandbox: registerSandbox,
   api: registerApi,
   completion: registerCompletion,
+  eval: registerEval,
 };
 
 const VALUE_OPTIONS = new Set(['--profile', '--base-url', '--timeout']);
