@@ -42,9 +42,12 @@ export class ExpectationError extends Error {
   }
 }
 
-/** `/…/flags` or a bare JavaScript pattern; `g` and `y` are dropped (they make test() stateful). */
+/**
+ * `/…/flags` (flags from dgimsuvy) or a bare JavaScript pattern (so "/a/b" is the path /a/b);
+ * `g` and `y` are dropped (they make test() stateful).
+ */
 export function parseRegex(raw: string): RegExp {
-  const m = /^\/(.*)\/([a-z]*)$/s.exec(raw);
+  const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(raw);
   const [source, flags] = m ? [m[1]!, m[2]!] : [raw, ''];
   try {
     return new RegExp(source, flags.replace(/[gy]/g, ''));

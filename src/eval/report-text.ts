@@ -2,7 +2,7 @@
 import { tsvRow, type Paint } from '../output/format.js';
 import { type Baseline, baselineMark, totals } from './results.js';
 import type { CaseResult, EvalSummary, RunResult } from './runner.js';
-import { escapeText, oneLine, wrap } from './text.js';
+import { oneLine, wrap } from './text.js';
 
 export function percent(rate: number): string {
   return `${Math.floor(rate * 100 + 1e-9)}%`;
@@ -75,7 +75,14 @@ export function failureSection(results: readonly CaseResult[], p: Paint, o: { wi
     const first = failing[0]!;
     const which = r.runs.length > 1 ? `run ${first.repeat} of ${r.runs.length}; ${failing.length} did not pass; ` : '';
     out.push('');
-    out.push(`${r.status === 'failed' ? p.red('✗') : p.yellow('✗')} ${p.bold(escapeText(oneLine(caseTitle(r, o.withSuite))))} ${p.dim(`(${which}thread ${oneLine(first.thread)})`)}`);
+    const mark = r.status === 'failed' ? p.red('✗') : p.yellow('✗');
+    // Wrapped plain, then painted: the title and the run note are two parts of one wrapped text.
+    const title = oneLine(caseTitle(r, o.withSuite));
+    const note = `(${which}thread ${oneLine(first.thread)})`;
+    const wrapped = wrap(`${title} ${note}`, o.width, '  ', o.width - 2);
+    const cut = wrapped.lastIndexOf('(');
+    const head = wrapped.slice(0, cut).trimEnd();
+    out.push(`${mark} ${p.bold(head)}${wrapped.slice(head.length, cut)}${p.dim(wrapped.slice(cut))}`);
     out.push(...runDetails(first, p, o.width));
   }
   return `${out.join('\n')}\n`;

@@ -1,8 +1,9 @@
 /** Small pure text helpers shared by the eval reports. */
 import { displayWidth } from '../output/table.js';
 
-// C0 (except newline and tab, handled by the caller), DEL, C1 (incl. U+009B), bidi overrides and isolates.
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+// C0 (except newline and tab, handled by the caller), DEL, C1 (incl. U+009B), bidi overrides and
+// isolates, and lone surrogates (a pair is one code point under /u and is kept).
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udfff]/gu;
 
 /** Text from outside (the API, a suite file, a judge) made safe for a terminal. */
 export function escapeText(s: string): string {
