@@ -52,7 +52,9 @@ export const evalRun: Handler = async (ctx, args, opts) => {
   const repeat = Number(opts.repeat ?? 1);
   const concurrency = Number(opts.concurrency ?? 4);
   const minPassRate = typeof opts.minPassRate === 'number' ? opts.minPassRate : undefined;
-  const judgeCmd = typeof opts.judgeCmd === 'string' && opts.judgeCmd.trim() ? opts.judgeCmd : undefined;
+  // The flag, else GURUSUP_JUDGE_CMD (read from the context's environment, like every setting).
+  const judgeRaw = typeof opts.judgeCmd === 'string' ? opts.judgeCmd : ctx.io.env.GURUSUP_JUDGE_CMD;
+  const judgeCmd = judgeRaw?.trim() ? judgeRaw : undefined;
 
   const s = await ctx.settings(SEND_TIMEOUT_S);
   const client = await ctx.client(s);

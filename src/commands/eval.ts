@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import type { Runner } from './types.js';
 import { examples, positiveInt } from './parse.js';
 
@@ -18,7 +18,7 @@ export function registerEval(program: Command, run: Runner): void {
     .option('--repeat <n>', 'run every case n times, each on a fresh thread', positiveInt, 1)
     .option('--min-pass-rate <r>', 'with --repeat: a case passes when at least this share of its runs pass (0..1)', rate)
     .option('--concurrency <n>', 'cases run at once', positiveInt, 4)
-    .addOption(new Option('--judge-cmd <command>', 'command that grades judge: expectations (JSON on stdin, {"pass","reason"} on stdout)').env('GURUSUP_JUDGE_CMD'))
+    .option('--judge-cmd <command>', 'command that grades judge: expectations (JSON on stdin, {"pass","reason"} on stdout) (env: GURUSUP_JUDGE_CMD)')
     .option('--junit <file>', 'also write a JUnit XML report (for CI)')
     .option('--report <file.md>', 'also write a Markdown summary (for a pull-request comment)')
     .option('--baseline <results.json>', 'compare with an earlier --json results file')
