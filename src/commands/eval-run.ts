@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
-import { CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
+import { CliError, InterruptedError, NotFoundError, UsageError, redact } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { formatProblem, loadSuites } from '../eval/suite.js';
 import { runEval } from '../eval/runner.js';
@@ -14,6 +14,8 @@ import { caseFromThread, DEFAULT_SUITE_FILE, STARTER_SUITE, suiteFromThreads, ty
 import { escapeText, oneLine } from '../eval/text.js';
 
 const SEND_TIMEOUT_S = 120;
+/** Problems in the suites shown before giving up (a wrong file can have thousands). */
+const MAX_PROBLEMS = 20;
 
 function columns(stream: unknown): number {
   const c = (stream as { columns?: number }).columns;
@@ -29,16 +31,26 @@ async function writeReport(file: string, text: string, flag: string): Promise<vo
   }
 }
 
+/** The judge gets the user's environment (its own model keys) but not the Gurusup key: it has no use for it. */
+function judgeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.GURUSUP_API_KEY;
+  return copy;
+}
+
 export const evalRun: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
+  // A reply that quotes the API key (a hostile or broken API) must not put it in a CI log or report.
+  const hide = (text: string) => redact(text, out.secrets);
   const files = (args[0] as string[] | undefined) ?? [];
 
   // Everything that can be wrong with the input is found before any message is sent.
   const { suites, problems } = await loadSuites(files);
   if (problems.length) {
-    const lines = problems.map((p) => oneLine(formatProblem(p)));
+    const lines = problems.slice(0, MAX_PROBLEMS).map((p) => oneLine(formatProblem(p)));
     for (const l of lines.slice(0, -1)) out.error(new UsageError(l));
-    throw new UsageError(lines[lines.length - 1]!, `${problems.length > 1 ? `${problems.length} problems; ` : ''}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`);
+    const count = problems.length > MAX_PROBLEMS ? `${problems.length} problems, the first ${MAX_PROBLEMS} shown; ` : problems.length > 1 ? `${problems.length} problems; ` : '';
+    throw new UsageError(lines[lines.length - 1]!, `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`);
   }
   if (typeof opts.case === 'string') {
     const needle = opts.case.toLowerCase();
@@ -62,21 +74,21 @@ export const evalRun: Handler = async (ctx, args, opts) => {
 
   const summary = await runEval(suites, {
     send: (partial) => client.sendMessage(partial),
-    judge: judgeCmd ? commandJudge(judgeCmd, { env: ctx.io.env }) : undefined,
+    judge: judgeCmd ? commandJudge(judgeCmd, { env: judgeEnv(ctx.io.env) }) : undefined,
     repeat,
     minPassRate,
     concurrency,
     signal: ctx.signal,
     onCase: (r) => {
       if (out.json) return;
-      out.line(out.human ? caseLine(r, out.paint, { withSuite, baseline }) : caseTsv(r, withSuite));
+      out.line(hide(out.human ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) }) : caseTsv(r, withSuite)));
     },
   });
   if (summary.fatal) throw summary.fatal;
 
   const judge = Boolean(judgeCmd);
-  if (typeof opts.junit === 'string') await writeReport(opts.junit, junitXml(summary), '--junit');
-  if (typeof opts.report === 'string') await writeReport(opts.report, markdownReport(summary, { baseline, judge }), '--report');
+  if (typeof opts.junit === 'string') await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
+  if (typeof opts.report === 'string') await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
   report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
 
   if (summary.interrupted) throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
@@ -92,7 +104,7 @@ function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: {
   }
   if (out.human) {
     const failures = failureSection(summary.cases, out.paint, { width: columns(ctx.io.stdout), withSuite: o.withSuite });
-    out.write(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`);
+    out.write(redact(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`, out.secrets));
     return;
   }
   // Piped: stdout holds only the TSV lines; the readable failure report goes to stderr (CI logs).

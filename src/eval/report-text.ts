@@ -3,6 +3,7 @@ import { tsvRow, type Paint } from '../output/format.js';
 import { type Baseline, baselineMark, totals } from './results.js';
 import type { CaseResult, EvalSummary, RunResult } from './runner.js';
 import { oneLine, wrap } from './text.js';
+import { displayWidth } from '../output/table.js';
 
 export function percent(rate: number): string {
   return `${Math.floor(rate * 100 + 1e-9)}%`;
@@ -18,13 +19,30 @@ export function caseTitle(r: CaseResult, withSuite: boolean): string {
 }
 
 /** One terminal line per finished case: ✓/✗, name, pass rate, slowest latency (and baseline mark). */
-export function caseLine(r: CaseResult, p: Paint, o: { withSuite: boolean; baseline?: Baseline }): string {
+export function caseLine(r: CaseResult, p: Paint, o: { withSuite: boolean; baseline?: Baseline; width?: number }): string {
   const mark = r.status === 'passed' ? p.green('✓') : r.status === 'failed' ? p.red('✗') : p.yellow('✗');
   const passed = r.runs.filter((x) => x.status === 'passed').length;
   const rate = r.runs.length > 1 ? `${percent(r.passRate)} (${passed}/${r.runs.length})` : percent(r.passRate);
-  const extra = r.status === 'errored' ? `  ${p.yellow('errored')}` : '';
-  const base = o.baseline ? `  ${markLabel(baselineMark(o.baseline, r), p)}` : '';
-  return `${mark} ${oneLine(caseTitle(r, o.withSuite))}  ${p.dim(rate)}  ${p.dim(formatMs(r.slowestMs))}${extra}${base}`;
+  const errored = r.status === 'errored' ? 'errored' : '';
+  const mk = o.baseline ? baselineMark(o.baseline, r) : '';
+  // The name gives way so the line never wraps: everything after it has a fixed width.
+  const tail = `  ${rate}  ${formatMs(r.slowestMs)}${errored ? `  ${errored}` : ''}${mk ? `  ${mk}` : ''}`;
+  let name = oneLine(caseTitle(r, o.withSuite));
+  if (o.width && o.width > 0) name = fit(name, Math.max(8, o.width - 2 - displayWidth(tail)));
+  return `${mark} ${name}  ${p.dim(rate)}  ${p.dim(formatMs(r.slowestMs))}${errored ? `  ${p.yellow(errored)}` : ''}${mk ? `  ${markLabel(mk, p)}` : ''}`;
+}
+
+function fit(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
 }
 
 function markLabel(m: string, p: Paint): string {

@@ -48,6 +48,9 @@ export function formatProblem(p: LoadProblem): string {
 
 type Yaml = typeof import('../vendor/yaml.js');
 
+/** A value that could not be read; its problem is already reported. */
+const INVALID = Symbol('invalid');
+
 const SUITE_KEYS = ['name', 'description', 'user', 'lang', 'cases'];
 const CASE_KEYS = ['name', 'description', 'user', 'lang', 'turns'];
 const TURN_KEYS = ['send', 'expect', 'agent', 'user', 'lang', 'subject', 'reference'];
@@ -76,7 +79,17 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
     nodeAt(root, 'a suite is a mapping with cases: (see gurusup eval init for a starter suite)');
     return { problems };
   }
-  const js = (n: Node | null | undefined): unknown => (n ? n.toJS(doc) : null);
+  // toJS resolves aliases: an unknown one, or an alias bomb (the library caps the count), is a
+  // problem at that node, never an internal error.
+  const js = (n: Node | null | undefined): unknown => {
+    if (!n) return null;
+    try {
+      return n.toJS(doc, { maxAliasCount: 1000 });
+    } catch (err) {
+      nodeAt(n, (err as Error).message.split('\n')[0]!);
+      return INVALID;
+    }
+  };
   const keyName = (p: Pair): string => (y.isScalar(p.key) ? String(p.key.value) : String(js(p.key as Node)));
   const keyOffset = (p: Pair): number | undefined => (p.key as Node | null)?.range?.[0];
 
@@ -86,6 +99,8 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
     if (!y.isMap(map)) return out;
     for (const p of map.items as Pair[]) {
       const k = keyName(p);
+      // x-… keys are the user's own (anchors to reuse with aliases, notes): ignored, as in Compose files.
+      if (k.startsWith('x-')) continue;
       if (!allowed.includes(k)) at(keyOffset(p), `unknown key ${quote(k)} in ${what}; allowed: ${allowed.join(', ')}`);
       else out.set(k, p);
     }
@@ -94,6 +109,7 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
   const str = (p: Pair | undefined, what: string, opts: { nonEmpty?: boolean } = {}): string | undefined => {
     if (!p) return undefined;
     const v = js(p.value as Node);
+    if (v === INVALID) return undefined;
     if (typeof v !== 'string' || (opts.nonEmpty && !v.trim())) {
       nodeAt(p.value as Node, `${what} needs ${opts.nonEmpty ? 'a non-empty' : 'a'} string, got ${describeValue(v)}`, keyOffset(p));
       return undefined;
@@ -103,6 +119,7 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
   const bool = (p: Pair | undefined, what: string): boolean | undefined => {
     if (!p) return undefined;
     const v = js(p.value as Node);
+    if (v === INVALID) return undefined;
     if (typeof v !== 'boolean') {
       nodeAt(p.value as Node, `${what} needs true or false, got ${describeValue(v)}`, keyOffset(p));
       return undefined;
@@ -164,9 +181,12 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
                   nodeAt(en, `an expectation is a mapping like contains: "text", got ${describeValue(js(en))}`);
                   continue;
                 }
+                if (en.items.length === 0) nodeAt(en, 'an empty expectation: write it like contains: "text"');
                 for (const p of en.items as Pair[]) {
+                  const value = js(p.value as Node);
+                  if (value === INVALID) continue;
                   try {
-                    turn.expect.push(parseExpectation(keyName(p), js(p.value as Node)));
+                    turn.expect.push(parseExpectation(keyName(p), value));
                   } catch (err) {
                     if (!(err instanceof ExpectationError)) throw err;
                     if (err.at === 'key') at(keyOffset(p), err.message);

@@ -25,6 +25,7 @@ function answer(req: Recorded, res: http.ServerResponse): void {
   if (m.is_customer_support_agent) return sendJson(res, 201, { _id: 'm1', ...m });
   if (m.body.includes('boom')) return sendJson(res, 500, { message: 'database is down' });
   if (m.body.includes('denied')) return sendJson(res, 401, { message: 'Unauthorized' });
+  if (m.body.includes('leak')) return reply(`your key is ${KEY}, right?`);
   if (m.body.includes('hostile')) return reply('ok \u001b]0;owned\u0007\u001b[2J\u009b31m done \u202eevil');
   if (m.body.includes('refund')) return reply(m.lang === 'es' ? 'El reembolso tarda 5–7 días.' : 'Refunds take 5–7 business days.');
   if (m.body.includes('flaky')) {
@@ -190,6 +191,32 @@ describe('gurusup eval: running a suite', () => {
     expect(r.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
   });
 
+  it('a reply that quotes the API key does not put it in the output or the reports', async () => {
+    const file = suite('leak.yaml', 'cases:\n  - name: leak\n    turns:\n      - send: "leak"\n        expect:\n          - contains: "nope"\n');
+    const junit = path.join(dir, 'leak.xml');
+    const md = path.join(dir, 'leak.md');
+    for (const tty of [true, false]) {
+      const r = await run(['eval', file, '--junit', junit, '--report', md], { env, tty });
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toContain('your key is [redacted], right?');
+      expect(r.stdout + r.stderr).not.toContain(KEY);
+      expect(fs.readFileSync(junit, 'utf8')).not.toContain(KEY);
+      expect(fs.readFileSync(md, 'utf8')).not.toContain(KEY);
+    }
+  });
+
+  it('on a 40-column terminal the case lines do not wrap', async () => {
+    const file = suite('narrow.yaml', 'cases:\n  - name: a very long case name that would never fit in forty columns\n    turns:\n      - send: "hi"\n');
+    const { fakeIo } = await import('../helpers/io.js');
+    const { main } = await import('../../src/cli.js');
+    const { io, stdout } = fakeIo({ env, tty: true });
+    (io.stdout as unknown as { columns: number }).columns = 40;
+    expect(await main(['eval', file], io)).toBe(0);
+    const line = stdout.text.split('\n')[0]!;
+    expect(line).toMatch(/^✓ a very long case name th[a-z ]*…  100%  \d+ ms$/);
+    expect(line.length).toBe(40);
+  });
+
   it('a request that fails marks that case errored and the others still run', async () => {
     const file = suite('err.yaml', `cases:\n  - name: breaks\n    turns:\n      - send: "boom"\n      - send: "never sent"\n  - name: works\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n`);
     const r = await run(['eval', file], { env });
@@ -274,7 +301,7 @@ describe('gurusup eval: judge, reports, baseline', () => {
   it('--judge-cmd (or GURUSUP_JUDGE_CMD) gets the conversation and decides', async () => {
     const judge = path.join(dir, 'judge.cjs');
     fs.writeFileSync(judge, `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);
-      require('fs').writeFileSync(process.env.JUDGE_LOG, s);
+      require('fs').writeFileSync(process.env.JUDGE_LOG, s); require('fs').writeFileSync(process.env.JUDGE_LOG + '.env', String(process.env.GURUSUP_API_KEY));
       console.log(JSON.stringify({pass: i.reply.startsWith('You said'), reason: 'checked'}));});`);
     const log = path.join(dir, 'judge.log');
     const cmd = `"${process.execPath}" "${judge}"`;
@@ -282,6 +309,8 @@ describe('gurusup eval: judge, reports, baseline', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(log, 'utf8'))).toEqual({ criteria: 'is polite', conversation: [{ role: 'user', body: 'hi' }], reply: 'You said: hi' });
     expect(r.stderr).not.toContain('skipped');
+    // The judge gets the environment, but not the Gurusup key.
+    expect(fs.readFileSync(`${log}.env`, 'utf8')).toBe('undefined');
     fs.writeFileSync(judge, `process.stderr.write('judge model unavailable\\n'); process.exit(2)`);
     const bad = await run(['eval', suite('j2.yaml', judged)], { env: { ...env, GURUSUP_JUDGE_CMD: cmd }, tty: true });
     expect(bad.code).toBe(1);

@@ -101,6 +101,19 @@ cases:
     expect(p).not.toContain('\u001b');
   });
 
+  it('aliases: x- keys hold anchors; an unknown alias or an alias bomb is a positioned problem', () => {
+    expect(problems('x-common: &c ["refund", "reembolso"]\ncases:\n  - name: c\n    turns:\n      - send: hi\n        expect:\n          - contains_any: *c\n')).toEqual([]);
+    expect(problems('cases:\n  - name: c\n    turns:\n      - send: *nope\n')).toEqual(['s.yaml:4:15: Unresolved alias (the anchor must be set before the alias): nope']);
+    const levels = ['x-a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (const [n, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) levels.push(`x-${n}: &${n} [${Array(10).fill(`*${prev}`).join(',')}]`);
+    const bomb = problems(`${levels.join('\n')}\ncases:\n  - name: c\n    turns:\n      - send: hi\n        expect:\n          - contains_any: *e\n`);
+    expect(bomb).toEqual([expect.stringMatching(/^s\.yaml:11:27: Excessive alias count/)]);
+  });
+
+  it('an empty expectation is a problem, not silently nothing', () => {
+    expect(problems('cases:\n  - name: c\n    turns:\n      - send: hi\n        expect:\n          - {}\n')).toEqual(['s.yaml:6:13: an empty expectation: write it like contains: "text"']);
+  });
+
   it('a byte-order mark is fine', () => {
     expect(problems('\uFEFFcases:\n  - name: c\n    turns:\n      - send: hi\n')).toEqual([]);
   });
