@@ -3,7 +3,7 @@ import { tsvRow, type Paint } from '../output/format.js';
 import { type Baseline, baselineMark, totals } from './results.js';
 import type { CaseResult, EvalSummary, RunResult } from './runner.js';
 import { oneLine, wrap } from './text.js';
-import { displayWidth } from '../output/table.js';
+import { displayWidth, truncateToWidth } from '../output/width.js';
 
 export function percent(rate: number): string {
   return `${Math.floor(rate * 100 + 1e-9)}%`;
@@ -28,22 +28,10 @@ export function caseLine(r: CaseResult, p: Paint, o: { withSuite: boolean; basel
   // The name gives way so the line never wraps: everything after it has a fixed width.
   const tail = `  ${rate}  ${formatMs(r.slowestMs)}${errored ? `  ${errored}` : ''}${mk ? `  ${mk}` : ''}`;
   let name = oneLine(caseTitle(r, o.withSuite));
-  if (o.width && o.width > 0) name = fit(name, Math.max(8, o.width - 2 - displayWidth(tail)));
+  if (o.width && o.width > 0) name = truncateToWidth(name, Math.max(8, o.width - 2 - displayWidth(tail)));
   return `${mark} ${name}  ${p.dim(rate)}  ${p.dim(formatMs(r.slowestMs))}${errored ? `  ${p.yellow(errored)}` : ''}${mk ? `  ${markLabel(mk, p)}` : ''}`;
 }
 
-function fit(s: string, width: number): string {
-  if (displayWidth(s) <= width) return s;
-  let out = '';
-  let w = 0;
-  for (const ch of s) {
-    const cw = displayWidth(ch);
-    if (w + cw > width - 1) break;
-    out += ch;
-    w += cw;
-  }
-  return `${out}…`;
-}
 
 function markLabel(m: string, p: Paint): string {
   return m === 'new-failure' ? p.red(m) : m === 'fixed' ? p.green(m) : m === 'still-failing' ? p.yellow(m) : p.dim(m);
@@ -63,9 +51,9 @@ function replyText(reply: unknown): string | undefined {
 /** The details of one run that did not pass: each turn with a missed expectation, or the error. */
 function runDetails(run: RunResult, p: Paint, width: number): string[] {
   const lines: string[] = [];
+  // Labels take 15 columns; the text beside them wraps under itself.
   const label = (name: string, paint: (s: string) => string = p.dim) => `    ${paint(name.padEnd(10))} `;
-  const indent = ' '.repeat(15);
-  const field = (name: string, text: string) => `${label(name)}${wrap(text, width, indent, width - 15)}`;
+  const field = (name: string, text: string) => `${label(name)}${wrap(text, width, 15)}`;
   for (const t of run.turns) {
     const missed = t.expectations.filter((e) => e.status === 'failed' || e.status === 'errored');
     if (!missed.length) continue;
@@ -76,10 +64,10 @@ function runDetails(run: RunResult, p: Paint, width: number): string[] {
     if (t.reference !== undefined) lines.push(field('reference', t.reference));
     for (const e of missed) {
       const head = e.status === 'errored' ? label('errored', p.yellow) : label('missed', p.red);
-      lines.push(`${head}${wrap(`${e.expectation}: ${e.message}`, width, indent, width - 15)}`);
+      lines.push(`${head}${wrap(`${e.expectation}: ${e.message}`, width, 15)}`);
     }
   }
-  if (run.error) lines.push(`  ${p.yellow('error:')} ${wrap(run.error.message, width, '         ', width - 9)}`);
+  if (run.error) lines.push(`  ${p.yellow('error:')} ${wrap(run.error.message, width, 9)}`);
   return lines;
 }
 
@@ -97,7 +85,7 @@ export function failureSection(results: readonly CaseResult[], p: Paint, o: { wi
     // Wrapped plain, then painted: the title and the run note are two parts of one wrapped text.
     const title = oneLine(caseTitle(r, o.withSuite));
     const note = `(${which}thread ${oneLine(first.thread)})`;
-    const wrapped = wrap(`${title} ${note}`, o.width, '  ', o.width - 2);
+    const wrapped = wrap(`${title} ${note}`, o.width, 2);
     const cut = wrapped.lastIndexOf('(');
     const head = wrapped.slice(0, cut).trimEnd();
     out.push(`${mark} ${p.bold(head)}${wrapped.slice(head.length, cut)}${p.dim(wrapped.slice(cut))}`);

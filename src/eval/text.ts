@@ -1,5 +1,5 @@
 /** Small pure text helpers shared by the eval reports. */
-import { displayWidth } from '../output/table.js';
+import { wrapText } from '../output/wrap.js';
 
 // C0 (except newline and tab, handled by the caller), DEL, C1 (incl. U+009B), bidi overrides and
 // isolates, and lone surrogates (a pair is one code point under /u and is kept).
@@ -37,47 +37,11 @@ export function slugify(name: string, max = 40): string {
 }
 
 /**
- * Word-wraps escaped text to `width` display columns; every line after the first is prefixed with
- * `indent` (the first line's prefix is the caller's). Width 0 means no wrapping. Existing newlines
- * are kept. Words longer than a line are cut.
+ * Escapes `text` and word-wraps it to `width` columns (0: no wrapping) with the shared wrapper;
+ * lines after the first are indented by `hang` spaces, and the first is left for the caller to
+ * prefix with a label of that width.
  */
-export function wrap(text: string, width: number, indent: string, firstWidth = width): string {
-  const lines: string[] = [];
-  const paragraphs = escapeText(text.replace(/\r\n?/g, '\n').replace(/\t/g, '  ')).split('\n');
-  for (const para of paragraphs) {
-    if (width <= 0) {
-      lines.push(para);
-      continue;
-    }
-    let line = '';
-    let lineW = 0;
-    const limit = () => (lines.length === 0 ? firstWidth : width) - (lines.length === 0 ? 0 : displayWidth(indent));
-    const flush = () => {
-      lines.push(line);
-      line = '';
-      lineW = 0;
-    };
-    for (const word of para.split(/ +/)) {
-      const w = displayWidth(word);
-      if (lineW > 0 && lineW + 1 + w > limit()) flush();
-      if (w > limit() && limit() > 0) {
-        // A word longer than the line: cut it by columns.
-        for (const ch of word) {
-          const cw = displayWidth(ch);
-          if (lineW + cw > limit()) flush();
-          line += ch;
-          lineW += cw;
-        }
-        continue;
-      }
-      if (lineW > 0) {
-        line += ' ';
-        lineW += 1;
-      }
-      line += word;
-      lineW += w;
-    }
-    lines.push(line);
-  }
-  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
+export function wrap(text: string, width: number, hang: number): string {
+  const pad = ' '.repeat(hang);
+  return wrapText(escapeText(text.replace(/\r\n?/g, '\n').replace(/\t/g, '  ')), width, pad).slice(hang);
 }

@@ -7,7 +7,7 @@ import { caseLine, caseTsv, failureSection, summaryLine } from '../../src/eval/r
 import { baselineMark, parseBaseline, resultsObject } from '../../src/eval/results.js';
 import { caseStatus, replyOf, type CaseResult, type EvalSummary, type RunResult } from '../../src/eval/runner.js';
 import { caseFromThread } from '../../src/eval/init.js';
-import { displayWidth } from '../../src/output/table.js';
+import { displayWidth } from '../../src/output/width.js';
 import { wrap } from '../../src/eval/text.js';
 
 const HOSTILE = 'Sure! \u001b]0;pwned\u0007\u001b[2J <script>&"\'</script> @here | **bold** \u202eevil\u0000 \ud800 [link](http://x) \n# heading';
@@ -123,11 +123,11 @@ describe('terminal and piped lines', () => {
     const withSkip = { ...good, skipped: 2 };
     expect(summaryLine(summary([withSkip, bad]), plainPaint, { judge: false })).toBe('1 passed, 1 failed · 2 cases, 2 runs, 2 turns · 1234 ms · 2 judge expectations skipped (no --judge-cmd)');
   });
-  it('wrap: display columns, wide characters, long words cut', () => {
-    expect(wrap('aaa bbb ccc', 7, '  ')).toBe('aaa bbb\n  ccc');
-    expect(wrap('日本語の文章です', 6, '')).toBe('日本語\n\u306e文章\nです');
-    expect(wrap('x'.repeat(12), 5, '')).toBe('xxxxx\nxxxxx\nxx');
-    expect(wrap('one\ntwo', 0, '> ')).toBe('one\n> two');
+  it('wrap: escapes, wraps by display columns, hangs continuation lines under the first', () => {
+    expect(wrap('aaa bbb ccc dddd eeee ffff', 14, 2)).toBe('aaa bbb ccc\n  dddd eeee\n  ffff');
+    expect(wrap('one\ntwo', 0, 2)).toBe('one\n  two');
+    expect(wrap('a\u001b[2Jb', 0, 0)).toBe('a\\x1b[2Jb');
+    for (const line of wrap('日本語の文章です、とても長い文章です。'.repeat(3), 20, 4).split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(20);
   });
 });
 

@@ -1,0 +1,48 @@
+import { displayWidth, graphemes } from './width.js';
+
+/**
+ * Word-wraps plain text (already escaped, no ANSI codes) to `width` columns. Every output line
+ * starts with `indent`; existing newlines are kept; a word longer than a line is broken.
+ */
+export function wrapText(text: string, width: number, indent = ''): string {
+  const room = Math.max(10, width - displayWidth(indent));
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    if (width <= 0 || displayWidth(para) <= room) {
+      out.push(indent + para);
+      continue;
+    }
+    let line = '';
+    let lineW = 0;
+    const flush = () => {
+      out.push(indent + line.trimEnd());
+      line = '';
+      lineW = 0;
+    };
+    for (const word of para.split(/(\s+)/)) {
+      if (word === '') continue;
+      const ww = displayWidth(word);
+      if (/^\s+$/.test(word)) {
+        if (lineW > 0 && lineW + ww <= room) {
+          line += word;
+          lineW += ww;
+        }
+        continue;
+      }
+      if (lineW > 0 && lineW + ww > room) flush();
+      if (ww <= room) {
+        line += word;
+        lineW += ww;
+        continue;
+      }
+      for (const g of graphemes(word)) {
+        const gw = displayWidth(g);
+        if (lineW + gw > room) flush();
+        line += g;
+        lineW += gw;
+      }
+    }
+    if (line !== '' || out.length === 0) flush();
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { displayWidth, truncateToWidth } from '../../src/output/width.js';
+import { wrapText } from '../../src/output/wrap.js';
+import { relativeTime } from '../../src/output/time.js';
+
+describe('displayWidth', () => {
+  it('counts terminal columns: emoji and CJK are 2, combining marks 0', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('✅')).toBe(2);
+    expect(displayWidth('☕')).toBe(2);
+    expect(displayWidth('🚀')).toBe(2);
+    expect(displayWidth('👨‍👩‍👧')).toBe(2);
+    expect(displayWidth('👍🏽')).toBe(2);
+    expect(displayWidth('日本')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('กำ')).toBe(1);
+  });
+  it('truncates by grapheme without splitting an emoji sequence', () => {
+    expect(truncateToWidth('hello world', 6)).toBe('hello…');
+    expect(truncateToWidth('👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧', 5)).toBe('👨‍👩‍👧👨‍👩‍👧…');
+    expect(truncateToWidth('short', 10)).toBe('short');
+    expect(displayWidth(truncateToWidth('日本語のテキスト', 7))).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('wrapText', () => {
+  it('wraps at word boundaries and indents every line', () => {
+    const out = wrapText('the quick brown fox jumps over the lazy dog', 20, '  ');
+    for (const line of out.split('\n')) {
+      expect(line.startsWith('  ')).toBe(true);
+      expect(displayWidth(line)).toBeLessThanOrEqual(20);
+    }
+    expect(out.replace(/\n {2}/g, ' ').trim()).toBe('the quick brown fox jumps over the lazy dog');
+  });
+  it('breaks a word longer than the line and keeps existing newlines', () => {
+    const out = wrapText(`${'x'.repeat(25)}\nnext`, 12);
+    expect(out.split('\n')).toEqual(['x'.repeat(12), 'x'.repeat(12), 'x', 'next']);
+  });
+  it('counts wide characters as two columns', () => {
+    for (const line of wrapText('日本語 日本語 日本語 日本語', 14).split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(14);
+  });
+});
+
+describe('relativeTime', () => {
+  const now = Date.parse('2026-11-25T12:00:00Z');
+  it('reads like a person would say it', () => {
+    expect(relativeTime('2026-11-25T09:00:00Z', now)).toBe('3 hours ago');
+    expect(relativeTime('2026-11-23T12:00:00Z', now)).toBe('2 days ago');
+    expect(relativeTime('2026-11-25T11:59:50Z', now)).toBe('just now');
+    expect(relativeTime('2026-11-25T12:05:00Z', now)).toBe('in 5 minutes');
+    expect(relativeTime('2026-11-25T11:59:00Z', now)).toBe('1 minute ago');
+  });
+  it('is absolute beyond 30 days and leaves non-times alone', () => {
+    expect(relativeTime('2026-01-02T10:00:00Z', now)).toMatch(/^2026-01-0[12] \d\d:\d\d$/);
+    expect(relativeTime('yesterday-ish', now)).toBe('yesterday-ish');
+    expect(relativeTime('', now)).toBe('');
+  });
+});
