@@ -192,7 +192,8 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
         return undefined;
       }
       const message = err instanceof CliError ? err.message : `internal error: ${(err as Error).message}`;
-      return { repeat, thread, status: 'errored', error: { message: `turn ${turns.length + 1}: ${message}`, exitCode: err instanceof CliError ? err.exitCode : 1 }, durationMs: performance.now() - started, turns };
+      // A reply already seen to be wrong stays a failure; otherwise the run could not be judged.
+      return { repeat, thread, status: runStatusOf(turns) === 'failed' ? 'failed' : 'errored', error: { message: `turn ${turns.length + 1}: ${message}`, exitCode: err instanceof CliError ? err.exitCode : 1 }, durationMs: performance.now() - started, turns };
     }
     if (stop.signal.aborted && turns.some((t) => t.expectations.some((e) => e.message === 'interrupted'))) return undefined;
     return { repeat, thread, status: runStatusOf(turns), durationMs: performance.now() - started, turns };

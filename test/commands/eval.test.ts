@@ -227,6 +227,16 @@ describe('gurusup eval: running a suite', () => {
     expect(posts().map((m) => m.body).sort()).toEqual(['boom', 'hi']);
   });
 
+  it('a wrong reply before a failed request makes the case failed, not merely errored; both are shown', async () => {
+    const file = suite('err2.yaml', `cases:\n  - name: both\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n      - send: "boom"\n`);
+    const r = await run(['eval', file], { env, tty: true });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ both {2}0% /m);
+    expect(r.stdout).not.toContain('errored');
+    expect(r.stdout).toContain('missed     contains: "nope"');
+    expect(r.stdout).toContain('error: turn 2: the API answered 500 Internal Server Error: database is down');
+  });
+
   it('a 401 stops everything at once: exit 3, no more messages sent', async () => {
     const cases = Array.from({ length: 6 }, (_, i) => `  - name: c${i}\n    turns:\n      - send: "${i === 0 ? 'denied' : 'hi'}"\n`).join('');
     const file = suite('auth.yaml', `cases:\n${cases}`);
