@@ -9,6 +9,27 @@ function rate(value: string): number {
   return n;
 }
 
+const SUITE_HELP = `
+Suite file (YAML or JSON; gurusup eval init writes a commented one):
+  name: refunds                # optional; default: the file name
+  user: eval-bot               # user_fid of every message (default gurusup-eval)
+  lang: es                     # optional; cases and turns may override user and lang
+  cases:
+    - name: refund window
+      turns:
+        - send: "Quiero devolver mi pedido"
+          agent: false         # true: sent as a support agent
+          reference: "…"       # optional: a known good reply, shown beside a failure
+          expect:
+            - icontains: "30 días"
+            - not-icontains: "no puedo"
+
+Expectations (on the reply's body unless said): contains, icontains, equals,
+regex ("/…/i" allowed), contains_any, contains_all (lists), min_length, max_length,
+latency_ms, field: {name, equals | contains | regex}, no_reply: true,
+judge: "criteria" (needs --judge-cmd). not- before a text expectation negates it.
+`;
+
 export function registerEval(program: Command, run: Runner): void {
   const evalCmd = program
     .command('eval')
@@ -24,13 +45,15 @@ export function registerEval(program: Command, run: Runner): void {
     .option('--baseline <results.json>', 'compare with an earlier --json results file')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every case passed, 1 a case failed or errored, 2 a suite is invalid, 3 the key was rejected, 130 interrupted.\n' +
+      SUITE_HELP +
+      '\nExit codes: 0 every case passed, 1 a case failed or errored, 2 a suite or an option is\ninvalid (nothing sent), 3 no key or the key was rejected, 130 interrupted.\n' +
         examples(
           'gurusup eval init',
           'gurusup eval gurusup.eval.yaml',
           'gurusup eval suites/*.yaml --junit eval.xml --report eval.md',
           'gurusup eval refunds.yaml --case window --repeat 5 --min-pass-rate 0.8',
-          'gurusup eval refunds.yaml --json > results.json && gurusup eval refunds.yaml --baseline results.json',
+          'gurusup eval refunds.yaml --json > before.json',
+          'gurusup eval refunds.yaml --baseline before.json',
         ),
     )
     .action(run(() => import('./eval-run.js').then((m) => m.evalRun)));
