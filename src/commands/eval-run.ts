@@ -71,6 +71,12 @@ export const evalRun: Handler = async (ctx, args, opts) => {
   const s = await ctx.settings(SEND_TIMEOUT_S);
   const client = await ctx.client(s);
   const withSuite = suites.filter((x) => x.cases.length).length > 1;
+  // On a terminal, say at once what is starting: the first case line can take a while to come.
+  if (out.stderrTTY && !out.json) {
+    const n = suites.reduce((k, x) => k + x.cases.length, 0);
+    const runs = repeat > 1 ? `, ${repeat} runs each` : '';
+    out.info(out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`));
+  }
 
   const summary = await runEval(suites, {
     send: (partial) => client.sendMessage(partial),

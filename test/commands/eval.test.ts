@@ -174,6 +174,7 @@ describe('gurusup eval: running a suite', () => {
     expect(r.stdout).toContain('Failures (1)');
     expect(r.stdout).toMatch(/✗ refund window \(thread eval-refund-window-[a-z0-9]+\)\n {2}turn 1\n {4}sent {7}I want a refund\n {4}reply {6}Refunds take 5–7 business days\.\n {4}reference {2}Refunds take 30 days\.\n {4}missed {5}icontains: "30 days": the reply does not contain "30 days" \(ignoring case\)\n/);
     expect(r.stdout).toMatch(/\n1 passed, 1 failed · 2 cases, 2 runs, 2 turns · \d+ ms\n$/);
+    expect(r.stderr).toBe('Running 2 cases (2 at a time)…\n');
     // Piped, the same report goes to stderr and stdout keeps only the TSV lines.
     const piped = await run(['eval', file], { env });
     expect(piped.stdout.trim().split('\n').map((l) => l.split('\t')[0]).sort()).toEqual(['failed', 'passed']);
