@@ -75,12 +75,13 @@ try {
   // gurusup eval: regression tests for the AI's replies, against the same sandbox.
   const suite = path.join(path.dirname(BIN), '..', 'examples', 'support.eval.yaml');
   console.log(`\n${bold('Regression tests for the AI\'s replies: a suite that passes (examples/support.eval.yaml)')}`);
-  await runShown('gurusup eval examples/support.eval.yaml', ['eval', suite]);
+  const judge = `node ${path.join(path.dirname(suite), 'judge.mjs')}`;
+  await runShown('gurusup eval examples/support.eval.yaml --judge-cmd "node examples/judge.mjs"', ['eval', suite, '--judge-cmd', judge]);
   const broken = path.join(configDir, 'support-broken.eval.yaml');
   const text = fs.readFileSync(suite, 'utf8');
   fs.writeFileSync(broken, text.replace('- icontains: "refund"', '- icontains: "30 days"   # wrong on purpose: the sandbox says 5–7 business days'));
   console.log(`\n${bold('The same suite with one expectation made wrong on purpose (icontains: "30 days"), to show a failure report:')}`);
-  await runShown('gurusup eval support-broken.eval.yaml', ['eval', broken], { expectCode: 1 });
+  await runShown('gurusup eval support-broken.eval.yaml --judge-cmd "node examples/judge.mjs"', ['eval', broken, '--judge-cmd', judge], { expectCode: 1 });
   console.log(`\n${bold('That failure (exit 1) was on purpose: it is what a regression looks like. The demo itself succeeded.')}`);
   await stopAll();
   console.log(`\n${bold('Demo finished: everything ran locally and has been stopped.')}`);

@@ -41,7 +41,7 @@ function brokenCopy(): string {
 describe('gurusup eval against the sandbox', () => {
   it('the example suite passes: exit 0, one TSV line per case', async () => {
     const r = await cli(['eval', EXAMPLE], { env });
-    expect(r.stderr).toMatch(/^4 passed · 4 cases, 4 runs, 5 turns · \d+ ms\n$/);
+    expect(r.stderr).toMatch(/^4 passed · 4 cases, 4 runs, 5 turns · \d+ ms · 1 judge expectation skipped \(no --judge-cmd\)\n$/);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 4).join(' ')).sort()).toEqual([
       'passed an agent message gets no automatic reply 1.00 1',
@@ -68,6 +68,24 @@ describe('gurusup eval against the sandbox', () => {
     expect(failed[0]!.failure!.message).toBe('turn 1: icontains: "30 days": the reply does not contain "30 days" (ignoring case)');
     expect(failed[0]!.failure!['#text']).toContain('reply: I can help with that refund.');
     expect(fs.readFileSync(md, 'utf8')).toMatch(/^## ❌ gurusup eval: 3 passed, 1 failed\n/);
+  });
+
+  it('with the example judge (examples/judge.mjs) the judge expectation is graded, and can fail', async () => {
+    const judge = `"${process.execPath}" "${path.resolve(import.meta.dirname, '../../examples/judge.mjs')}"`;
+    const ok = await cli(['eval', EXAMPLE, '--judge-cmd', judge], { env });
+    expect(ok.stderr).toMatch(/^4 passed · 4 cases, 4 runs, 5 turns · \d+ ms\n$/);
+    expect(ok.code).toBe(0);
+    const file = path.join(dir, 'judged.eval.yaml');
+    fs.writeFileSync(file, fs.readFileSync(EXAMPLE, 'utf8').replace('"business days"', '"30 days"'));
+    const bad = await cli(['eval', file, '--case', 'refund', '--json'], { env: { ...env, GURUSUP_JUDGE_CMD: judge } });
+    expect(bad.code).toBe(1);
+    const exps = JSON.parse(bad.stdout).suites[0].cases[0].runs[0].turns[0].expectations;
+    expect(exps.find((e: { type: string }) => e.type === 'judge')).toEqual({
+      expectation: 'judge: "says that the refund takes \\"30 days\\""',
+      type: 'judge',
+      status: 'failed',
+      message: 'the judge said no: the reply never mentions 30 days',
+    });
   });
 
   it('--repeat: every case n times on fresh threads, with the pass rate', async () => {
