@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
 import { CliError, InterruptedError, NotFoundError, UsageError, redact } from '../errors.js';
@@ -42,7 +43,12 @@ export const evalRun: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
   // A reply that quotes the API key (a hostile or broken API) must not put it in a CI log or report.
   const hide = (text: string) => redact(text, out.secrets);
-  const files = (args[0] as string[] | undefined) ?? [];
+  // The same file named twice (a shell glob and a path) runs once.
+  const seen = new Set<string>();
+  const files = ((args[0] as string[] | undefined) ?? []).filter((f) => {
+    const key = path.resolve(f);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 
   // Everything that can be wrong with the input is found before any message is sent.
   const { suites, problems } = await loadSuites(files);

@@ -132,6 +132,13 @@ describe('gurusup eval: running a suite', () => {
     expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([expect.stringMatching(/^passed\tagent note\t1\.00\t1\t\d+$/), expect.stringMatching(/^passed\trefund window\t1\.00\t1\t\d+$/)]);
   });
 
+  it('the same file named twice runs once', async () => {
+    const file = suite('twice.yaml', SUITE);
+    const r = await run(['eval', file, path.relative(process.cwd(), file)], { env });
+    expect(r.code).toBe(0);
+    expect(posts()).toHaveLength(3);
+  });
+
   it('a new run uses new threads', async () => {
     const file = suite('ok2.yaml', SUITE);
     await run(['eval', file], { env });
