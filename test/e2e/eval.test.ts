@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, startCli } from '../helpers/cli.js';
+import { cli, startCli, waitForStderr } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
 
 // gurusup eval, run as a user runs it, against the spawned sandbox and the suite in examples/.
@@ -131,6 +131,28 @@ describe('gurusup eval against the sandbox', () => {
     const r = await cli(['eval', EXAMPLE], { env: { ...env, GURUSUP_API_KEY: 'gsk_wrong_key_000000000000' } });
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops at once: the cases that finished are printed and written, exit 130', async () => {
+    // A slow sandbox, so the second case is still waiting for its reply when Ctrl-C comes.
+    const slow = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--quiet', '--latency', '1500'], { env: { GURUSUP_CONFIG_DIR: dir } });
+    try {
+      const url = (await waitForStderr(slow, /sandbox on (http:\/\/\S+)/))[1]!;
+      const junit = path.join(dir, 'interrupted.xml');
+      const child = startCli(['eval', EXAMPLE, '--concurrency', '1', '--junit', junit], { env: { ...env, GURUSUP_BASE_URL: url } });
+      for (let i = 0; i < 1000 && !child.out().includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+      child.kill('SIGINT');
+      const r = await child.done;
+      expect(r.code).toBe(130);
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('1 of 4 cases finished before the interrupt');
+      expect(XMLValidator.validate(fs.readFileSync(junit, 'utf8'))).toBe(true);
+    } finally {
+      slow.kill('SIGINT');
+      await slow.done;
+    }
   });
 });
 
