@@ -5,6 +5,7 @@
  */
 import type { CaseResult, EvalSummary, RunResult } from './runner.js';
 import { totals } from './results.js';
+import { clip } from './text.js';
 
 // Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF).
 const INVALID = /[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
@@ -30,13 +31,14 @@ function replyBody(reply: unknown): string {
 }
 
 /** The plain-text story of a run that did not pass: each missed expectation with the turn and reply. */
-export function runStory(run: RunResult): { message: string; text: string } {
+/** The story of a run; replies cut to `maxReply` characters when given (a PR comment has a size limit). */
+export function runStory(run: RunResult, maxReply = Infinity): { message: string; text: string } {
   const lines: string[] = [`thread ${run.thread}`];
   let message = '';
   for (const t of run.turns) {
     const missed = t.expectations.filter((e) => e.status === 'failed' || e.status === 'errored');
     if (!missed.length) continue;
-    lines.push('', `turn ${t.index}${t.agent ? ' (as agent)' : ''}`, `sent: ${t.send}`, `reply: ${replyBody(t.reply)}`);
+    lines.push('', `turn ${t.index}${t.agent ? ' (as agent)' : ''}`, `sent: ${t.send}`, `reply: ${clip(replyBody(t.reply), maxReply)}`);
     if (t.reference !== undefined) lines.push(`reference: ${t.reference}`);
     for (const e of missed) {
       lines.push(`${e.status === 'errored' ? 'errored' : 'missed'}: ${e.expectation}: ${e.message}`);

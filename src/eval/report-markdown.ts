@@ -19,6 +19,8 @@ export function mdInline(s: string): string {
     .replace(/\r?\n|\r|\t/g, ' ');
 }
 
+const MAX_DETAILS = 25;
+
 const icon = (st: string) => (st === 'passed' ? '✅' : st === 'failed' ? '❌' : '⚠️');
 
 export function markdownReport(s: EvalSummary, o: { baseline?: Baseline; judge: boolean }): string {
@@ -44,15 +46,17 @@ export function markdownReport(s: EvalSummary, o: { baseline?: Baseline; judge: 
   }
   const bad = s.cases.filter((c) => c.status !== 'passed');
   if (bad.length) {
+    // A pull-request comment holds 65,536 characters: replies are cut, and so is the list.
     lines.push('', '### Failures');
-    for (const c of bad) lines.push('', ...failureBlock(c));
+    for (const c of bad.slice(0, MAX_DETAILS)) lines.push('', ...failureBlock(c));
+    if (bad.length > MAX_DETAILS) lines.push('', `…and ${bad.length - MAX_DETAILS} more: see the JUnit file or \`--json\`.`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 function failureBlock(c: CaseResult): string[] {
   const run = c.runs.find((r) => r.status !== 'passed')!;
-  const { text } = runStory(run);
+  const { text } = runStory(run, 500);
   const body = text.split('\n').map((l) => (l ? `> ${mdInline(l)}` : '>'));
   return [`<details><summary>${icon(c.status)} ${mdInline(c.suite.name)} › ${mdInline(c.case.name)}</summary>`, '', ...body, '', '</details>'];
 }

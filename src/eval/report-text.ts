@@ -2,7 +2,10 @@
 import { tsvRow, type Paint } from '../output/format.js';
 import { type Baseline, baselineMark, totals } from './results.js';
 import type { CaseResult, EvalSummary, RunResult } from './runner.js';
-import { oneLine, wrap } from './text.js';
+import { clip, oneLine, wrap } from './text.js';
+
+/** A reply longer than this is cut in the failure section (a 10 MB answer must not flood a terminal). */
+const MAX_REPLY = 2000;
 import { displayWidth, truncateToWidth } from '../output/width.js';
 
 export function percent(rate: number): string {
@@ -60,7 +63,7 @@ function runDetails(run: RunResult, p: Paint, width: number): string[] {
     lines.push(`  ${p.bold(`turn ${t.index}`)}${t.agent ? p.dim(' (as agent)') : ''}`);
     lines.push(field('sent', t.send));
     const body = replyText(t.reply);
-    lines.push(body === undefined ? `${label('reply')}${p.dim('(no reply)')}` : field('reply', body));
+    lines.push(body === undefined ? `${label('reply')}${p.dim('(no reply)')}` : field('reply', clip(body, MAX_REPLY)));
     if (t.reference !== undefined) lines.push(field('reference', t.reference));
     for (const e of missed) {
       const head = e.status === 'errored' ? label('errored', p.yellow) : label('missed', p.red);

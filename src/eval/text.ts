@@ -45,3 +45,9 @@ export function wrap(text: string, width: number, hang: number): string {
   const pad = ' '.repeat(hang);
   return wrapText(escapeText(text.replace(/\r\n?/g, '\n').replace(/\t/g, '  ')), width, pad).slice(hang);
 }
+
+/** At most `max` characters of a long reply, saying how much was left out (the JSON has it all). */
+export function clip(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max).join('')}… (${chars.length - max} more characters; --json has the whole reply)`;
+}

@@ -89,6 +89,16 @@ describe('Markdown report', () => {
     expect(md).toContain('&#64;here');
     for (const line of md.split('\n').filter((l) => l.startsWith('| '))) expect(line.split(/(?<!\\)\|/).length).toBe(7);
   });
+  it('stays within a pull-request comment: long replies cut, at most 25 failures in detail', () => {
+    const many = Array.from({ length: 40 }, (_, i) => result(`case ${i}`, [run('failed', 'x'.repeat(100_000))]));
+    const md = markdownReport(summary(many), { judge: false });
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain('… \\(99500 more characters; --json has the whole reply\\)');
+    expect(md).toContain('…and 15 more: see the JUnit file or `--json`.');
+    // The table still lists every case.
+    expect(md.split('\n').filter((l) => l.startsWith('| ❌'))).toHaveLength(40);
+  });
+
   it('mdInline keeps a table cell on one line', () => {
     expect(mdInline('a|b\nc')).toBe('a\\|b c');
   });
@@ -118,6 +128,11 @@ describe('terminal and piped lines', () => {
     // The run note wraps onto its own line when the title fills the first.
     const long = failureSection([result('a case name that is long enough to go', [run('failed', 'x')])], plainPaint, { width: 40, withSuite: false });
     expect(long.split('\n').slice(0, 4)).toEqual(['Failures (1)', '', '✗ a case name that is long enough to go', '  (thread eval-c-abc)']);
+  });
+  it('a huge reply is cut in the failure section', () => {
+    const text = failureSection([result('big', [run('failed', 'y'.repeat(50_000))])], plainPaint, { width: 0, withSuite: false });
+    expect(text.length).toBeLessThan(3000);
+    expect(text).toContain('… (48000 more characters; --json has the whole reply)');
   });
   it('the summary counts cases and says when judge expectations were skipped', () => {
     const withSkip = { ...good, skipped: 2 };
