@@ -196,8 +196,10 @@ function asText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
 }
 
+/** Equal as JSON, or as text when one side is a string and the other a number or boolean ("5" = 5). */
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b !== 'string' && b !== null && typeof b !== 'object') return a === String(b);
+  const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+  if ((typeof a === 'string' && scalar(b)) || (scalar(a) && typeof b === 'string')) return String(a) === String(b);
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -67,6 +67,11 @@ describe('field, no_reply, judge', () => {
     expect(run('field', { name: 'role', equals: 'agent' }, r).message).toBe('role is "assistant", not "agent"');
     expect(run('field', { name: 'meta.intent', contains: 'fund' }, r).status).toBe('passed');
     expect(run('field', { name: 'meta.score', equals: 0.9 }, r).status).toBe('passed');
+    expect(run('field', { name: 'meta.score', equals: '0.9' }, r).status).toBe('passed');
+    expect(run('field', { name: 'lang', equals: 'es' }, reply('x', { agent: true })).status).toBe('passed');
+    expect(run('field', { name: 'agent', equals: 'true' }, reply('x', { agent: true })).status).toBe('passed');
+    expect(run('field', { name: 'agent', equals: false }, reply('x', { agent: true })).status).toBe('failed');
+    expect(run('field', { name: 'meta', equals: { intent: 'refund', score: 0.9 } }, r).status).toBe('passed');
     expect(run('field', { name: 'lang', regex: '/^ES$/i' }, r).status).toBe('passed');
     expect(run('field', { name: 'missing', equals: 'x' }, r).message).toBe('the reply has no field "missing"');
     expect(run('not-field', { name: 'missing', equals: 'x' }, r).status).toBe('passed');
