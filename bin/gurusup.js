@@ -13,10 +13,64 @@ function prerendered() {
   return undefined;
 }
 
+// A write to stdout that fails is an error the user must see: one line on stderr, exit 1, no stack
+// trace (a full disk, /dev/full, EIO). A reader that closed early (`| head`, EPIPE) is not an
+// error: stop quietly. The line goes out with a synchronous write: the process ends right after.
+const WHY = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large', EBADF: 'the stream is closed', EROFS: 'read-only file system' };
+let streamFailed = false;
+function onStreamError(err, name) {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (streamFailed) return;
+  streamFailed = true;
+  const why = (err && WHY[err.code]) || String((err && err.message) || err).split('\n')[0];
+  if (name === 'stdout') {
+    try {
+      require('node:fs').writeSync(2, `error: cannot write to stdout: ${why}${err && err.code && !why.includes(err.code) ? ` (${err.code})` : ''}\n`);
+    } catch {
+      // stderr is gone too: the exit code is all that is left
+    }
+  }
+  process.exit(1);
+}
+process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
+
+// stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
+// count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
+if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
+  const fs = require('node:fs');
+  process.stdout._write = function writeWhole(chunk, encoding, cb) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding);
+    let start;
+    let off = 0;
+    try {
+      const st = fs.fstatSync(this.fd);
+      if (st.isFile()) start = st.size;
+      while (off < buf.length) {
+        const n = fs.writeSync(this.fd, buf, off, buf.length - off);
+        if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        off += n;
+      }
+    } catch (err) {
+      // Commands write whole lines per chunk: cut the part of this one that made it to the file.
+      if (off > 0 && start !== undefined) {
+        try {
+          fs.ftruncateSync(this.fd, start);
+        } catch {
+          // nothing more to do: the error is reported either way
+        }
+      }
+      return cb(err);
+    }
+    cb();
+  };
+}
+
 const key = prerendered();
 const texts = key === undefined ? undefined : require('../dist/help.json');
 if (texts && typeof texts[key] === 'string') {
-  process.stdout.write(texts[key]);
+  process.stdout.write(texts[key], (err) => {
+    if (err) onStreamError(err, 'stdout');
+  });
 } else {
   run();
 }
@@ -34,14 +88,6 @@ async function run() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  // A reader that closed early (`| head`) is not an error: stop quietly.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
-
   const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -51,5 +97,9 @@ async function run() {
   });
   process.exitCode = code;
   // Let stdout drain (pipes can be asynchronous), then end even if a socket lingers.
-  process.stdout.write('', () => process.exit(code));
+  // A write that failed earlier reports here at the latest (its 'error' event may come later).
+  if (process.stdout.errored) return onStreamError(process.stdout.errored, 'stdout');
+  // Nothing buffered (a file, a drained pipe): done. An empty write would fail on a full disk.
+  if (process.stdout.writableLength === 0) return process.exit(code);
+  process.stdout.write('', (err) => (err ? onStreamError(err, 'stdout') : process.exit(code)));
 }

@@ -3,6 +3,7 @@ import type { Io } from './io.js';
 import { Context, type GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
+import { safeText } from './output/format.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
@@ -58,7 +59,8 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(s),
+      // Commander quotes the user's arguments: escaped, so `--$'\e[2J'` cannot clear the screen.
+      outputError: (s, write) => write(safeText(s)),
     })
     // A fixed width, so help rendered at build time (bin/ fast path) matches help rendered now.
     .configureHelp({ helpWidth: HELP_WIDTH })

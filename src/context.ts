@@ -5,6 +5,8 @@ import { AuthError, NO_KEY_MESSAGE } from './errors.js';
 import { resolveProfileName, resolveSettings, type Settings } from './config/settings.js';
 import type { Keystore } from './config/store.js';
 import type { ClientOptions, GurusupClient } from './api/client.js';
+import { Redactor } from './output/redact.js';
+import { UsageError } from './errors.js';
 import { USER_AGENT } from './version.js';
 
 export interface GlobalOptions {
@@ -33,18 +35,31 @@ export class Context {
   readonly io: Io;
   readonly globals: GlobalOptions;
   readonly out: Output;
+  /** Secrets known so far; Output redacts them from everything it prints. */
+  readonly redactor: Redactor;
   #keystore?: Keystore;
 
   constructor(io: Io, globals: GlobalOptions, out?: Output) {
     this.io = io;
     this.globals = globals;
     this.out = out ?? new Output(io, outputOptions(io, globals));
-    const envKey = io.env.GURUSUP_API_KEY?.trim();
-    if (envKey) this.out.secrets.push(envKey);
+    this.redactor = this.out.redactor;
+    this.redactor.add(io.env.GURUSUP_API_KEY?.trim());
+    this.redactor.addUrl(globals.baseUrl ?? io.env.GURUSUP_BASE_URL);
+    for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) this.redactor.addUrl(io.env[v]);
   }
 
   static async create(io: Io, globals: GlobalOptions): Promise<Context> {
     return new Context(io, globals, await Output.create(io, outputOptions(io, globals)));
+  }
+
+  /** GURUSUP_MAX_RESPONSE: the largest response body accepted, in bytes. */
+  get maxResponseBytes(): number | undefined {
+    const raw = this.io.env.GURUSUP_MAX_RESPONSE?.trim();
+    if (!raw) return undefined;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`GURUSUP_MAX_RESPONSE must be a positive number of bytes, got ${JSON.stringify(raw)}`);
+    return n;
   }
 
   get signal(): AbortSignal {
@@ -74,7 +89,8 @@ export class Context {
     const stored = (await this.keystore()).read();
     const name = resolveProfileName(this.globals, this.io.env, stored.active);
     const s = resolveSettings(this.globals, this.io.env, name, stored.profiles?.[name], defaultTimeoutS);
-    if (s.apiKey) this.out.secrets.push(s.apiKey);
+    this.redactor.add(s.apiKey);
+    this.redactor.addUrl(s.baseUrl);
     return s;
   }
 
@@ -86,7 +102,7 @@ export class Context {
 
   async client(s: Settings, opts: { requireKey?: boolean; apiKey?: string; onRetry?: ClientOptions['onRetry'] } = {}): Promise<GurusupClient> {
     const apiKey = opts.apiKey ?? (opts.requireKey === false ? s.apiKey : this.requireKey(s));
-    if (apiKey) this.out.secrets.push(apiKey);
+    this.redactor.add(apiKey);
     const { GurusupClient } = await import('./api/client.js');
     return new GurusupClient({
       baseUrl: s.baseUrl,
@@ -96,6 +112,21 @@ export class Context {
       env: this.io.env,
       signal: this.io.signal,
       onRetry: opts.onRetry,
+      maxResponseBytes: this.maxResponseBytes,
+      trace: this.out.opts.debug ? (line) => this.out.debug(line) : undefined,
+    });
+  }
+
+  /** A client for the user's own URLs (webhook trigger, replay, forward, verify): same traces, no key of its own. */
+  async webhookClient(o: { timeoutMs?: number; cancelOnInterrupt?: boolean } = {}): Promise<GurusupClient> {
+    const { GurusupClient } = await import('./api/client.js');
+    return new GurusupClient({
+      baseUrl: '',
+      timeoutMs: o.timeoutMs ?? 30_000,
+      userAgent: USER_AGENT,
+      env: this.io.env,
+      signal: o.cancelOnInterrupt === false ? undefined : this.io.signal,
+      maxResponseBytes: this.maxResponseBytes,
       trace: this.out.opts.debug ? (line) => this.out.debug(line) : undefined,
     });
   }

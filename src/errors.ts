@@ -1,9 +1,11 @@
+import { EXIT } from './exit-codes.js';
+
 /** Errors are values carrying the exit code the shim will use. */
 export class CliError extends Error {
   readonly exitCode: number;
   readonly hint?: string;
   readonly status?: number;
-  constructor(message: string, exitCode = 1, opts: { hint?: string; status?: number; cause?: unknown } = {}) {
+  constructor(message: string, exitCode: number = EXIT.FAILURE, opts: { hint?: string; status?: number; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
@@ -14,51 +16,67 @@ export class CliError extends Error {
 
 export class UsageError extends CliError {
   constructor(message: string, hint?: string) {
-    super(message, 2, { hint });
+    super(message, EXIT.USAGE, { hint });
   }
 }
 
 export class AuthError extends CliError {
   constructor(message: string, opts: { hint?: string; status?: number } = {}) {
-    super(message, 3, { hint: opts.hint ?? LOGIN_HINT, status: opts.status });
+    super(message, EXIT.AUTH, { hint: opts.hint ?? LOGIN_HINT, status: opts.status });
   }
 }
 
 export class NotFoundError extends CliError {
   constructor(message: string, opts: { hint?: string; status?: number } = {}) {
-    super(message, 4, { status: opts.status ?? 404, hint: opts.hint });
+    super(message, EXIT.NOT_FOUND, { status: opts.status ?? 404, hint: opts.hint });
   }
 }
 
 export class NetworkError extends CliError {
   readonly code?: string;
   constructor(message: string, opts: { hint?: string; code?: string; cause?: unknown } = {}) {
-    super(message, 5, opts);
+    super(message, EXIT.NETWORK, opts);
     this.code = opts.code;
   }
 }
 
 export class ApiError extends CliError {
   readonly body?: unknown;
-  constructor(message: string, status: number | undefined, opts: { hint?: string; body?: unknown } = {}) {
-    super(message, 1, { status, hint: opts.hint });
+  constructor(message: string, status: number | undefined, opts: { hint?: string; body?: unknown; cause?: unknown } = {}) {
+    super(message, EXIT.FAILURE, { status, hint: opts.hint, cause: opts.cause });
     this.body = opts.body;
   }
 }
 
 /** The status and headers came, then the connection closed before the whole body: exit 1. */
 export class CutOffError extends ApiError {
-  constructor(status: number, received: number, head: string, host: string) {
+  constructor(status: number, received: number, head: string, host: string, cause?: unknown) {
     super(`the response from ${host} (${statusLine(status)}) was cut off after ${received} bytes${head ? `: ${head}` : ''}`, status, {
       hint: 'the connection dropped in the middle of the answer; try again (--debug shows the exchange)',
+      cause,
     });
   }
 }
 
 export class InterruptedError extends CliError {
   constructor(hint?: string) {
-    super('interrupted', 130, { hint });
+    super('interrupted', EXIT.INTERRUPTED, { hint });
   }
+}
+
+/**
+ * The same error with more said about it: its class, exit code, status and hint kept, the
+ * original as its cause. `prefix` goes before the message; `hint` replaces the hint.
+ */
+export function withContext<E extends CliError>(err: E, o: { prefix?: string; message?: string; hint?: string }): E {
+  const copy = Object.create(Object.getPrototypeOf(err) as object) as E;
+  Object.assign(copy, err);
+  const message = o.message ?? (o.prefix ? `${o.prefix}${err.message}` : err.message);
+  Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+  Object.defineProperty(copy, 'stack', { value: `${err.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`, writable: true, configurable: true });
+  if (o.hint !== undefined) Object.defineProperty(copy, 'hint', { value: o.hint, writable: true, configurable: true });
+  Object.defineProperty(copy, 'cause', { value: err, writable: true, configurable: true });
+  return copy;
 }
 
 export const LOGIN_HINT = "run 'gurusup auth login', or set GURUSUP_API_KEY";
@@ -127,10 +145,25 @@ export function errorForStatus(status: number, bodyText = '', body?: unknown): C
 }
 
 /** One plain sentence for a low-level network failure. */
-export function networkError(err: unknown, target: string): NetworkError {
+export function networkError(err: unknown, target: string, hint = 'check --base-url (or GURUSUP_BASE_URL) and your network connection'): NetworkError {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.code && e.code !== 'UND_ERR_SOCKET' ? e.code : (e?.cause?.code ?? e?.code);
-  const hint = 'check --base-url (or GURUSUP_BASE_URL) and your network connection';
+  // undici, when the proxy will not open a tunnel to the host (a real proxy answers 502/503).
+  const refusedByProxy = /Proxy response \((\d{3})\) !== 200/.exec(e?.message ?? '');
+  if (refusedByProxy) {
+    return new NetworkError(`cannot connect to ${target}: the proxy answered ${statusLine(Number(refusedByProxy[1]))} to CONNECT`, {
+      code: 'PROXY_CONNECT',
+      hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
+      cause: err,
+    });
+  }
+  if (code === 'PROXY_CLOSED') {
+    return new NetworkError(`cannot connect to ${target}: the proxy closed the connection instead of opening a tunnel`, {
+      code,
+      hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
+      cause: err,
+    });
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return new NetworkError(`cannot connect to ${target}: connection refused`, { code, hint, cause: err });
@@ -165,13 +198,4 @@ export function networkError(err: unknown, target: string): NetworkError {
         cause: err,
       });
   }
-}
-
-/** Replaces every secret in the text; keys must never reach a terminal or a log. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join('[redacted]');
-  }
-  return out;
 }

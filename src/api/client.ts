@@ -1,18 +1,14 @@
-import { ApiError, CutOffError, InterruptedError, NetworkError, errorForStatus, networkError, statusLine } from '../errors.js';
-import { proxyConfigured, send as transportSend, type TransportResponse } from './transport.js';
+import { ApiError, NetworkError, errorForStatus, statusLine, withContext } from '../errors.js';
+import { anyProxy, proxyFor, readProxyEnv, redactUserinfo } from './proxy-env.js';
+import { exchange, type BodySink, type Headers, type HttpResponse, type Transport } from './transport.js';
+import { nodeTransport } from './node-transport.js';
+import { DEFAULT_RETRY, withRetries, type RetryPolicy, type Send } from './retry.js';
 
-/** A proxy URL can carry a password: never print it. */
-function redactUserinfo(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//[redacted]@');
-}
+export { DEFAULT_RETRY, backoffMs, parseRetryAfter, type RetryPolicy } from './retry.js';
+export type { HttpResponse } from './transport.js';
 
-export interface RetryPolicy {
-  retries: number;
-  baseMs: number;
-  capMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseMs: 300, capMs: 30_000 };
+/** 256 MiB: past this a body is refused rather than risking an out-of-memory crash. */
+export const DEFAULT_MAX_RESPONSE = 256 * 1024 * 1024;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -25,166 +21,129 @@ export interface ClientOptions {
   trace?: (line: string) => void;
   /** Called before each retry (export uses it to slow everyone down together). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  maxResponseBytes?: number;
+  /** Tests: a transport instead of the real ones. */
+  transport?: Transport;
 }
-
-export type ApiResponse = TransportResponse;
 
 export interface RequestOptions {
   body?: unknown;
   rawBody?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** The key for this request instead of the client's; null sends none (webhook verify). */
+  apiKey?: string | null;
+  /** What a network error tells the user to check (default: --base-url). */
+  hint?: string;
+  sink?: (status: number, headers: Headers) => BodySink | undefined;
 }
 
-const RETRY_STATUS = new Set([429, 502, 503, 504]);
-const RETRY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
+const SECRET_HEADER = /^(x-api-key|authorization|proxy-authorization|cookie)$/i;
 
-/** Seconds or an HTTP date, as RFC 9110 allows. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(Number(v) * 1000);
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
-
-export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: number, rand = Math.random): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.capMs);
-  const exp = policy.baseMs * 2 ** attempt;
-  return Math.min(policy.capMs, Math.round(exp / 2 + (exp / 2) * rand()));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new InterruptedError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-class Timeout extends Error {}
-
-/** A thin client: one method per endpoint; retries, timeouts and error mapping live in send(). */
+/**
+ * A thin client: one method per endpoint. Below it, retries wrap one attempt, and one attempt
+ * goes over the transport chosen once per origin (direct, or undici when a proxy applies).
+ */
 export class GurusupClient {
   readonly opts: ClientOptions;
   readonly retry: RetryPolicy;
+  readonly #send: Send;
+  readonly #transports = new Map<string, Promise<Transport>>();
+  readonly #proxyEnv;
 
   constructor(opts: ClientOptions) {
     this.opts = opts;
     this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.#proxyEnv = readProxyEnv(opts.env ?? process.env);
+    this.#send = withRetries((req) => this.#attempt(req), this.retry, { signal: opts.signal, trace: opts.trace, onRetry: opts.onRetry });
   }
 
   url(path: string): string {
     return `${this.opts.baseUrl.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
   }
 
-  #trace(line: string): void {
-    this.opts.trace?.(line);
+  /** The transport for a URL's origin: decided once, honouring NO_PROXY. */
+  transportFor(url: URL): Promise<Transport> {
+    if (this.opts.transport) return Promise.resolve(this.opts.transport);
+    let t = this.#transports.get(url.origin);
+    if (!t) {
+      const proxy = proxyFor(url, this.#proxyEnv);
+      t = proxy ? import('./proxy-transport.js').then((m) => m.proxyTransport(proxy)) : Promise.resolve(nodeTransport);
+      this.#transports.set(url.origin, t);
+    }
+    return t;
   }
 
-  async #attempt(method: string, url: string, o: RequestOptions): Promise<ApiResponse> {
-    const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
-    const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new Timeout()), timeoutMs);
-    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, timer.signal]) : timer.signal;
-    const headers: Record<string, string> = {
-      'user-agent': this.opts.userAgent,
-      accept: 'application/json',
-      ...o.headers,
-    };
-    if (this.opts.apiKey) headers['x-api-key'] = this.opts.apiKey;
+  async #attempt(req: Parameters<Send>[0]): Promise<HttpResponse> {
+    const trace = this.opts.trace;
+    const transport = await this.transportFor(new URL(req.url));
+    if (trace) {
+      trace(`> ${req.method} ${redactUserinfo(req.url)}${transport.kind === 'proxy' ? ' (via proxy)' : ''}`);
+      for (const [k, v] of Object.entries(req.headers)) trace(`> ${k}: ${SECRET_HEADER.test(k) ? '[redacted]' : v}`);
+      if (req.body !== undefined) trace(`> (${Buffer.byteLength(req.body)} bytes body)`);
+    }
+    const started = performance.now();
+    try {
+      const res = await exchange(transport, req);
+      trace?.(`< ${statusLine(res.status)} (${Math.round(performance.now() - started)} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
+      return res;
+    } catch (err) {
+      trace?.(`< ${(err as Error).message}`);
+      if (err instanceof NetworkError && transport.kind === 'proxy' && err.code !== 'TIMEOUT') {
+        throw withContext(err, {
+          message: `${err.message} (a proxy is set: ${redactUserinfo(anyProxy(this.#proxyEnv) ?? '')})`,
+          hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Any URL, the raw exchange: no status mapping. GET is retried, POST never. */
+  request(method: string, url: string, o: RequestOptions = {}): Promise<HttpResponse> {
+    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: 'application/json', ...o.headers };
+    const key = o.apiKey === undefined ? this.opts.apiKey : o.apiKey;
+    if (key) headers['x-api-key'] = key;
     let payload: string | undefined;
     if (o.rawBody !== undefined) payload = o.rawBody;
     else if (o.body !== undefined) payload = JSON.stringify(o.body);
-    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['content-type'] = 'application/json';
-    }
-    this.#trace(`> ${method} ${url}`);
-    for (const [k, v] of Object.entries(headers)) this.#trace(`> ${k}: ${/^(x-api-key|authorization|proxy-authorization)$/i.test(k) ? '[redacted]' : v}`);
-    if (payload !== undefined) this.#trace(`> (${Buffer.byteLength(payload)} bytes body)`);
-    const started = performance.now();
-    let gotHeaders = false;
-    try {
-      const res = await transportSend({
-        method,
-        url,
-        headers,
-        body: payload,
-        signal,
-        env: this.opts.env ?? process.env,
-        onHeaders: () => void (gotHeaders = true),
-      });
-      const ms = Math.round(performance.now() - started);
-      this.#trace(`< ${statusLine(res.status)} (${ms} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
-      return res;
-    } catch (err) {
-      if (this.opts.signal?.aborted) throw new InterruptedError();
-      const secs = `${timeoutMs / 1000}s`;
-      if (timer.signal.aborted) {
-        throw new NetworkError(
-          gotHeaders
-            ? `timed out after ${secs}: the response body from ${url} did not finish`
-            : `timed out after ${secs} waiting for a response from ${url}`,
-          { code: 'TIMEOUT', hint: 'raise --timeout (or GURUSUP_TIMEOUT) if the API is slow, or check the network' },
-        );
-      }
-      this.#trace(`< ${(err as Error).message}`);
-      if (err instanceof CutOffError) throw err;
-      const e = networkError(err, new URL(url).host);
-      const env = this.opts.env ?? process.env;
-      if (!proxyConfigured(env)) throw e;
-      const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
-      throw new NetworkError(`${e.message} (a proxy is set: ${redactUserinfo(String(proxy))})`, {
-        code: e.code,
-        hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
-        cause: err,
-      });
-    } finally {
-      clearTimeout(handle);
-    }
+    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    return this.#send({
+      method,
+      url,
+      headers,
+      body: payload,
+      timeoutMs: o.timeoutMs ?? this.opts.timeoutMs,
+      signal: this.opts.signal,
+      maxBytes: this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE,
+      sink: o.sink,
+      hint: o.hint,
+    });
   }
 
-  /** The raw exchange: status and text, no status mapping. GET is retried, POST never. */
-  async send(method: string, path: string, o: RequestOptions = {}): Promise<ApiResponse> {
-    const url = this.url(path);
-    const retryable = method === 'GET' || method === 'HEAD';
-    for (let attempt = 0; ; attempt++) {
-      let res: ApiResponse | undefined;
-      let failure: NetworkError | CutOffError | undefined;
-      try {
-        res = await this.#attempt(method, url, o);
-      } catch (err) {
-        const transient = err instanceof CutOffError || (err instanceof NetworkError && err.code !== 'TIMEOUT' && RETRY_CODES.has(err.code ?? ''));
-        if (!transient) throw err;
-        failure = err;
-      }
-      const canRetry = retryable && attempt < this.retry.retries;
-      if (res && (!RETRY_STATUS.has(res.status) || !canRetry)) return res;
-      if (failure && !canRetry) throw failure;
-      const delayMs = backoffMs(attempt, this.retry, res ? parseRetryAfter(res.headers['retry-after']) : undefined);
-      const reason = res ? statusLine(res.status) : failure instanceof NetworkError ? (failure.code ?? 'network error') : 'response cut off';
-      this.#trace(`  retrying in ${delayMs} ms (${reason}, retry ${attempt + 1} of ${this.retry.retries})`);
-      this.opts.onRetry?.({ attempt, delayMs, reason });
-      await sleep(delayMs, this.opts.signal);
-    }
+  /** A path of the API, the raw exchange. */
+  send(method: string, path: string, o: RequestOptions = {}): Promise<HttpResponse> {
+    return this.request(method, this.url(path), o);
+  }
+
+  /** The one place an API status becomes an error: anything but 2xx throws its class. */
+  expectOk(res: HttpResponse): HttpResponse {
+    if (!res.ok) throw errorForStatus(res.status, res.text);
+    return res;
   }
 
   /** A JSON exchange: 2xx parsed, anything else mapped to its error class. */
   async json<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, o);
-    if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
-    return parseJsonBody<T>(res);
+    return parseJsonBody<T>(this.expectOk(await this.send(method, path, o)));
   }
 
   listThreads(): Promise<unknown> {
     return this.json('GET', '/threads');
+  }
+
+  /** GET /threads unparsed (a 2xx), for the byte pass-through; `sink` may take the body as it arrives. */
+  async listThreadsRaw(sink?: RequestOptions['sink']): Promise<HttpResponse> {
+    return this.expectOk(await this.send('GET', '/threads', { sink }));
   }
 
   getThread(hash: string): Promise<unknown> {
@@ -193,8 +152,7 @@ export class GurusupClient {
 
   /** The reply, or undefined when the API created the message but sent no reply back. */
   async sendMessage(partial: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
-    const res = await this.send('POST', '/messages', { body: partial, timeoutMs });
-    if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
+    const res = this.expectOk(await this.send('POST', '/messages', { body: partial, timeoutMs }));
     if (res.length === 0 || !res.text.trim()) return undefined;
     return parseJsonBody(res);
   }
@@ -204,8 +162,10 @@ export class GurusupClient {
   }
 }
 
-export function parseJsonBody<T>(res: ApiResponse): T {
-  const text = res.text;
+export function parseJsonBody<T>(res: HttpResponse): T {
+  let text = res.text;
+  // A byte-order mark is not JSON, but some servers send one: accept it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -223,4 +183,3 @@ export function parseJsonBody<T>(res: ApiResponse): T {
     );
   }
 }
-

@@ -1,41 +1,55 @@
-import http from 'node:http';
-import { CutOffError } from '../errors.js';
-import type https from 'node:https';
+import { ApiError, CutOffError, InterruptedError, NetworkError, networkError, statusLine } from '../errors.js';
 
 /**
- * The one place that moves bytes over HTTP for the CLI.
- *
- * Direct connections use Node's built-in http/https with a keep-alive agent: they cost nothing to
- * load, where undici's parser (llhttp compiled from WebAssembly at start) added ~250 ms to every
- * command on this machine (BENCHMARKS.md). When HTTP_PROXY/HTTPS_PROXY is set, requests go
- * through undici's EnvHttpProxyAgent, which does proxying (CONNECT, NO_PROXY) better than code
- * we would write.
+ * How bytes move over HTTP. Two implementations open a request: node:http for direct
+ * connections (cheap to load) and undici behind a proxy (CONNECT done right). Both hand back
+ * the status, headers and a body stream; everything after that (timeouts, cut-off bodies, size
+ * limits, mapping faults to errors) is done here, once, so the same fault is the same error on
+ * either path.
  */
 
-export interface TransportRequest {
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface OpenRequest {
   method: string;
-  url: string;
+  url: URL;
   headers: Record<string, string>;
   body?: string | Buffer;
   signal: AbortSignal;
-  env: NodeJS.ProcessEnv;
-  /** Called when the status line and headers have arrived. */
-  onHeaders?: () => void;
 }
 
-export class TransportResponse {
+export interface OpenResponse {
+  status: number;
+  headers: Headers;
+  body: AsyncIterable<Buffer>;
+  /** False when the connection ended before the whole body arrived. */
+  complete(): boolean;
+}
+
+export interface Transport {
+  readonly kind: 'direct' | 'proxy';
+  open(req: OpenRequest): Promise<OpenResponse>;
+}
+
+/** A whole response: the body as it arrived, joined only when asked for. */
+export class HttpResponse {
   readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  /** The body as it arrived; joined only when someone asks for body or text (a 20 MB copy). */
+  readonly headers: Headers;
   readonly chunks: Buffer[];
   readonly length: number;
+  /** Set when the body went to a sink instead of `chunks`. */
+  readonly streamed: boolean;
   #body: Buffer | undefined;
   #text: string | undefined;
-  constructor(status: number, headers: Record<string, string | string[] | undefined>, chunks: Buffer[]) {
+  constructor(status: number, headers: Headers, chunks: Buffer[], length?: number, streamed = false) {
     this.status = status;
     this.headers = headers;
     this.chunks = chunks;
-    this.length = chunks.reduce((n, c) => n + c.length, 0);
+    this.length = length ?? chunks.reduce((n, c) => n + c.length, 0);
+    this.streamed = streamed;
+  }
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
   }
   get body(): Buffer {
     this.#body ??= this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
@@ -47,65 +61,101 @@ export class TransportResponse {
   }
 }
 
-export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+/** Where a body goes instead of memory (a pass-through to stdout). */
+export interface BodySink {
+  write(chunk: Buffer): void | Promise<void>;
 }
 
-// Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open.
-let httpAgent: http.Agent | undefined;
-let httpsAgent: https.Agent | undefined;
-// node:https (TLS) is loaded only for https URLs: the sandbox and tests are plain http.
-let httpsModule: typeof https | undefined;
+export interface ExchangeRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  /** Per attempt: the longest wait for the whole answer. */
+  timeoutMs: number;
+  /** Ctrl-C. */
+  signal?: AbortSignal;
+  /** Largest body accepted, in bytes. */
+  maxBytes: number;
+  /** Given the status and headers, may return a sink that takes the body instead of memory. */
+  sink?: (status: number, headers: Headers) => BodySink | undefined;
+  /** Added to network errors: what the user can check (a flag, a variable). */
+  hint?: string;
+}
 
-function direct(r: TransportRequest): Promise<TransportResponse> {
-  const u = new URL(r.url);
-  let mod: typeof http | typeof https = http;
-  let agent: http.Agent;
-  if (u.protocol === 'https:') {
-    // getBuiltinModule, not import(): the bundle runs as a vm.Script (bin/load.js), where import() is unavailable.
-    httpsModule ??= process.getBuiltinModule('node:https') as typeof https;
-    mod = httpsModule;
-    agent = httpsAgent ??= new httpsModule.Agent({ keepAlive: true });
-  } else {
-    agent = httpAgent ??= new http.Agent({ keepAlive: true });
+class TimeoutSignal extends Error {}
+
+/** A failure of the sink (stdout), not of the network: passed on as it is. */
+class SinkFailure extends Error {
+  constructor(readonly original: unknown) {
+    super('sink failed');
   }
-  return new Promise((resolve, reject) => {
-    const headers = { ...r.headers };
-    if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
-    const req = mod.request(u, { method: r.method, headers, agent, signal: r.signal }, (res) => {
-      r.onHeaders?.();
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      // A connection closed before the declared length: the body is cut, not complete.
-      const cut = () => {
-        const received = chunks.reduce((n, c) => n + c.length, 0);
-        const head = Buffer.concat(chunks).subarray(0, 80).toString('utf8').replace(/\s+/g, ' ');
-        reject(new CutOffError(res.statusCode ?? 0, received, head, u.host));
-      };
-      res.on('end', () => (res.complete ? resolve(new TransportResponse(res.statusCode ?? 0, res.headers, chunks)) : cut()));
-      res.on('aborted', cut);
-    });
-    req.on('error', reject);
-    req.end(r.body);
-  });
 }
 
-async function viaProxy(r: TransportRequest): Promise<TransportResponse> {
-  const { proxyAgent } = await import('./proxy.js');
-  const { request } = await import('../vendor/undici.js');
-  const res = await request(r.url, {
-    method: r.method as 'GET',
-    headers: r.headers,
-    body: r.body,
-    signal: r.signal,
-    dispatcher: proxyAgent(r.env),
-  });
-  r.onHeaders?.();
-  const body = Buffer.from(await res.body.arrayBuffer());
-  return new TransportResponse(res.statusCode, res.headers, [body]);
+function mb(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${n} bytes`;
 }
 
-export function send(r: TransportRequest): Promise<TransportResponse> {
-  return proxyConfigured(r.env) ? viaProxy(r) : direct(r);
+/** One attempt over `transport`: the only place transport faults become errors. */
+export async function exchange(transport: Transport, r: ExchangeRequest): Promise<HttpResponse> {
+  const url = new URL(r.url);
+  const timer = new AbortController();
+  const handle = setTimeout(() => timer.abort(new TimeoutSignal()), r.timeoutMs);
+  const signal = r.signal ? AbortSignal.any([r.signal, timer.signal]) : timer.signal;
+  const secs = `${r.timeoutMs / 1000}s`;
+  const where = `${url.protocol}//${url.host}${url.pathname}`;
+  let res: OpenResponse;
+  try {
+    res = await transport.open({ method: r.method, url, headers: r.headers, body: r.body, signal });
+  } catch (err) {
+    clearTimeout(handle);
+    if (r.signal?.aborted) throw new InterruptedError();
+    if (timer.signal.aborted) {
+      throw new NetworkError(`timed out after ${secs} waiting for a response from ${where}`, {
+        code: 'TIMEOUT',
+        hint: 'raise --timeout (or GURUSUP_TIMEOUT) if the server is slow, or check the network',
+      });
+    }
+    throw networkError(err, url.host, r.hint);
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let sink: BodySink | undefined;
+  const head = () => Buffer.concat(chunks).subarray(0, 80).toString('utf8').replace(/\s+/g, ' ').trim();
+  try {
+    sink = r.sink?.(res.status, res.headers);
+    for await (const chunk of res.body) {
+      received += chunk.length;
+      if (received > r.maxBytes) {
+        throw new ApiError(`the response from ${url.host} is larger than the ${mb(r.maxBytes)} limit`, res.status, {
+          hint: 'set GURUSUP_MAX_RESPONSE (in bytes) to allow more',
+        });
+      }
+      if (!sink) chunks.push(chunk);
+      else {
+        try {
+          await sink.write(chunk);
+        } catch (err) {
+          throw new SinkFailure(err);
+        }
+      }
+    }
+    if (!res.complete()) throw new CutOffError(res.status, received, head(), url.host);
+  } catch (err) {
+    if (err instanceof SinkFailure) throw err.original;
+    if (r.signal?.aborted) throw new InterruptedError();
+    if (timer.signal.aborted) {
+      throw new NetworkError(`timed out after ${secs}: the response body from ${where} did not finish`, {
+        code: 'TIMEOUT',
+        hint: 'raise --timeout (or GURUSUP_TIMEOUT) if the server is slow, or check the network',
+      });
+    }
+    if (err instanceof ApiError) throw err;
+    throw new CutOffError(res.status, received, head(), url.host, err);
+  } finally {
+    clearTimeout(handle);
+  }
+  return new HttpResponse(res.status, res.headers, chunks, received, sink !== undefined);
 }
+
+export { statusLine };

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import type { Handler } from './types.js';
-import { UsageError, errorForStatus, redact, statusLine } from '../errors.js';
+import { UsageError, errorForStatus, statusLine } from '../errors.js';
 import { readAll } from '../output/prompt.js';
+import { safeText } from '../output/format.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
@@ -75,7 +76,8 @@ export const api: Handler = async (ctx, args, opts) => {
     for (const [k, v] of Object.entries(res.headers)) {
       for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
     }
-    io.stderr.write(`${redact(head, out.secrets)}\n`);
+    // Headers come from the server: escaped, like everything from outside shown on a terminal.
+    io.stderr.write(`${safeText(out.redact(head))}\n`);
   }
   if (res.text) {
     let parsed: unknown;
@@ -87,7 +89,10 @@ export const api: Handler = async (ctx, args, opts) => {
       // not JSON: printed as it came
     }
     if (isJson && (out.json || out.stdoutTTY)) out.printJson(parsed);
-    else out.write(res.text.endsWith('\n') ? res.text : `${res.text}\n`);
+    else {
+      const text = out.stdoutTTY ? safeText(res.text) : res.text;
+      out.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
   }
   if (res.status >= 400) {
     const err = errorForStatus(res.status, res.text);

@@ -1,8 +1,8 @@
 import type { Handler } from './types.js';
-import { AuthError, CliError, NetworkError, UsageError, redact } from '../errors.js';
-import { maskKey, tsvRow } from '../output/format.js';
+import { AuthError, CliError, NetworkError, UsageError } from '../errors.js';
+import { maskKey, safeLine, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
-import { normalizeBaseUrl, resolveSettings } from '../config/settings.js';
+import { checkProfileName, normalizeBaseUrl, resolveSettings } from '../config/settings.js';
 
 export const login: Handler = async (ctx, _args, opts) => {
   const { io, out } = ctx;
@@ -20,11 +20,13 @@ export const login: Handler = async (ctx, _args, opts) => {
       'pass the key on stdin with --with-key: echo "$KEY" | gurusup auth login --with-key',
     );
   }
+  // A header cannot carry control or non-ASCII characters: such a key would fail every command later.
   if (/\s/.test(key)) throw new UsageError('the key contains whitespace; paste only the key');
-  out.secrets.push(key);
+  if (/[^\x21-\x7e]/.test(key)) throw new UsageError('the key contains a control or non-ASCII character; paste only the key', 'copy the key again from https://app.gurusup.com/settings/integrations');
+  ctx.redactor.add(key);
 
   const ks = await ctx.keystore();
-  const name = ctx.globals.profile || io.env.GURUSUP_PROFILE || 'default';
+  const name = ctx.globals.profile ? checkProfileName(ctx.globals.profile, '--profile') : io.env.GURUSUP_PROFILE ? checkProfileName(io.env.GURUSUP_PROFILE, 'GURUSUP_PROFILE') : 'default';
   const existing = ks.profile(name);
   const baseUrl = ctx.globals.baseUrl ? normalizeBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing);
@@ -60,14 +62,20 @@ export const status: Handler = async (ctx) => {
     const selected = name === s.profileName;
     const key = selected ? s.apiKey : p?.api_key;
     const source = selected ? (s.keySource ?? null) : p?.api_key ? 'config' : null;
-    const r = resolveSettings(ctx.globals, io.env, name, p);
+    // Another profile's broken setting must not hide the status of all the others.
+    let otherUrl: string;
+    try {
+      otherUrl = resolveSettings(ctx.globals, io.env, name, p).baseUrl;
+    } catch {
+      otherUrl = String(p?.base_url ?? '');
+    }
     return {
       name,
       active: name === (active ?? 'default'),
       selected,
       key: key ? maskKey(key) : null,
       source,
-      base_url: selected ? s.baseUrl : r.baseUrl,
+      base_url: selected ? s.baseUrl : otherUrl,
     };
   });
 
@@ -84,7 +92,7 @@ export const status: Handler = async (ctx) => {
       else if (err instanceof CliError && err.exitCode === 130) throw err;
       else check = 'error';
       // The API's error text can quote the key back.
-      detail = redact(err instanceof Error ? err.message : String(err), out.secrets);
+      detail = out.redact(err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -92,15 +100,16 @@ export const status: Handler = async (ctx) => {
     out.printJson({ config_file: ks.file, selected: s.profileName, check, profiles: rows });
   } else if (out.human) {
     const p = out.paint;
-    out.line(`${p.bold('Config file:')} ${ks.file}`);
+    // Names, URLs and the API's answer come from the config file and the server: escaped.
+    out.line(`${p.bold('Config file:')} ${safeLine(ks.file)}`);
     for (const r of rows) {
       const mark = r.selected ? p.green('*') : ' ';
-      out.line(`${mark} ${p.bold(r.name)}${r.active ? p.dim(' (active)') : ''}`);
-      out.line(`    key:      ${r.key ?? p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`);
-      out.line(`    base URL: ${r.base_url}`);
+      out.line(`${mark} ${p.bold(safeLine(r.name))}${r.active ? p.dim(' (active)') : ''}`);
+      out.line(`    key:      ${r.key ? safeLine(r.key) : p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`);
+      out.line(`    base URL: ${safeLine(r.base_url)}`);
     }
     const shown = check === 'valid' ? p.green(check) : check === 'missing' ? p.yellow('no key') : p.red(check);
-    out.line(`Key check (${s.profileName}): ${shown}${detail ? p.dim(` — ${detail}`) : ''}`);
+    out.line(`Key check (${safeLine(s.profileName)}): ${shown}${detail ? p.dim(` — ${safeLine(detail)}`) : ''}`);
   } else {
     for (const r of rows) {
       out.line(tsvRow([r.name, r.active ? 'active' : '', r.key ?? '', r.base_url, r.source ?? '', r.selected ? check : '']));
@@ -126,7 +135,7 @@ export const logout: Handler = async (ctx) => {
 };
 
 export const switchProfile: Handler = async (ctx, args) => {
-  const name = String(args[0]);
+  const name = checkProfileName(String(args[0]), 'the command line');
   const ks = await ctx.keystore();
   const profiles = Object.keys(ks.profiles());
   if (!profiles.includes(name)) {

@@ -9,7 +9,7 @@ const SCRIPTS = { bash: bashScript, zsh: zshScript, fish: fishScript } as const;
 export const completion: Handler = async (ctx, args, opts, cmd) => {
   if (opts.profiles) {
     const ks = await ctx.keystore();
-    for (const name of Object.keys(ks.profiles()).sort()) ctx.out.line(name);
+    for (const name of ks.profileNames().sort()) ctx.out.line(name);
     return 0;
   }
   const shell = typeof args[0] === 'string' ? args[0] : undefined;

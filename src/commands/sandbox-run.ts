@@ -15,7 +15,7 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
   const given = typeof opts.apiKey === 'string' ? opts.apiKey : undefined;
   if (given !== undefined && (given.length < 8 || /\s/.test(given))) throw new UsageError('--api-key must be at least 8 characters, without spaces');
   const apiKey = given ?? `gsk_sandbox_${randomBytes(16).toString('hex')}`;
-  out.secrets.push(apiKey);
+  ctx.redactor.add(apiKey);
   const webhookUrl = typeof opts.webhookUrl === 'string' ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
   const store = SandboxStore.load(typeof opts.data === 'string' ? opts.data : undefined, seedThreads);
 

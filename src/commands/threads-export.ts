@@ -4,6 +4,7 @@ import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from 
 import { threadHash } from '../api/hash.js';
 import { isObject, pickFields } from '../output/format.js';
 import { ProgressBar } from '../output/progress.js';
+import { acquireLock } from '../lockfile.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
 function exportKey(t: Record<string, unknown>): string | undefined {
@@ -17,16 +18,17 @@ function exportKey(t: Record<string, unknown>): string | undefined {
  */
 export function readExported(file: string): Set<string> {
   const done = new Set<string>();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return done;
     throw new CliError(`cannot read --out file ${file}: ${(err as Error).message}`, 1);
   }
-  const end = text.lastIndexOf('\n') + 1;
-  if (end < text.length) fs.truncateSync(file, Buffer.byteLength(text.slice(0, end)));
-  for (const line of text.slice(0, end).split('\n')) {
+  // In bytes: decoding first would turn an invalid byte into U+FFFD (3 bytes) and misplace the cut.
+  const end = bytes.lastIndexOf(0x0a) + 1;
+  if (end < bytes.length) fs.truncateSync(file, end);
+  for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
     if (!line) continue;
     try {
       const v: unknown = JSON.parse(line);
@@ -40,7 +42,7 @@ export function readExported(file: string): Set<string> {
 }
 
 export const exportThreads: Handler = async (ctx, _args, opts) => {
-  const { out, io } = ctx;
+  const { out } = ctx;
   const file = typeof opts.out === 'string' ? opts.out : undefined;
   const concurrency = typeof opts.concurrency === 'number' ? opts.concurrency : 8;
   if (opts.resume && !file) throw new UsageError('--resume needs --out <file>');
@@ -50,6 +52,35 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   }
   if (concurrency > 64) throw new UsageError('--concurrency is at most 64');
 
+  // One export per file at a time: two writers would duplicate and lose threads.
+  const unlock = file ? lockOut(file) : undefined;
+  try {
+    return await runExport(ctx, file, concurrency, opts.resume === true);
+  } finally {
+    unlock?.();
+  }
+};
+
+const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large', EIO: 'input/output error' };
+
+function lockOut(file: string): () => void {
+  // `--out /dev/stdout` or a FIFO: nothing to share or resume, and no directory to lock in.
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (st && !st.isFile()) return () => {};
+  const lock = `${file}.lock`;
+  let release: (() => void) | undefined;
+  try {
+    release = acquireLock(lock, { waitMs: 0, staleMs: 24 * 3600_000 });
+  } catch (err) {
+    throw new CliError(`cannot lock --out file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+  }
+  if (!release) throw new CliError(`another export is writing to ${file}`, 1, { hint: `wait for it to finish; if none is running, delete ${lock}` });
+  return release;
+}
+
+async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, concurrency: number, resume: boolean): Promise<number> {
+  const { out } = ctx;
+  const opts = { resume };
   const s = await ctx.settings();
   // Shared back-off: when one request is told to wait, every worker waits.
   let pausedUntil = 0;
@@ -66,20 +97,52 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   const todo = all.filter((x) => !already.has(x.key));
 
   let fd: number | undefined;
+  /** Bytes of complete lines in --out: where a line not written whole is cut back to. */
+  let size = 0;
   if (file) {
     try {
       fd = fs.openSync(file, opts.resume ? 'a' : 'w', 0o600);
+      size = fs.fstatSync(fd).size;
     } catch (err) {
       throw new CliError(`cannot write --out file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
     }
   }
-  // One write per complete line: an interrupted export leaves only whole lines.
-  const emit = (value: unknown) => {
+  // An error that ends the whole export (a rejected key, a full disk): workers stop, and the file
+  // is closed only once every one of them has.
+  let fatal: unknown;
+  // One write per complete line, checked to the last byte: an interrupted or failed export
+  // leaves only whole lines, and only those are counted.
+  const emit = (value: unknown): boolean => {
     const line = `${JSON.stringify(pickFields(value, out.opts.fields))}\n`;
-    if (fd !== undefined) fs.writeSync(fd, line);
-    else io.stdout.write(line);
+    if (fd === undefined) {
+      out.write(line);
+      return true;
+    }
+    const buf = Buffer.from(line);
+    let off = 0;
+    try {
+      while (off < buf.length) {
+        const n = fs.writeSync(fd, buf, off, buf.length - off);
+        if (!(n > 0)) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+        off += n;
+      }
+      size += buf.length;
+      return true;
+    } catch (err) {
+      try {
+        fs.ftruncateSync(fd, size);
+      } catch {
+        // the cut failed too: the error below still stops the export
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      fatal ??= new CliError(`cannot write to ${file}: ${(code && WHY[code]) ?? (err as Error).message}; ${exported} complete threads are in it`, 1, {
+        hint: 'free some space, then run the same command with --resume to finish it',
+      });
+      return false;
+    }
   };
 
+  const io = ctx.io;
   const showBar = io.stderr.isTTY === true && !out.opts.quiet;
   const bar = showBar ? new ProgressBar(io.stderr, 'Exporting', todo.length) : undefined;
   const started = performance.now();
@@ -89,9 +152,6 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
   const vanished: string[] = [];
   let next = 0;
 
-  // An error that ends the whole export (a rejected key): workers stop, and the file is closed
-  // only once every one of them has.
-  let fatal: unknown;
   const worker = async () => {
     while (next < todo.length && !ctx.signal.aborted && fatal === undefined) {
       const item = todo[next++]!;
@@ -100,7 +160,7 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
       try {
         const thread = await client.getThread(item.key);
         if (ctx.signal.aborted || fatal !== undefined) return;
-        emit(thread);
+        if (!emit(thread)) return;
         exported++;
       } catch (err) {
         if (err instanceof InterruptedError || ctx.signal.aborted) return;
@@ -141,4 +201,4 @@ export const exportThreads: Handler = async (ctx, _args, opts) => {
     });
   }
   return 0;
-};
+}

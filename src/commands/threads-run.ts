@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { ApiError, NotFoundError, UsageError, errorForStatus } from '../errors.js';
+import { ApiError, NotFoundError, UsageError } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
 import { isObject, messageTsv, threadColumns, transcript, tsvRow } from '../output/format.js';
@@ -36,8 +36,7 @@ export const list: Handler = async (ctx, _args, opts) => {
   const { out } = ctx;
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const res = await out.during('Loading threads', () => client.send('GET', '/threads'));
-  if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, res.text);
+  const res = await out.during('Loading threads', () => client.listThreadsRaw());
   // --json in a pipe: the array as the API sent it, byte for byte, without parsing 20 MB to
   // print it again (BENCHMARKS.md). Only a body that is plainly an array qualifies.
   if (out.json && !out.opts.fields && opts.limit === undefined && !out.stdoutTTY && isJsonArray(res.chunks)) {

@@ -6,9 +6,10 @@ import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../er
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
-import { LineAppender } from '../webhook/record.js';
+import { LineAppender, NotRegularFileError } from '../webhook/record.js';
+import { memberText } from '../webhook/json-text.js';
 import { checkUrl, postEvent } from '../webhook/send.js';
-import { isObject, pickFields, tsvRow } from '../output/format.js';
+import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
 
 const MAX_PENDING_FORWARDS = 1000;
 
@@ -23,6 +24,8 @@ export const listen: Handler = async (ctx, _args, opts) => {
     throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
   }
   const forwardTo = typeof opts.forwardTo === 'string' ? checkUrl(opts.forwardTo, '--forward-to') : undefined;
+  // Forwards in flight finish while the listener drains after Ctrl-C.
+  const forwardClient = forwardTo ? await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false }) : undefined;
   let apiKey: string | undefined;
   if (verify) {
     const s = await ctx.settings();
@@ -35,9 +38,12 @@ export const listen: Handler = async (ctx, _args, opts) => {
     try {
       record = await LineAppender.open(opts.record);
     } catch (err) {
+      if (err instanceof NotRegularFileError) throw new UsageError(`--record must name a regular file: ${opts.record} is not one`, 'pass the path of a file to append to (it is created if missing)');
       throw new CliError(`cannot open --record file ${opts.record}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
     }
   }
+  // A key a confused sender put in the URL path is hidden in the reject lines too.
+  ctx.redactor.add(apiKey);
 
   const ndjson = out.json || !out.stdoutTTY;
   const fields = out.opts.fields;
@@ -46,6 +52,8 @@ export const listen: Handler = async (ctx, _args, opts) => {
   const stopped = Promise.race([untilAborted(ctx.signal), new Promise<void>((resolve) => (stop = resolve))]);
   const pending = new Set<Promise<void>>();
   let forwardFailures = 0;
+  /** The first failed stdout write: it stops the listener. */
+  let writeError: NodeJS.ErrnoException | undefined;
   const ep = out.epaint;
 
   const forward = (ev: AcceptedEvent) => {
@@ -56,7 +64,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
-    const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000 })
+    const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000, client: forwardClient, flag: '--forward-to' })
       .then((r) => {
         const ok = r.status >= 200 && r.status < 300;
         if (!ok) forwardFailures++;
@@ -75,17 +83,27 @@ export const listen: Handler = async (ctx, _args, opts) => {
   let listener: Listener;
   try {
     listener = await startListener(
-      { host, port, path, apiKey, maxBody: Number(opts.maxBody), record },
+      { host, port, path, apiKey, maxBody: Number(opts.maxBody), record, count },
       {
-        accepted(ev) {
+        async accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
-          out.write(ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint));
+          // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
+          const entry = ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint);
+          try {
+            await out.writeWait(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
+          } catch (err) {
+            writeError ??= err as NodeJS.ErrnoException;
+            stop();
+            throw err;
+          }
           forward(ev);
+        },
+        acknowledged() {
           if (count !== undefined && listener.stats.accepted >= count) stop();
         },
         rejected(status, reason, from) {
           const what = from.method ? `${from.method} ${(from.path ?? '').slice(0, 100)}` : 'request';
-          out.io.stderr.write(`${ep.red('✗')} ${status} ${what} from ${from.remote ?? '?'}: ${reason}\n`);
+          out.status(`${ep.red('✗')} ${status} ${what} from ${from.remote ?? '?'}: ${reason}`);
         },
       },
     );
@@ -106,6 +124,10 @@ export const listen: Handler = async (ctx, _args, opts) => {
   await record?.close();
   const { accepted, rejected } = listener.stats;
   out.io.stderr.write(`Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`);
+  if (writeError && writeError.code !== 'EPIPE') {
+    const code = writeError.code;
+    throw new CliError(`cannot write to stdout: ${code === 'ENOSPC' ? 'no space left on device' : writeError.message}`, 1);
+  }
   return 0;
 };
 
@@ -136,9 +158,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
   const to = checkUrl(String(opts.to), '--to');
   const key = await keyFor(ctx);
   const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
-  const r = await postEvent(to, JSON.stringify(event), key, { signal: ctx.signal, timeoutMs: 30_000 }).catch((err) => {
-    throw ctx.signal.aborted ? new CliError('interrupted', 130) : err;
-  });
+  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs: 30_000, client: await ctx.webhookClient() });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
     let body: unknown = r.text;
@@ -150,7 +170,8 @@ export const trigger: Handler = async (ctx, _args, opts) => {
     out.printJson({ status: r.status, ms: r.ms, body });
   } else {
     out.io.stderr.write(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)\n`);
-    if (r.text) out.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+    const text = out.stdoutTTY ? safeText(r.text) : r.text;
+    if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return ok ? 0 : 1;
 };
@@ -163,8 +184,9 @@ export function recordedBody(line: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (isObject(v) && 'received_at' in v && 'body' in v) return JSON.stringify(v.body);
-  return JSON.stringify(v);
+  // The bytes as recorded, not re-serialized: numbers like 12345678901234567890 stay as sent.
+  if (isObject(v) && 'received_at' in v && 'body' in v) return memberText(line, 'body') ?? JSON.stringify(v.body);
+  return line.trim();
 }
 
 export const replay: Handler = async (ctx, args, opts) => {
@@ -186,16 +208,17 @@ export const replay: Handler = async (ctx, args, opts) => {
   }
   if (events.length === 0) throw new CliError(`${file} holds no events`, 1);
   const key = await keyFor(ctx);
+  const client = await ctx.webhookClient();
   let failures = 0;
   let networkFailures = 0;
   for (const ev of events) {
     if (ctx.signal.aborted) return 130;
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
     try {
-      const r = await postEvent(to, ev.body, key, { signal: ctx.signal, timeoutMs: 30_000 });
+      const r = await postEvent(to, ev.body, key, { timeoutMs: 30_000, client });
       if (r.status < 200 || r.status >= 300) failures++;
       if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
-      else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${type}`);
+      else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
       if (ctx.signal.aborted) return 130;

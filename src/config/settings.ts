@@ -1,5 +1,5 @@
 /** Precedence, highest first: flag, environment, the profile's stored setting, built-in default. */
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.gurusup.com';
 export const DEFAULT_TIMEOUT_S = 30;
@@ -24,8 +24,31 @@ export interface Settings {
   keySource?: 'env' | 'config';
 }
 
+/** Profile names are plain words, so no shell completing them can ever expand one. */
+export const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function checkProfileName(name: string, from: string): string {
+  if (!PROFILE_NAME.test(name)) {
+    throw new UsageError(`invalid profile name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} from ${from}`, 'profile names are 1 to 64 letters, digits, ".", "_" or "-"');
+  }
+  return name;
+}
+
 export function resolveProfileName(flags: GlobalFlags, env: NodeJS.ProcessEnv, active: string | undefined): string {
-  return flags.profile || env.GURUSUP_PROFILE || active || 'default';
+  if (flags.profile) return checkProfileName(flags.profile, '--profile');
+  if (env.GURUSUP_PROFILE) return checkProfileName(env.GURUSUP_PROFILE, 'GURUSUP_PROFILE');
+  if (active) return checkProfileName(active, 'the config file (active profile)');
+  return 'default';
+}
+
+/** A timeout stored in a profile: a clear error naming the profile and setting when it is not usable. */
+export function storedTimeoutMs(value: unknown, profileName: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2_147_483) {
+    throw new CliError(`invalid setting "timeout" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected seconds, more than 0 and at most 2147483)`, 1, {
+      hint: `fix or remove "timeout" of profile ${profileName} in the config file ('gurusup auth status' shows where it is), or pass --timeout`,
+    });
+  }
+  return Math.round(value * 1000);
 }
 
 export function parseTimeout(raw: string, from: string): number {
@@ -66,8 +89,8 @@ export function resolveSettings(
     ? parseTimeout(flags.timeout, '--timeout')
     : env.GURUSUP_TIMEOUT
       ? parseTimeout(env.GURUSUP_TIMEOUT, 'GURUSUP_TIMEOUT')
-      : profile?.timeout
-        ? profile.timeout * 1000
+      : profile?.timeout !== undefined && profile.timeout !== null
+        ? storedTimeoutMs(profile.timeout, profileName)
         : defaultTimeoutS * 1000;
   const envKey = env.GURUSUP_API_KEY?.trim();
   if (envKey) return { profileName, baseUrl, timeoutMs, apiKey: envKey, keySource: 'env' };

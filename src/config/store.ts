@@ -3,7 +3,8 @@ import path from 'node:path';
 import os from 'node:os';
 import type { Conf } from '../vendor/conf.js';
 import { CliError } from '../errors.js';
-import type { Profile } from './settings.js';
+import { PROFILE_NAME, checkProfileName, type Profile } from './settings.js';
+import { acquireLock } from '../lockfile.js';
 
 export interface StoreShape {
   active?: string;
@@ -37,8 +38,18 @@ export class Keystore {
     });
   }
 
+  /** The config file must not be a symbolic link: saving through one would write the key into its target. */
+  #refuseSymlink(): void {
+    if (fs.lstatSync(this.file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new CliError(`the config file ${this.file} is a symbolic link; refusing to follow it`, 1, {
+        hint: 'replace it with a regular file, or point GURUSUP_CONFIG_DIR at another directory',
+      });
+    }
+  }
+
   /** Reads with plain fs: commands that only need the key don't pay for loading conf. */
   read(): StoreShape {
+    this.#refuseSymlink();
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -84,38 +95,51 @@ export class Keystore {
     return { ...(this.read().profiles ?? {}) };
   }
 
+  /** Stored profile names that are valid names (for completion: a hand-edited odd name is never offered to a shell). */
+  profileNames(): string[] {
+    return Object.keys(this.read().profiles ?? {}).filter((n) => PROFILE_NAME.test(n));
+  }
+
   profile(name: string): Profile | undefined {
     return this.read().profiles?.[name];
   }
 
   /** Read-modify-write under a lock file, so two processes saving at once both keep their change. */
   async #update(change: (s: StoreShape) => StoreShape | undefined): Promise<void> {
+    try {
+      await this.#updateLocked(change);
+    } catch (err) {
+      throw this.#writeError(err);
+    }
+  }
+
+  /** A config directory we cannot write to, said plainly (not "internal error: EACCES"). */
+  #writeError(err: unknown): unknown {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded' };
+    if (err instanceof CliError || !code || !why[code]) return err;
+    return new CliError(`cannot write the config file ${this.file}: ${why[code]}`, 1, {
+      hint: `make ${this.dir} writable, or set GURUSUP_CONFIG_DIR to a writable directory`,
+    });
+  }
+
+  async #updateLocked(change: (s: StoreShape) => StoreShape | undefined): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const lock = `${this.file}.lock`;
-    const deadline = Date.now() + 5_000;
-    let fd: number | undefined;
-    while (fd === undefined) {
-      try {
-        fd = fs.openSync(lock, 'wx', 0o600);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-        if (age > 10_000) fs.rmSync(lock, { force: true });
-        else if (Date.now() > deadline) {
-          throw new CliError(`the config file is locked by another gurusup process (${lock})`, 1, { hint: 'if no other gurusup is running, delete the lock file' });
-        } else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-      }
+    const release = acquireLock(lock, { waitMs: 5_000, staleMs: 10_000 });
+    if (!release) {
+      throw new CliError(`the config file is locked by another gurusup process (${lock})`, 1, { hint: 'if no other gurusup is running, delete the lock file' });
     }
     try {
       const next = change(this.read());
       if (next) await this.#save(next);
     } finally {
-      fs.closeSync(fd);
-      fs.rmSync(lock, { force: true });
+      release();
     }
   }
 
   setProfile(name: string, profile: Profile, makeActive: boolean): Promise<void> {
+    checkProfileName(name, 'the profile to save');
     return this.#update((s) => ({ ...s, profiles: { ...(s.profiles ?? {}), [name]: profile }, active: makeActive ? name : s.active }));
   }
 
@@ -136,6 +160,7 @@ export class Keystore {
   }
 
   setActive(name: string): Promise<void> {
+    checkProfileName(name, 'the profile to activate');
     return this.#update((s) => ({ ...s, active: name }));
   }
 }

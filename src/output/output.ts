@@ -1,7 +1,8 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
-import { CliError, redact } from '../errors.js';
-import { pickFields, plainPaint, type Paint } from './format.js';
+import { CliError } from '../errors.js';
+import { Redactor } from './redact.js';
+import { pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -47,23 +48,29 @@ export class Output {
   readonly paint: Paint;
   /** Paint for stderr. */
   readonly epaint: Paint;
-  /** Strings that must never be printed (the API key). */
-  readonly secrets: string[] = [];
+  /** What must never be printed (the API key, URL passwords); owned by the Context. */
+  readonly redactor: Redactor;
 
   /** Without `Chalk`, output is plain; create() loads it only when some stream gets colour. */
-  constructor(io: Io, opts: OutputOptions, Chalk?: typeof ChalkClass) {
+  constructor(io: Io, opts: OutputOptions, Chalk?: typeof ChalkClass, redactor = new Redactor()) {
     this.io = io;
     this.opts = opts;
+    this.redactor = redactor;
     this.stdoutTTY = io.stdout.isTTY === true;
     this.stderrTTY = io.stderr.isTTY === true;
     this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY), Chalk);
     this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY), Chalk);
   }
 
-  static async create(io: Io, opts: OutputOptions): Promise<Output> {
+  static async create(io: Io, opts: OutputOptions, redactor?: Redactor): Promise<Output> {
     const colour = colorLevel(opts.color, io.env, io.stdout.isTTY === true) + colorLevel(opts.color, io.env, io.stderr.isTTY === true) > 0;
     const Chalk = colour ? (await import('../vendor/chalk.js')).Chalk : undefined;
-    return new Output(io, opts, Chalk);
+    return new Output(io, opts, Chalk, redactor);
+  }
+
+  /** Text with every secret replaced. */
+  redact(s: string): string {
+    return this.redactor.apply(s);
   }
 
   get json(): boolean {
@@ -90,37 +97,57 @@ export class Output {
     this.io.stdout.write(`${s}\n`);
   }
 
+  /**
+   * Writes to stdout and resolves once the stream has taken the bytes (a stalled reader makes
+   * this wait); rejects with the write error (EPIPE, ENOSPC…).
+   */
+  writeWait(s: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.io.stdout.write(s, (err) => (err ? reject(err) : resolve()));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  }
+
+  /** A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped. */
+  status(s: string): void {
+    this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  }
+
   /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
   printJson(value: unknown): void {
     const v = pickFields(value, this.opts.fields);
-    this.line(this.stdoutTTY ? JSON.stringify(v, null, 2) : JSON.stringify(v));
+    this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
   }
 
   /** Status chatter on stderr; silenced by --quiet. */
   info(s: string): void {
-    if (!this.opts.quiet) this.io.stderr.write(`${redact(s, this.secrets)}\n`);
+    if (!this.opts.quiet) this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
   }
 
   warn(s: string): void {
-    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${redact(s, this.secrets)}\n`);
+    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${safeLine(this.redactor.apply(s))}\n`);
   }
 
   debug(s: string): void {
-    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(redact(s, this.secrets))}\n`);
+    if (this.opts.debug) this.io.stderr.write(`${this.epaint.dim(safeLine(this.redactor.apply(s)))}\n`);
   }
 
   error(err: unknown): void {
     const e = err instanceof CliError ? err : undefined;
     const message = e ? e.message : err instanceof Error ? `internal error: ${err.message}` : `internal error: ${String(err)}`;
-    let text = `${this.epaint.red('error:')} ${message}\n`;
-    if (e?.hint) text += `${this.epaint.dim('hint:')} ${e.hint}\n`;
-    if (this.opts.debug && err instanceof Error && err.stack) text += `${err.stack}\n`;
+    // Messages quote the API and the user: escaped, so a newline in them never forges a line.
+    let text = `${this.epaint.red('error:')} ${safeLine(this.redactor.apply(message))}\n`;
+    if (e?.hint) text += `${this.epaint.dim('hint:')} ${safeLine(this.redactor.apply(e.hint))}\n`;
+    if (this.opts.debug && err instanceof Error && err.stack) text += `${safeText(err.stack)}\n`;
     if (this.opts.json) {
       const status = e?.status ?? null;
       const exit = e?.exitCode ?? 1;
-      text += `${JSON.stringify({ error: { message, status, exit_code: exit } })}\n`;
+      text += `${safeJson(JSON.stringify({ error: { message, status, exit_code: exit } }))}\n`;
     }
-    this.io.stderr.write(redact(text, this.secrets));
+    this.io.stderr.write(this.redactor.apply(text));
   }
 
   /** Runs `work` with a spinner showing `text` (when spinners show at all). */

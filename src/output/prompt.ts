@@ -1,5 +1,5 @@
 import type { Io } from '../io.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 
 /** Reads a line from a TTY without echoing it. */
 export function promptHidden(io: Io, question: string): Promise<string> {
@@ -37,7 +37,10 @@ export async function readAll(stream: NodeJS.ReadableStream, limit = 64 * 1024 *
   for await (const chunk of stream) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += b.length;
-    if (size > limit) throw new Error(`input larger than ${limit} bytes`);
+    if (size > limit) {
+      const mib = limit / (1024 * 1024);
+      throw new UsageError(`the input on stdin is larger than ${Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`}, the most gurusup reads`, 'pass a smaller input, or a file');
+    }
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');

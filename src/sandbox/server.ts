@@ -187,9 +187,18 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         created_at: now,
         updated_at: now,
       };
-      o.store.addMessage(message);
+      const undoMessage = o.store.addMessage(message);
+      // A save that fails (a full disk) is a 500 and the message is not kept.
+      const commit = (undo: Array<() => void>) => {
+        try {
+          o.store.saveOrUndo(undo);
+        } catch (err) {
+          o.warn?.(`${(err as Error).message}; the message was not kept`);
+          throw new HttpError(500, 'could not save the sandbox data; the message was not kept');
+        }
+      };
       if (p.is_customer_support_agent) {
-        o.store.save();
+        commit([undoMessage]);
         return [201, JSON.stringify(message)];
       }
       const lang = replyLang(p.lang ?? o.store.thread(threadHash(p.thread_fid))?.lang);
@@ -205,8 +214,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         created_at: new Date().toISOString(),
         updated_at: new Date().toISOString(),
       };
-      o.store.addMessage(reply);
-      o.store.save();
+      commit([undoMessage, o.store.addMessage(reply)]);
       deliver(reply);
       return [201, JSON.stringify(reply)];
     }
@@ -222,7 +230,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         const status = err instanceof HttpError ? err.status : 500;
         const message = err instanceof HttpError ? err.message : 'internal sandbox error';
         if (!res.headersSent && !res.destroyed) send(res, status, errorBody(status, message));
-        if (!(err instanceof HttpError)) o.warn?.(`internal error: ${(err as Error).stack ?? String(err)}`);
+        if (!(err instanceof HttpError)) o.warn?.(`internal error: ${(err as Error).message ?? String(err)}`);
       })
       .finally(() => o.log?.(`${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
   });

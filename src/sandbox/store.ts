@@ -96,6 +96,8 @@ export class SandboxStore {
       fs.writeFileSync(tmp, JSON.stringify({ threads: [...this.#byHash.values()] }));
       fs.renameSync(tmp, this.file);
     } catch (err) {
+      // No half-written temporary file is left behind (a full disk).
+      fs.rmSync(tmp, { force: true });
       throw new CliError(`cannot write --data file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
     }
   }
@@ -125,10 +127,21 @@ export class SandboxStore {
     return this.#messages.get(id);
   }
 
-  /** Stores a message, creating its thread on the first one. */
-  addMessage(m: SandboxMessage): void {
+  /** Stores a message, creating its thread on the first one; returns what takes it back out. */
+  addMessage(m: SandboxMessage): () => void {
     const hash = threadHash(m.thread_fid);
     let t = this.#byHash.get(hash);
+    const before = t && { updated_at: t.updated_at, subject: t.subject };
+    const undo = () => {
+      this.#listCache = undefined;
+      this.#messages.delete(m._id);
+      const thread = this.#byHash.get(hash);
+      if (!thread) return;
+      const i = thread.messages.lastIndexOf(m);
+      if (i >= 0) thread.messages.splice(i, 1);
+      if (!before) this.#byHash.delete(hash);
+      else Object.assign(thread, before);
+    };
     if (!t) {
       t = { thread_fid: m.thread_fid, subject: m.subject, user_fid: m.user_fid, lang: m.lang, created_at: m.created_at, updated_at: m.created_at, messages: [] };
       this.#byHash.set(hash, t);
@@ -137,6 +150,17 @@ export class SandboxStore {
     t.updated_at = m.created_at;
     if (!t.subject && m.subject) t.subject = m.subject;
     this.#messages.set(m._id, m);
+    return undo;
+  }
+
+  /** Saves; when that fails, the changes are taken back (a failed save keeps nothing). */
+  saveOrUndo(undo: ReadonlyArray<() => void>): void {
+    try {
+      this.save();
+    } catch (err) {
+      for (const u of [...undo].reverse()) u();
+      throw err;
+    }
   }
 
   get size(): number {

@@ -1,4 +1,4 @@
-import { isObject, safeText, type Paint } from '../output/format.js';
+import { isObject, safeJson, safeLine, safeText, type Paint } from '../output/format.js';
 
 export interface EventView {
   type?: string;
@@ -32,15 +32,16 @@ function s(v: unknown): string | undefined {
 export function eventBlock(body: unknown, receivedAt: Date, p: Paint): string {
   const { type, message } = describeEvent(body);
   const time = receivedAt.toISOString().slice(11, 23);
-  const parts = [p.dim(time), p.bold(safeText(type ?? 'event'))];
+  const parts = [p.dim(time), p.bold(safeLine(type ?? 'event'))];
   if (message) {
     const thread = s(message.thread_fid);
     const user = s(message.user_fid);
-    if (thread) parts.push(`thread ${p.cyan(safeText(thread))}`);
-    if (user) parts.push(`user ${p.cyan(safeText(user))}`);
+    if (thread) parts.push(`thread ${p.cyan(safeLine(thread))}`);
+    if (user) parts.push(`user ${p.cyan(safeLine(user))}`);
     const text = safeText(typeof message.body === 'string' ? message.body : JSON.stringify(message.body ?? null));
     return `${parts.join('  ')}\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
   }
-  const raw = JSON.stringify(body, null, 2);
+  // JSON.stringify leaves C1 controls and bidi overrides raw: a terminal would act on them.
+  const raw = safeJson(JSON.stringify(body, null, 2));
   return `${parts.join('  ')}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
 }

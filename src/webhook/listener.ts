@@ -3,7 +3,8 @@ import { closeGracefully, listen } from '../http-server.js';
 import crypto, { timingSafeEqual } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
-import type { LineAppender } from './record.js';
+import { RecordError, type LineAppender } from './record.js';
+import { compactJson } from './json-text.js';
 
 export interface ListenerOptions {
   host: string;
@@ -13,12 +14,16 @@ export interface ListenerOptions {
   apiKey?: string;
   maxBody: number;
   record?: LineAppender;
+  /** Accept exactly this many events; later ones get 503. */
+  count?: number;
+  /** Bytes of bodies held at once (being read, or waiting for stdout); later requests wait unread. */
+  maxBuffered?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
 }
 
 export interface AcceptedEvent {
-  /** The body re-serialized compactly: one NDJSON line. */
+  /** The body as sent, with only insignificant whitespace removed: one NDJSON line. */
   line: string;
   body: unknown;
   /** The body exactly as received. */
@@ -29,8 +34,13 @@ export interface AcceptedEvent {
 }
 
 export interface ListenerHooks {
-  /** Called once per accepted event, in the order they are accepted, before the 200. */
-  accepted(ev: AcceptedEvent): void;
+  /**
+   * Called once per event to accept, in arrival order, before the 200: the 200 goes out once the
+   * returned promise resolves; a rejection answers 503 instead.
+   */
+  accepted(ev: AcceptedEvent): void | Promise<void>;
+  /** After the 200 for an event has been sent. */
+  acknowledged?(ev: AcceptedEvent): void;
   rejected(status: number, reason: string, from: { method?: string; path?: string; remote?: string }): void;
 }
 
@@ -75,13 +85,160 @@ function reply(res: http.ServerResponse, status: number, message: string, extra:
 export async function startListener(o: ListenerOptions, hooks: ListenerHooks): Promise<Listener> {
   const stats = { accepted: 0, rejected: 0 };
   let stopping = false;
+  /** Events accepted or being written: --count is checked against this, so never more than n. */
+  let reserved = 0;
   const expected = o.apiKey === undefined ? undefined : digest(o.apiKey);
+
+  // Memory for bodies being read or waiting for stdout is bounded: each request reserves its
+  // declared length (else --max-body) before its body is read; past the budget, requests wait
+  // unread, so a stdout that cannot keep up slows the senders down. Slow senders hold only what
+  // they declared, so they cannot starve the others.
+  // Each held event costs a few times its size (bytes, text, parsed value, the stdout copy).
+  const budget = o.maxBuffered ?? Math.max(8 * 1024 * 1024, 2 * o.maxBody);
+  let reservedBytes = 0;
+  const waiting: Array<{ n: number; go: () => void }> = [];
+  const fits = (n: number) => reservedBytes === 0 || reservedBytes + n <= budget;
+  const admit = (n: number): Promise<void> | undefined => {
+    if (waiting.length === 0 && fits(n)) {
+      reservedBytes += n;
+      return undefined;
+    }
+    return new Promise((go) => waiting.push({ n, go }));
+  };
+  const free = (n: number) => {
+    reservedBytes -= n;
+    while (waiting.length && fits(waiting[0]!.n)) {
+      const w = waiting.shift()!;
+      reservedBytes += w.n;
+      w.go();
+    }
+  };
 
   const reject = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}) => {
     stats.rejected++;
     // The path without its query: a query string is where a confused sender might put a key.
     hooks.rejected(status, reason, { method: req.method, path: (req.url ?? '').split('?')[0], remote: req.socket.remoteAddress });
-    reply(res, status, reason, extra);
+    if (!res.headersSent && !res.destroyed) reply(res, status, reason, extra);
+  };
+
+  /**
+   * Answers at once and closes the connection: the body is not read, beyond --max-body at most
+   * (what the peer already sent while the answer goes out).
+   */
+  const refuse = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}, alreadyRead = 0) => {
+    reject(req, res, status, reason, { connection: 'close', ...extra });
+    if (req.complete) return;
+    let seen = alreadyRead;
+    req.on('data', (c: Buffer) => {
+      seen += c.length;
+      if (seen > o.maxBody) req.socket.destroy();
+    });
+    req.on('error', () => {});
+    res.on('finish', () => {
+      // Node ends the connection after a "connection: close" answer; make sure of it.
+      const t = setTimeout(() => req.socket.destroy(), 1_000);
+      t.unref();
+      req.socket.once('close', () => clearTimeout(t));
+    });
+  };
+
+  const tooLarge = (req: http.IncomingMessage, res: http.ServerResponse) => refuse(req, res, 413, `body over ${o.maxBody} bytes`);
+
+  /** The whole body, or undefined when it was over the limit (already answered) or the peer left. */
+  const readBody = (req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> =>
+    new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      const finish = (v: Buffer | undefined) => {
+        if (done) return;
+        done = true;
+        resolve(v);
+      };
+      req.on('data', (c: Buffer) => {
+        if (done) return;
+        size += c.length;
+        if (size > o.maxBody) {
+          chunks.length = 0;
+          finish(undefined);
+          req.removeAllListeners('data');
+          refuse(req, res, 413, `body over ${o.maxBody} bytes`, {}, size);
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        chunks.length = 0;
+        finish(buf);
+      });
+      req.on('error', () => finish(undefined));
+      req.on('close', () => finish(undefined));
+    });
+
+  const countReached = () => o.count !== undefined && reserved >= o.count;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (stopping) return refuse(req, res, 503, 'listener is stopping');
+    const q = req.url?.indexOf('?') ?? -1;
+    const path = q >= 0 ? req.url!.slice(0, q) : (req.url ?? '');
+    if (path !== o.path) return refuse(req, res, 404, `no such path ${path.slice(0, 100)} (listening on ${o.path})`);
+    if (req.method !== 'POST') return refuse(req, res, 405, `method ${req.method} not allowed`, { allow: 'POST' });
+    const given = req.headers['x-api-key'];
+    if (expected !== undefined && !keyMatches(typeof given === 'string' ? given : undefined, expected)) {
+      return refuse(req, res, 401, given === undefined ? 'missing x-api-key' : 'wrong x-api-key');
+    }
+    if (countReached()) return refuse(req, res, 503, `already accepted ${o.count} events (--count)`);
+    const declared = Number(req.headers['content-length']);
+    if (declared > o.maxBody) return tooLarge(req, res);
+
+    const reservation = Number.isSafeInteger(declared) && declared >= 0 ? declared : o.maxBody;
+    const wait = admit(reservation);
+    if (wait) await wait;
+    try {
+      if (req.destroyed || req.socket.destroyed) return;
+      const buf = await readBody(req, res);
+      if (!buf) return;
+      const receivedAt = new Date();
+      // JSON is UTF-8: decoding anything else would silently replace bytes, i.e. mangle the event.
+      if (!isUtf8(buf)) return reject(req, res, 400, 'body is not valid UTF-8');
+      const text = buf.toString('utf8');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        const why = err instanceof RangeError ? 'body nested too deeply' : 'body is not valid JSON';
+        return reject(req, res, 400, why);
+      }
+      if (stopping) return refuse(req, res, 503, 'listener is stopping');
+      if (countReached()) return refuse(req, res, 503, `already accepted ${o.count} events (--count)`);
+      reserved++;
+      // The sender's bytes, numbers and escapes included; only whitespace goes.
+      const line = compactJson(text);
+      const ev: AcceptedEvent = { line, body, raw: text, headers: req.headers, receivedAt };
+      if (o.record) {
+        // The 200 goes out only once the event is on disk, whole.
+        const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers, o.apiKey))},"body":${line}}`;
+        try {
+          await o.record.append(rec);
+        } catch (err) {
+          reserved--;
+          const status = err instanceof RecordError ? err.status : 503;
+          return reject(req, res, status, `could not record the event: ${(err as Error).message}`);
+        }
+      }
+      try {
+        await hooks.accepted(ev);
+      } catch (err) {
+        reserved--;
+        return reject(req, res, 503, `could not write the event: ${(err as Error).message}`, { connection: 'close' });
+      }
+      stats.accepted++;
+      if (!res.destroyed) reply(res, 200, 'ok');
+      hooks.acknowledged?.(ev);
+    } finally {
+      free(reservation);
+    }
   };
 
   const server = http.createServer(
@@ -92,71 +249,10 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
       connectionsCheckingInterval: 500,
       maxHeaderSize: 16 * 1024,
     },
-    (req, res) => {
-      if (stopping) return reject(req, res, 503, 'listener is stopping', { connection: 'close' });
-      const q = req.url?.indexOf('?') ?? -1;
-      const path = q >= 0 ? req.url!.slice(0, q) : (req.url ?? '');
-      if (path !== o.path) return reject(req, res, 404, `no such path ${path.slice(0, 100)} (listening on ${o.path})`);
-      if (req.method !== 'POST') return reject(req, res, 405, `method ${req.method} not allowed`, { allow: 'POST' });
-      const given = req.headers['x-api-key'];
-      if (expected !== undefined && !keyMatches(typeof given === 'string' ? given : undefined, expected)) {
-        return reject(req, res, 401, given === undefined ? 'missing x-api-key' : 'wrong x-api-key');
-      }
-      const declared = Number(req.headers['content-length']);
-      if (declared > o.maxBody) return tooLarge(req, res);
-
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let over = false;
-      req.on('data', (c: Buffer) => {
-        if (over) return;
-        size += c.length;
-        if (size > o.maxBody) {
-          over = true;
-          chunks.length = 0;
-          tooLarge(req, res);
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        if (over) return;
-        const receivedAt = new Date();
-        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-        // JSON is UTF-8: decoding anything else would silently replace bytes, i.e. mangle the event.
-        if (!isUtf8(buf)) return reject(req, res, 400, 'body is not valid UTF-8');
-        const text = buf.toString('utf8');
-        let body: unknown;
-        let line: string;
-        try {
-          body = JSON.parse(text);
-          line = JSON.stringify(body);
-        } catch (err) {
-          const why = err instanceof RangeError ? 'body nested too deeply' : 'body is not valid JSON';
-          return reject(req, res, 400, why);
-        }
-        const ev: AcceptedEvent = { line, body, raw: text, headers: req.headers, receivedAt };
-        const accept = () => {
-          stats.accepted++;
-          hooks.accepted(ev);
-          if (!res.destroyed) reply(res, 200, 'ok');
-        };
-        if (!o.record) return accept();
-        // The 200 goes out only once the event is on disk.
-        const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers, o.apiKey))},"body":${line}}`;
-        o.record.append(rec).then(accept, (err: Error) => reject(req, res, 500, `could not record the event: ${err.message}`));
-      });
-      req.on('error', () => {
-        // client went away mid-body: nothing to answer
-      });
-    },
+    (req, res) => void handle(req, res),
   );
-
-  function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
-    // Stop reading: answer, then drop the connection instead of swallowing the rest.
-    reject(req, res, 413, `body over ${o.maxBody} bytes`, { connection: 'close' });
-    res.on('finish', () => req.destroy());
-  }
+  // A sender that half-closes after its request (`nc -N`) still gets its answer.
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // The peer is gone (or we already answered): nothing to say, nothing to report.

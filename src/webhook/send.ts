@@ -1,5 +1,5 @@
-import { networkError, NetworkError, UsageError } from '../errors.js';
-import { send } from '../api/transport.js';
+import { UsageError } from '../errors.js';
+import { GurusupClient } from '../api/client.js';
 import { USER_AGENT } from '../version.js';
 
 export interface PostResult {
@@ -8,28 +8,37 @@ export interface PostResult {
   ms: number;
 }
 
-/** POSTs a JSON body to the user's own endpoint (trigger, replay, forward, sandbox webhooks). */
-export async function postEvent(
-  url: string,
-  body: string,
-  apiKey: string | undefined,
-  o: { timeoutMs?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
-): Promise<PostResult> {
-  const started = performance.now();
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
-  if (apiKey) headers['x-api-key'] = apiKey;
-  try {
-    const res = await send({ method: 'POST', url, headers, body, signal, env: o.env ?? process.env });
-    return { status: res.status, text: res.text, ms: Math.round(performance.now() - started) };
-  } catch (err) {
-    if (timeout.aborted) throw new NetworkError(`no answer from ${url} within ${timeoutMs / 1000}s`, { code: 'TIMEOUT' });
-    if (o.signal?.aborted) throw err;
-    throw networkError(err, new URL(url).host);
-  }
+export interface PostOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** The command's client (its --debug trace, proxy choice and Ctrl-C); else a plain one. */
+  client?: GurusupClient;
+  /** The flag that named the URL, for the hint of a network error. */
+  flag?: string;
+  /** Extra headers (verify sends a wrong key or none). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * POSTs a JSON body to the user's own endpoint (trigger, replay, forward, verify, the sandbox's
+ * webhooks) through the same client as every API call: same timeouts, errors and traces, and
+ * never retried. The endpoint's status is returned as it is, not mapped to an error.
+ */
+export async function postEvent(url: string, body: string, apiKey: string | undefined, o: PostOptions = {}): Promise<PostResult> {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const client = o.client ?? new GurusupClient({ baseUrl: url, timeoutMs, userAgent: USER_AGENT, env: o.env, signal: o.signal });
+  const started = performance.now();
+  const res = await client.request('POST', url, {
+    rawBody: body,
+    apiKey: apiKey ?? null,
+    timeoutMs,
+    headers: { 'content-type': 'application/json', ...o.headers },
+    hint: `check the URL given to ${o.flag ?? '--to'} and that your endpoint is running`,
+  });
+  return { status: res.status, text: res.text, ms: Math.round(performance.now() - started) };
+}
+
 export function checkUrl(raw: string, flag: string): string {
   try {
     const u = new URL(raw);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, AuthError, NotFoundError, NetworkError, bodySummary, errorForStatus, networkError, redact } from '../../src/errors.js';
+import { ApiError, AuthError, CliError, InterruptedError, NotFoundError, NetworkError, UsageError, bodySummary, errorForStatus, networkError, withContext } from '../../src/errors.js';
+import { EXIT } from '../../src/exit-codes.js';
+import { Redactor } from '../../src/output/redact.js';
 import { backoffMs, parseRetryAfter } from '../../src/api/client.js';
 
 describe('errorForStatus', () => {
@@ -31,9 +33,48 @@ describe('networkError', () => {
   });
 });
 
-describe('redact', () => {
+describe('Redactor', () => {
   it('removes every occurrence of each secret', () => {
-    expect(redact('key=sekrit-123 and sekrit-123', ['sekrit-123'])).toBe('key=[redacted] and [redacted]');
+    const r = new Redactor();
+    r.add('sekrit-123');
+    expect(r.apply('key=sekrit-123 and sekrit-123')).toBe('key=[redacted] and [redacted]');
+  });
+  it('hides a URL password as written and percent-encoded, and any user:password@ in a URL', () => {
+    const r = new Redactor();
+    r.addUrl('http://bob:p%40ss@api.example/v1');
+    expect(r.apply('failed: p@ss / p%40ss')).toBe('failed: [redacted] / [redacted]');
+    expect(r.apply('proxy http://alice:hunter2@proxy:3128 refused')).toBe('proxy http://[redacted]@proxy:3128 refused');
+    expect(r.apply('mail me at bob@example.com')).toBe('mail me at bob@example.com');
+  });
+});
+
+describe('exit codes', () => {
+  it('are the contract\'s numbers, and each error class carries its own', () => {
+    expect(EXIT).toEqual({ OK: 0, FAILURE: 1, USAGE: 2, AUTH: 3, NOT_FOUND: 4, NETWORK: 5, INTERRUPTED: 130 });
+    expect(new CliError('x').exitCode).toBe(EXIT.FAILURE);
+    expect(new UsageError('x').exitCode).toBe(EXIT.USAGE);
+    expect(new AuthError('x').exitCode).toBe(EXIT.AUTH);
+    expect(new NotFoundError('x').exitCode).toBe(EXIT.NOT_FOUND);
+    expect(new NetworkError('x').exitCode).toBe(EXIT.NETWORK);
+    expect(new ApiError('x', 500).exitCode).toBe(EXIT.FAILURE);
+    expect(new InterruptedError().exitCode).toBe(EXIT.INTERRUPTED);
+  });
+});
+
+describe('withContext', () => {
+  it('keeps the class, exit code, status and code, and the original as cause', () => {
+    const original = new NetworkError('timed out', { code: 'TIMEOUT', hint: 'raise --timeout' });
+    const e = withContext(original, { prefix: 'sending: ', hint: 'check with gurusup threads show t' });
+    expect(e).toBeInstanceOf(NetworkError);
+    expect(e.exitCode).toBe(5);
+    expect(e.code).toBe('TIMEOUT');
+    expect(e.message).toBe('sending: timed out');
+    expect(e.hint).toBe('check with gurusup threads show t');
+    expect(e.cause).toBe(original);
+    const api = withContext(new ApiError('bad', 400), { message: 'rejected' });
+    expect(api).toBeInstanceOf(ApiError);
+    expect(api.status).toBe(400);
+    expect(api.message).toBe('rejected');
   });
 });
 

@@ -1,0 +1,35 @@
+import http from 'node:http';
+import type https from 'node:https';
+import type { OpenRequest, OpenResponse, Transport } from './transport.js';
+
+// Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open.
+let httpAgent: http.Agent | undefined;
+let httpsAgent: https.Agent | undefined;
+// node:https (TLS) loads only for https URLs: the sandbox and the tests are plain http.
+let httpsModule: typeof https | undefined;
+
+/** Direct connections with Node's own http/https: nothing extra to load at start-up. */
+export const nodeTransport: Transport = {
+  kind: 'direct',
+  open(r: OpenRequest): Promise<OpenResponse> {
+    let mod: typeof http | typeof https = http;
+    let agent: http.Agent;
+    if (r.url.protocol === 'https:') {
+      httpsModule ??= process.getBuiltinModule('node:https') as typeof https;
+      mod = httpsModule;
+      agent = httpsAgent ??= new httpsModule.Agent({ keepAlive: true });
+    } else {
+      agent = httpAgent ??= new http.Agent({ keepAlive: true });
+    }
+    const headers = { ...r.headers };
+    if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
+    return new Promise((resolve, reject) => {
+      const req = mod.request(r.url, { method: r.method, headers, agent, signal: r.signal }, (res) => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, complete: () => res.complete });
+      });
+      // Before the response this rejects; after it, the body stream reports the fault itself.
+      req.on('error', reject);
+      req.end(r.body);
+    });
+  },
+};

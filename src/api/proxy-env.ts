@@ -1,0 +1,49 @@
+/**
+ * The one module that reads the proxy variables. Lower case first, as curl and undici do;
+ * an https URL falls back to the http proxy, as undici's EnvHttpProxyAgent does.
+ */
+export interface ProxyEnv {
+  http?: string;
+  https?: string;
+  noProxy: Array<{ host: string; port?: string }>;
+  noProxyAll: boolean;
+}
+
+function pick(env: NodeJS.ProcessEnv, lower: string, upper: string): string | undefined {
+  const v = env[lower] ?? env[upper];
+  return v && v.trim() ? v.trim() : undefined;
+}
+
+export function readProxyEnv(env: NodeJS.ProcessEnv): ProxyEnv {
+  const raw = pick(env, 'no_proxy', 'NO_PROXY') ?? '';
+  const noProxy: ProxyEnv['noProxy'] = [];
+  for (const entry of raw.split(/[,\s]+/)) {
+    if (!entry || entry === '*') continue;
+    const m = /^(?:\*?\.)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry.toLowerCase());
+    if (m) noProxy.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] });
+  }
+  return { http: pick(env, 'http_proxy', 'HTTP_PROXY'), https: pick(env, 'https_proxy', 'HTTPS_PROXY'), noProxy, noProxyAll: raw.trim() === '*' };
+}
+
+/** The proxy URL that applies to `url`, or undefined when it goes direct (no proxy, or NO_PROXY). */
+export function proxyFor(url: URL, p: ProxyEnv): string | undefined {
+  const proxy = url.protocol === 'https:' ? (p.https ?? p.http) : p.http;
+  if (!proxy || p.noProxyAll) return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  for (const e of p.noProxy) {
+    if (e.port && e.port !== port) continue;
+    if (host === e.host || host.endsWith(`.${e.host}`)) return undefined;
+  }
+  return proxy;
+}
+
+/** Any proxy configured at all (for error messages). */
+export function anyProxy(p: ProxyEnv): string | undefined {
+  return p.https ?? p.http;
+}
+
+/** A URL with its user:password replaced, for messages and traces. */
+export function redactUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1[redacted]@');
+}

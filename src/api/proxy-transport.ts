@@ -1,0 +1,44 @@
+import v8 from 'node:v8';
+import type { OpenRequest, OpenResponse, Transport } from './transport.js';
+import { atEnd } from '../lifecycle.js';
+
+type Undici = typeof import('../vendor/undici.js');
+let undici: Undici | undefined;
+const agents = new Map<string, ReturnType<Undici['proxyAgent']>>();
+
+async function load(): Promise<Undici> {
+  if (!undici) {
+    // llhttp is WebAssembly: with Liftoff alone V8 compiles it in ~2 ms and process exit never
+    // waits for TurboFan re-optimising it on a background thread (74-91 ms here; BENCHMARKS.md).
+    v8.setFlagsFromString('--liftoff-only');
+    undici = await import('../vendor/undici.js');
+    atEnd(async () => {
+      const all = [...agents.values()];
+      agents.clear();
+      await Promise.all(all.map((a) => a.close().catch(() => {})));
+    });
+  }
+  return undici;
+}
+
+/** Requests through an HTTP(S) proxy with undici (CONNECT tunnels); chosen per host. */
+export function proxyTransport(proxy: string): Transport {
+  return {
+    kind: 'proxy',
+    async open(r: OpenRequest): Promise<OpenResponse> {
+      const u = await load();
+      let agent = agents.get(proxy);
+      if (!agent) agents.set(proxy, (agent = u.proxyAgent(proxy, { keepAliveTimeout: 4_000 })));
+      const res = await agent.request({
+        origin: r.url.origin,
+        path: `${r.url.pathname}${r.url.search}`,
+        method: r.method as 'GET',
+        headers: { ...r.headers },
+        body: r.body,
+        signal: r.signal,
+      });
+      const body = res.body;
+      return { status: res.statusCode, headers: res.headers, body: body as AsyncIterable<Buffer>, complete: () => body.readableEnded };
+    },
+  };
+}
