@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
-import { CliError, InterruptedError, NotFoundError, UsageError, redact } from '../errors.js';
+import { CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { threadHash } from '../api/hash.js';
 import { formatProblem, loadSuites } from '../eval/suite.js';
 import { runEval } from '../eval/runner.js';
@@ -28,7 +29,7 @@ async function writeReport(file: string, text: string, flag: string): Promise<vo
     await fs.writeFile(file, text);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOSPC' ? 'no space left on the device' : (code ?? (err as Error).message)}`, 1);
+    throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOSPC' ? 'no space left on the device' : (code ?? (err as Error).message)}`, EXIT.FAILURE);
   }
 }
 
@@ -42,7 +43,7 @@ function judgeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export const evalRun: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
   // A reply that quotes the API key (a hostile or broken API) must not put it in a CI log or report.
-  const hide = (text: string) => redact(text, out.secrets);
+  const hide = (text: string) => out.redact(text);
   // The same file named twice (a shell glob and a path) runs once.
   const seen = new Set<string>();
   const files = ((args[0] as string[] | undefined) ?? []).filter((f) => {
@@ -81,7 +82,7 @@ export const evalRun: Handler = async (ctx, args, opts) => {
   if (out.stderrTTY && !out.json) {
     const n = suites.reduce((k, x) => k + x.cases.length, 0);
     const runs = repeat > 1 ? `, ${repeat} runs each` : '';
-    out.info(out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`));
+    out.infoBlock(out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`));
   }
 
   const summary = await runEval(suites, {
@@ -105,7 +106,7 @@ export const evalRun: Handler = async (ctx, args, opts) => {
 
   if (summary.interrupted) throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
   const t = totals(summary);
-  return t.failed + t.errored > 0 ? 1 : 0;
+  return t.failed + t.errored > 0 ? EXIT.FAILURE : EXIT.OK;
 };
 
 function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: { withSuite: boolean; judge: boolean; baseline?: Baseline; repeat: number; minPassRate?: number; concurrency: number }): void {
@@ -116,19 +117,19 @@ function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: {
   }
   if (out.human) {
     const failures = failureSection(summary.cases, out.paint, { width: columns(ctx.io.stdout), withSuite: o.withSuite });
-    out.write(redact(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`, out.secrets));
+    out.write(out.redact(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`));
     return;
   }
   // Piped: stdout holds only the TSV lines; the readable failure report goes to stderr (CI logs).
   const failures = failureSection(summary.cases, out.epaint, { width: out.stderrTTY ? columns(ctx.io.stderr) : 0, withSuite: o.withSuite });
-  if (failures) out.info(`\n${failures}`);
-  out.info(summaryLine(summary, out.epaint, o));
+  if (failures) out.infoBlock(`\n${failures}`);
+  out.infoBlock(summaryLine(summary, out.epaint, o));
 }
 
 export const evalInit: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
   const file = typeof args[0] === 'string' && args[0] ? args[0] : DEFAULT_SUITE_FILE;
-  const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, 1, { hint: 'pass another file name: gurusup eval init <file>' });
+  const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, { hint: 'pass another file name: gurusup eval init <file>' });
   if (await fs.lstat(file).then(() => true, () => false)) throw exists();
 
   const fids = Array.isArray(opts.fromThread) ? (opts.fromThread as string[]) : [];
@@ -143,7 +144,7 @@ export const evalInit: Handler = async (ctx, args, opts) => {
         throw err instanceof NotFoundError ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`) : err;
       });
       const c = caseFromThread(fid, thread);
-      if (!c) throw new CliError(`thread ${oneLine(fid)} has no customer message to turn into a case`, 1);
+      if (!c) throw new CliError(`thread ${oneLine(fid)} has no customer message to turn into a case`, EXIT.FAILURE);
       cases.push(c);
     }
     text = suiteFromThreads(await import('../vendor/yaml.js'), cases, fids);
@@ -153,7 +154,7 @@ export const evalInit: Handler = async (ctx, args, opts) => {
     await fs.writeFile(file, text, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
-    throw new CliError(`cannot write ${escapeText(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+    throw new CliError(`cannot write ${escapeText(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.FAILURE);
   }
   if (out.json) return void out.printJson({ file, cases: count });
   out.info(`Wrote ${escapeText(file)} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`);
