@@ -13,6 +13,7 @@ import { registerSandbox } from './commands/sandbox.js';
 import { registerApi } from './commands/api.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerEval } from './commands/eval.js';
+import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
 
 const EXAMPLES = `
@@ -33,6 +34,7 @@ const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   webhook: registerWebhook,
   sandbox: registerSandbox,
   api: registerApi,
+  chat: registerChat,
   completion: registerCompletion,
   eval: registerEval,
 };

@@ -1,6 +1,11 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Runner } from './types.js';
 import { examples, positiveInt } from './parse.js';
+
+function interval(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a number of seconds, 1 or more.');
+  return Number(value);
+}
 
 export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, messages, created_at, updated_at';
 
@@ -12,17 +17,38 @@ export function registerThreads(program: Command, run: Runner): void {
   threads
     .command('list')
     .description("List the organization's threads")
-    .option('--limit <n>', 'show at most n threads', positiveInt)
-    .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
-      examples('gurusup threads list', 'gurusup threads list --limit 20', "gurusup threads list | cut -f1", 'gurusup threads list --json thread_fid,subject'))
+    .option('--user <fid>', 'only threads whose user_fid is this')
+    .option('--since <when>', 'only threads updated at or after: ISO date/time or 90m, 36h, 7d, 2w ago')
+    .option('--until <when>', 'only threads updated at or before: ISO date/time or a duration ago')
+    .option('--grep <text>', 'only threads whose thread_fid or subject contains text (any case)')
+    .addOption(new Option('--sort <key>', 'order by updated or created (newest first) or fid (A-Z)').choices(['updated', 'created', 'fid']))
+    .option('--reverse', 'reverse the order')
+    .option('--limit <n>', 'show at most n threads (after filters and sort)', positiveInt)
+    .addHelpText('after', `\nFilters and sort run in the CLI, after the one request, before --limit.\nJSON fields commonly present: ${THREAD_FIELDS}` +
+      examples(
+        'gurusup threads list',
+        'gurusup threads list --since 1d --grep refund',
+        'gurusup threads list --user cust-42 --sort updated --limit 10',
+        'gurusup threads list --since 2026-11-01 --until 2026-11-08 --sort fid',
+        "gurusup threads list | cut -f1",
+        'gurusup threads list --json thread_fid,subject',
+      ))
     .action(run(() => import('./threads-run.js').then((m) => m.list)));
   threads
     .command('show')
     .description('Show a thread and its messages as a transcript')
     .argument('<thread>', 'the thread_fid (or, with --hash, its MD5 hash)')
     .option('--hash', 'the argument is already the 32-hex thread hash')
+    .option('-f, --follow', 'keep printing new messages as they arrive (Ctrl-C stops)')
+    .option('--interval <seconds>', 'seconds between polls with --follow (default 3, minimum 1)', interval)
     .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
-      examples('gurusup threads show order-1234', 'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash', 'gurusup threads show order-1234 --json messages'))
+      examples(
+        'gurusup threads show order-1234',
+        'gurusup threads show order-1234 --follow',
+        'gurusup threads show order-1234 -f --json | jq -r .body',
+        'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash',
+        'gurusup threads show order-1234 --json messages',
+      ))
     .action(run(() => import('./threads-run.js').then((m) => m.show)));
   threads
     .command('export')

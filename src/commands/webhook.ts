@@ -7,7 +7,7 @@ export function registerWebhook(program: Command, run: Runner): void {
   const webhook = program
     .command('webhook')
     .description("Receive, send and replay Gurusup's send-message webhook events")
-    .addHelpText('after', examples('gurusup webhook listen', 'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook'));
+    .addHelpText('after', examples('gurusup webhook listen', 'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook', 'gurusup webhook verify http://localhost:3000/gurusup/webhook'));
   webhook
     .command('listen')
     .description('Run a local endpoint that receives webhook events and prints them')
@@ -46,4 +46,20 @@ export function registerWebhook(program: Command, run: Runner): void {
     .requiredOption('--to <url>', 'your endpoint')
     .addHelpText('after', examples('gurusup webhook replay events.ndjson --to http://localhost:3000/gurusup/webhook'))
     .action(run(() => import('./webhook-run.js').then((m) => m.replay)));
+  webhook
+    .command('verify')
+    .description('Check your webhook receiver against the contract: six probes, each graded')
+    .argument('<url>', 'your endpoint')
+    .addHelpText(
+      'after',
+      '\nProbes: a valid event (2xx), the same event again (2xx), a wrong x-api-key (401/403),\n' +
+        'no x-api-key (401/403), emoji + right-to-left text + 10,000 characters (2xx), a body that is not JSON (4xx).\n' +
+        'Each waits --timeout seconds (default 10). Exit 0 when all pass, 1 when any fails, 5 when nothing answers.' +
+        examples(
+          'gurusup webhook verify http://localhost:3000/hooks',
+          'gurusup webhook verify https://example.com/gurusup --timeout 5',
+          'gurusup webhook verify http://localhost:3000/hooks --json | jq \'.[] | select(.pass | not)\'',
+        ),
+    )
+    .action(run(() => import('./webhook-verify.js').then((m) => m.verify)));
 }

@@ -43,7 +43,7 @@ describe('Redactor', () => {
     const r = new Redactor();
     r.addUrl('http://bob:p%40ss@api.example/v1');
     expect(r.apply('failed: p@ss / p%40ss')).toBe('failed: [redacted] / [redacted]');
-    expect(r.apply('proxy http://alice:hunter2@proxy:3128 refused')).toBe('proxy http://[redacted]@proxy:3128 refused');
+    expect(r.apply('proxy http://alice:hunter2@proxy:3128 refused')).toBe('proxy http://alice:[redacted]@proxy:3128 refused');
     expect(r.apply('mail me at bob@example.com')).toBe('mail me at bob@example.com');
   });
 });

@@ -1,0 +1,114 @@
+import readline from 'node:readline';
+import type { Handler } from './types.js';
+import { Context } from '../context.js';
+import type { GurusupClient } from '../api/client.js';
+import { ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
+import { isObject, pickFields, safeText, tsvField, type Paint } from '../output/format.js';
+import { wrapText } from '../output/wrap.js';
+import { CHAT_USER } from './chat.js';
+
+/** The AI's reply takes time: the same default as `messages send`. */
+export const SEND_TIMEOUT_S = 120;
+
+export interface ChatState {
+  thread: string;
+  user: string;
+  lang?: string;
+  agent: boolean;
+}
+
+/** `chat-<user>-<yyyymmdd-hhmmss>`, in local time. */
+export function chatThreadFid(user: string, now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `chat-${user}-${stamp}`;
+}
+
+const REPLY_PREFIX = 'gurusup › ';
+
+/** `gurusup › <body>  (2.4 s)`, word-wrapped under the prefix and escaped. */
+export function formatReply(body: string, seconds: number, width: number, p: Paint, prefix = REPLY_PREFIX): string {
+  const latency = `(${seconds.toFixed(1)} s)`;
+  const pad = ' '.repeat(prefix.length);
+  const text = wrapText(`${safeText(body)}  ${latency}`, width, pad);
+  const painted = p.magenta(prefix) + text.slice(pad.length);
+  const at = painted.lastIndexOf(latency);
+  return `${painted.slice(0, at)}${p.dim(latency)}${painted.slice(at + latency.length)}\n`;
+}
+
+/** What the user sees when a send fails: the message may exist even though no reply came. */
+export function sendFailure(err: unknown, thread: string): unknown {
+  const hint = `check before sending again: gurusup threads show ${thread}`;
+  if (err instanceof InterruptedError) return new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
+  if (err instanceof CutOffError) return new ApiError(`${err.message}; the message may have been created`, err.status, { hint });
+  if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
+    return new NetworkError(`${err.message}; the message may have been created`, { code: err.code, hint });
+  }
+  return err;
+}
+
+export function partialFor(state: ChatState, body: string): Record<string, unknown> {
+  const partial: Record<string, unknown> = { body, user_fid: state.user, thread_fid: state.thread };
+  if (state.lang !== undefined) partial.lang = state.lang;
+  partial.is_customer_support_agent = state.agent;
+  return partial;
+}
+
+/** A client whose requests stop when `signal` aborts (one message's Ctrl-C), as well as on the process's. */
+export async function clientWith(ctx: Context, settings: Awaited<ReturnType<Context['settings']>>, signal: AbortSignal): Promise<GurusupClient> {
+  const io = { ...ctx.io, signal: AbortSignal.any([ctx.io.signal, signal]) };
+  return new Context(io, ctx.globals, ctx.out).client(settings);
+}
+
+export const chat: Handler = async (ctx, _args, opts) => {
+  const user = typeof opts.user === 'string' ? opts.user : CHAT_USER;
+  if (!user.trim()) throw new UsageError('--user is empty');
+  if (typeof opts.thread === 'string' && !opts.thread.trim()) throw new UsageError('--thread is empty');
+  const state: ChatState = {
+    thread: typeof opts.thread === 'string' ? opts.thread : chatThreadFid(user),
+    user,
+    lang: typeof opts.lang === 'string' ? opts.lang : undefined,
+    agent: opts.agent === true,
+  };
+  const settings = await ctx.settings(SEND_TIMEOUT_S);
+  ctx.requireKey(settings);
+  const { io, out } = ctx;
+  if (io.stdin.isTTY && out.human) {
+    const { repl } = await import('./chat-repl.js');
+    return repl(ctx, settings, state, typeof opts.thread === 'string');
+  }
+  return batch(ctx, settings, state);
+};
+
+/** Not a terminal: one message per stdin line, one reply per stdout line; the first failure ends it. */
+async function batch(ctx: Context, settings: Awaited<ReturnType<Context['settings']>>, state: ChatState): Promise<number> {
+  const { out } = ctx;
+  const client = await ctx.client(settings);
+  const rl = readline.createInterface({ input: ctx.io.stdin, crlfDelay: Infinity, terminal: false });
+  // Ctrl-C while waiting for the next line: stop reading (exit 130 below).
+  const stop = () => rl.close();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const raw of rl) {
+      const line = raw.replace(/\r$/, '');
+      if (!line.trim()) continue;
+      let reply: unknown;
+      try {
+        reply = await client.sendMessage(partialFor(state, line));
+      } catch (err) {
+        throw sendFailure(err, state.thread);
+      }
+      if (out.json) {
+        out.line(JSON.stringify(pickFields(reply ?? null, out.opts.fields)));
+        continue;
+      }
+      // One line per reply, so a script can pair each answer with its question.
+      out.line(isObject(reply) ? tsvField(reply.body ?? '') : '');
+    }
+  } finally {
+    ctx.signal.removeEventListener('abort', stop);
+    rl.close();
+  }
+  if (ctx.signal.aborted) throw new InterruptedError();
+  return 0;
+}
