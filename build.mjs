@@ -44,6 +44,9 @@ await Promise.all(
   ),
 );
 
+// The shim fits pre-rendered help to the terminal with the same code the bundle uses.
+await build({ ...common, entryPoints: ['src/output/help-fit.ts'], outfile: 'dist/help-fit.cjs' });
+
 // --version and --help text for the bin/ shim, so those never load the bundle.
 const require = createRequire(import.meta.url);
 const { helpTexts } = require('./dist/cli.cjs');

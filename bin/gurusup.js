@@ -68,11 +68,19 @@ if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
 const key = prerendered();
 const texts = key === undefined ? undefined : require('../dist/help.json');
 if (texts && typeof texts[key] === 'string') {
-  process.stdout.write(texts[key], (err) => {
+  process.stdout.write(fitted(texts[key]), (err) => {
     if (err) onStreamError(err, 'stdout');
   });
 } else {
   run();
+}
+
+/** Help is stored unwrapped; fit it to the terminal (80 columns in a pipe) as the bundle would. */
+function fitted(text) {
+  const out = process.stdout;
+  const width = out.isTTY && out.columns > 0 ? out.columns : 80;
+  if (text.split('\n').every((line) => line.length <= width)) return text;
+  return require('../dist/help-fit.cjs').fitHelp(text, width);
 }
 
 async function run() {

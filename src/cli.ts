@@ -1,9 +1,11 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { Io } from './io.js';
 import { Context, type GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { safeText } from './output/format.js';
+import { usageErrorText } from './output/output.js';
+import { UNWRAPPED, fitHelp, helpWidth } from './output/help-fit.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
@@ -24,8 +26,6 @@ Examples:
   $ gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
-
-const HELP_WIDTH = 90;
 
 const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   auth: registerAuth,
@@ -53,20 +53,30 @@ export function groupOf(argv: readonly string[]): string | undefined {
 }
 
 /** Builds the program; with `only`, just that command group (help and unknown commands need all). */
-function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: string): Command {
+function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: string, color = true): Command {
   const program = new Command('gurusup');
   // Inherited settings are copied at .command() time, so configure the root first.
   program
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
+      // Help is rendered unwrapped and fitted to the stream's width, the way bin/ fits dist/help.json.
+      writeOut: (s) => void io.stdout.write(fitHelp(s, helpWidth(io.stdout))),
+      writeErr: (s) => void io.stderr.write(fitHelp(s, helpWidth(io.stderr))),
+      // Usage errors look like runtime ones: red `error:`, one `hint:` line.
+      // Not through writeErr: an error stays one line, however wide, where help is fitted.
       // Commander quotes the user's arguments: escaped, so `--$'\e[2J'` cannot clear the screen.
-      outputError: (s, write) => write(safeText(s)),
+      outputError: (s) => void io.stderr.write(usageErrorText(safeText(s), io, color)),
     })
-    // A fixed width, so help rendered at build time (bin/ fast path) matches help rendered now.
-    .configureHelp({ helpWidth: HELP_WIDTH })
-    .showHelpAfterError("hint: add --help to see the command's usage")
+    // Rendered unwrapped (fitted on output), with the global options a subcommand inherits, and
+    // (required) on options that must be given.
+    .configureHelp({
+      helpWidth: UNWRAPPED,
+      showGlobalOptions: true,
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .showSuggestionAfterError(true);
 
   program
@@ -128,17 +138,36 @@ function normalizeArgv(argv: readonly string[], program: Command): string[] {
   return out;
 }
 
+/**
+ * `gurusup help threads list` is `gurusup threads list --help`; `gurusup help threds` is the
+ * usage error `gurusup threds` gives (exit 2, with a suggestion), not the root help.
+ */
+function rewriteHelp(argv: string[], program: Command): string[] {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (at < 0 || argv[at] !== 'help' || at + 1 >= argv.length) return argv;
+  const before = argv.slice(0, at);
+  const words = argv.slice(at + 1);
+  let cmd = program;
+  for (let k = 0; k < words.length; k++) {
+    const sub = cmd.commands.find((c) => c.name() === words[k] || c.aliases().includes(words[k]!));
+    if (!sub) return words[k]!.startsWith('-') ? [...before, ...words.slice(0, k), '--help'] : [...before, ...words.slice(0, k + 1)];
+    cmd = sub;
+  }
+  return [...before, ...words, '--help'];
+}
+
 /** Help for every command path ('' for the root) and the version, for build.mjs to pre-render. */
 export function helpTexts(): Record<string, string> {
   let captured = '';
-  const sink = { write: (s: string) => void (captured += s) } as unknown as Io['stdout'];
+  // A "terminal" as wide as UNWRAPPED: the texts are stored unwrapped, and bin/ fits them.
+  const sink = { write: (s: string) => void (captured += s), isTTY: true, columns: UNWRAPPED } as unknown as Io['stdout'];
   const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, signal: new AbortController().signal } as Io;
   const program = buildProgram(io, { code: 0 });
   const texts: Record<string, string> = { version: `${VERSION}\n` };
   const visit = (cmd: Command, path: string) => {
     captured = '';
     cmd.outputHelp();
-    texts[path] = captured;
+    texts[path] = fitHelp(captured, 0);
     for (const sub of cmd.commands) visit(sub, path ? `${path} ${sub.name()}` : sub.name());
   };
   visit(program, '');
@@ -148,13 +177,13 @@ export function helpTexts(): Record<string, string> {
 /** Runs the CLI and returns the exit code; never exits the process (bin/ does). */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const state: { ctx?: Context; code: number } = { code: 0 };
-  const program = buildProgram(io, state, groupOf(argv));
+  const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'));
   if (argv.length === 0) {
-    io.stdout.write(program.helpInformation());
+    io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
     return 0;
   }
   try {
-    await program.parseAsync(normalizeArgv(argv, program), { from: 'user' });
+    await program.parseAsync(rewriteHelp(normalizeArgv(argv, program), program), { from: 'user' });
     return state.code;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -168,6 +197,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     }
     const ctx = state.ctx ?? new Context(io, { color: true, input: true });
+    err = ctx.explain(err);
     ctx.out.error(err);
     return err instanceof CliError ? err.exitCode : 1;
   } finally {

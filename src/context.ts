@@ -2,7 +2,7 @@ import type { Io } from './io.js';
 import { Output, type OutputOptions } from './output/output.js';
 import { parseFieldList } from './output/format.js';
 import { AuthError, NO_KEY_MESSAGE } from './errors.js';
-import { resolveProfileName, resolveSettings, type Settings } from './config/settings.js';
+import { noSuchProfile, selectProfile, resolveSettings, type ProfileChoice, type Settings } from './config/settings.js';
 import type { Keystore } from './config/store.js';
 import type { ClientOptions, GurusupClient } from './api/client.js';
 import { Redactor } from './output/redact.js';
@@ -79,19 +79,47 @@ export class Context {
     return this.#keystore;
   }
 
+  /**
+   * The profile this command acts on (login, logout, status and every API command alike). With
+   * `mustExist`, a profile named by --profile or GURUSUP_PROFILE that is not stored is an error.
+   */
+  async profile(o: { mustExist?: boolean } = {}): Promise<ProfileChoice> {
+    const stored = (await this.keystore()).read();
+    return this.#choose(stored.active, stored.profiles ?? {}, o.mustExist === true);
+  }
+
+  #choose(active: string | undefined, profiles: Record<string, unknown>, mustExist: boolean): ProfileChoice {
+    const choice = selectProfile(this.globals, this.io.env, active);
+    const named = choice.from === '--profile' || choice.from === 'GURUSUP_PROFILE';
+    if (mustExist && named && !Object.hasOwn(profiles, choice.name)) throw noSuchProfile(choice.name, Object.keys(profiles));
+    return choice;
+  }
+
   async profileName(): Promise<string> {
-    const ks = await this.keystore();
-    return resolveProfileName(this.globals, this.io.env, ks.active());
+    return (await this.profile()).name;
   }
 
   async settings(defaultTimeoutS?: number): Promise<Settings> {
     // One read of the config file for the active profile and its settings.
     const stored = (await this.keystore()).read();
-    const name = resolveProfileName(this.globals, this.io.env, stored.active);
+    const { name } = this.#choose(stored.active, stored.profiles ?? {}, true);
     const s = resolveSettings(this.globals, this.io.env, name, stored.profiles?.[name], defaultTimeoutS);
     this.redactor.add(s.apiKey);
     this.redactor.addUrl(s.baseUrl);
     return s;
+  }
+
+  #usedEnvKey = false;
+
+  /** Adds what only the context knows to an error: a rejected key that came from GURUSUP_API_KEY. */
+  explain(err: unknown): unknown {
+    if (err instanceof AuthError && err.status !== undefined && this.#usedEnvKey) {
+      return new AuthError(err.message, {
+        status: err.status,
+        hint: 'the key in use comes from the GURUSUP_API_KEY environment variable; set it to a valid key, or unset it to use the saved profile',
+      });
+    }
+    return err;
   }
 
   /** The key, or exit 3 with how to set one. */
@@ -103,6 +131,7 @@ export class Context {
   async client(s: Settings, opts: { requireKey?: boolean; apiKey?: string; onRetry?: ClientOptions['onRetry'] } = {}): Promise<GurusupClient> {
     const apiKey = opts.apiKey ?? (opts.requireKey === false ? s.apiKey : this.requireKey(s));
     this.redactor.add(apiKey);
+    if (opts.apiKey === undefined && s.keySource === 'env') this.#usedEnvKey = true;
     const { GurusupClient } = await import('./api/client.js');
     return new GurusupClient({
       baseUrl: s.baseUrl,

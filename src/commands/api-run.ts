@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import { UsageError, errorForStatus, statusLine } from '../errors.js';
 import { readAll } from '../output/prompt.js';
@@ -57,7 +58,7 @@ export const api: Handler = async (ctx, args, opts) => {
     try {
       rawBody = opts.input === '-' ? await readAll(io.stdin) : await fs.readFile(opts.input, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --input ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw fileError('read', '--input', opts.input, err);
     }
   }
   const method = typeof opts.method === 'string' ? opts.method.toUpperCase() : rawBody !== undefined ? 'POST' : 'GET';

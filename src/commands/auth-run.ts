@@ -26,7 +26,9 @@ export const login: Handler = async (ctx, _args, opts) => {
   ctx.redactor.add(key);
 
   const ks = await ctx.keystore();
-  const name = ctx.globals.profile ? checkProfileName(ctx.globals.profile, '--profile') : io.env.GURUSUP_PROFILE ? checkProfileName(io.env.GURUSUP_PROFILE, 'GURUSUP_PROFILE') : 'default';
+  // The same choice every command makes (--profile, GURUSUP_PROFILE, the active one, default);
+  // a named profile that does not exist yet is created.
+  const { name } = await ctx.profile();
   const existing = ks.profile(name);
   const baseUrl = ctx.globals.baseUrl ? normalizeBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing);
@@ -120,14 +122,18 @@ export const status: Handler = async (ctx) => {
     out.error(new AuthError(`no API key for profile ${s.profileName}`));
     return 3;
   }
-  if (check === 'invalid') return 3;
+  if (check === 'invalid') {
+    // The same words as any command whose key is rejected (Context.explain).
+    out.error(ctx.explain(new AuthError(`the API rejected the key of profile ${s.profileName}${s.keySource === 'env' ? ' (from GURUSUP_API_KEY)' : ''}`, { status: 401 })));
+    return 3;
+  }
   if (check === 'unreachable') return 5;
   return 1;
 };
 
 export const logout: Handler = async (ctx) => {
   const ks = await ctx.keystore();
-  const name = await ctx.profileName();
+  const { name } = await ctx.profile({ mustExist: true });
   if (await ks.removeKey(name)) ctx.out.info(`Removed the key of profile ${name}.`);
   else ctx.out.info(`Profile ${name} has no stored key; nothing to do.`);
   if (ctx.io.env.GURUSUP_API_KEY) ctx.out.warn('GURUSUP_API_KEY is still set in the environment and will be used');

@@ -45,7 +45,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     const shown = last === undefined ? all : all.slice(-last);
     if (last !== undefined && all.length > shown.length) out.info(ep.dim(`… ${all.length - shown.length} earlier messages (/show prints them all)`));
     if (shown.length === 0) return void out.info(ep.dim('No messages yet.'));
-    out.write(shown.map((m) => messageBlock(m, p)).join('\n'));
+    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join("\n"));
   };
 
   out.info(`Chatting on ${describe()}. /help for commands, Ctrl-D to leave.`);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import type { Runner } from './types.js';
 import { examples } from './parse.js';
 
@@ -6,7 +6,7 @@ export function registerCompletion(program: Command, run: Runner): void {
   program
     .command('completion')
     .description('Print a shell completion script (bash, zsh or fish)')
-    .argument('[shell]', 'bash, zsh or fish')
+    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
     .option('--profiles', 'print the stored profile names (used by the scripts)')
     .addHelpText(
       'after',

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError } from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
@@ -11,15 +12,20 @@ async function readBody(ctx: Parameters<Handler>[0], opts: Record<string, unknow
   if (opts.body !== undefined && opts.bodyFile !== undefined) throw new UsageError('pass either --body or --body-file, not both');
   if (typeof opts.body === 'string') return opts.body;
   if (typeof opts.bodyFile === 'string') {
-    if (opts.bodyFile === '-') return readAll(io.stdin);
+    if (opts.bodyFile === '-') return withoutFinalNewline(await readAll(io.stdin));
     try {
       return await fs.readFile(opts.bodyFile, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --body-file ${opts.bodyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw fileError('read', '--body-file', opts.bodyFile, err);
     }
   }
-  if (!io.stdin.isTTY) return readAll(io.stdin);
+  if (!io.stdin.isTTY) return withoutFinalNewline(await readAll(io.stdin));
   return '';
+}
+
+/** `echo "Hola" | gurusup messages send …` sends "Hola": the newline that ends the input is not part of the message. */
+export function withoutFinalNewline(s: string): string {
+  return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
 }
 
 export const send: Handler = async (ctx, _args, opts) => {
@@ -56,7 +62,7 @@ export const send: Handler = async (ctx, _args, opts) => {
   }
   if (out.json) return void out.printJson(reply);
   if (!isObject(reply)) throw new ApiError('unexpected response from POST /messages: expected a JSON object', 200);
-  if (out.human) return void out.write(messageBlock(reply, out.paint));
+  if (out.human) return void out.write(messageBlock(reply, out.paint, { width: out.columns }));
   const text = typeof reply.body === 'string' ? reply.body : '';
   out.write(text.endsWith('\n') ? text : `${text}\n`);
 };
@@ -72,6 +78,6 @@ export const get: Handler = async (ctx, args) => {
   });
   if (out.json) return void out.printJson(msg);
   if (!isObject(msg)) throw new ApiError('unexpected response from GET /messages/{id}: expected a JSON object', 200);
-  if (out.human) return void out.write(messageBlock(msg, out.paint));
+  if (out.human) return void out.write(messageBlock(msg, out.paint, { width: out.columns }));
   out.line(tsvRow([msg._id ?? msg.id ?? '', msg.thread_fid ?? '', messageTime(msg), senderOf(msg), msg.body ?? '']));
 };

@@ -12,8 +12,8 @@ export function registerMessages(program: Command, run: Runner): void {
   messages
     .command('send')
     .description("Send a message to a thread and print the system's reply")
-    .option('--thread <fid>', 'thread_fid of the conversation')
-    .option('--user <fid>', 'user_fid of the sender')
+    .option('--thread <fid>', 'thread_fid of the conversation (required)')
+    .option('--user <fid>', 'user_fid of the sender (required)')
     .option('--body <text>', 'the message text')
     .option('--body-file <path>', 'read the message text from a file (- for stdin)')
     .option('--lang <code>', 'language code, e.g. en, es')

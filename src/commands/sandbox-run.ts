@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Handler } from './types.js';
 import { UsageError } from '../errors.js';
 import { maskKey } from '../output/format.js';
-import { SandboxStore } from '../sandbox/store.js';
+import { SANDBOX_KEY, SandboxStore } from '../sandbox/store.js';
 import { seedThreads } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
 import { checkUrl } from '../webhook/send.js';
@@ -14,10 +13,11 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
   const port = Number(opts.port);
   const given = typeof opts.apiKey === 'string' ? opts.apiKey : undefined;
   if (given !== undefined && (given.length < 8 || /\s/.test(given))) throw new UsageError('--api-key must be at least 8 characters, without spaces');
-  const apiKey = given ?? `gsk_sandbox_${randomBytes(16).toString('hex')}`;
-  ctx.redactor.add(apiKey);
   const webhookUrl = typeof opts.webhookUrl === 'string' ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
   const store = SandboxStore.load(typeof opts.data === 'string' ? opts.data : undefined, seedThreads);
+  // Stable across restarts: the one kept in the --data file, else a fixed one.
+  const apiKey = given ?? store.apiKey ?? SANDBOX_KEY;
+  ctx.redactor.add(apiKey);
 
   const write = (line: string) => io.stderr.write(`${line}\n`);
   let sb;

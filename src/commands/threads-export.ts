@@ -1,9 +1,9 @@
 import fs from 'node:fs';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { isObject, pickFields } from '../output/format.js';
-import { ProgressBar } from '../output/progress.js';
 import { acquireLock } from '../lockfile.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
@@ -23,7 +23,7 @@ export function readExported(file: string): Set<string> {
     bytes = fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return done;
-    throw new CliError(`cannot read --out file ${file}: ${(err as Error).message}`, 1);
+    throw fileError('read', '--out', file, err);
   }
   // In bytes: decoding first would turn an invalid byte into U+FFFD (3 bytes) and misplace the cut.
   const end = bytes.lastIndexOf(0x0a) + 1;
@@ -72,7 +72,8 @@ function lockOut(file: string): () => void {
   try {
     release = acquireLock(lock, { waitMs: 0, staleMs: 24 * 3600_000 });
   } catch (err) {
-    throw new CliError(`cannot lock --out file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+    // No such directory, no permission: the same rule as any file named on the command line.
+    throw fileError('write', '--out', file, err);
   }
   if (!release) throw new CliError(`another export is writing to ${file}`, 1, { hint: `wait for it to finish; if none is running, delete ${lock}` });
   return release;
@@ -104,7 +105,7 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
       fd = fs.openSync(file, opts.resume ? 'a' : 'w', 0o600);
       size = fs.fstatSync(fd).size;
     } catch (err) {
-      throw new CliError(`cannot write --out file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+      throw fileError('write', '--out', file, err);
     }
   }
   // An error that ends the whole export (a rejected key, a full disk): workers stop, and the file
@@ -113,6 +114,7 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
   // One write per complete line, checked to the last byte: an interrupted or failed export
   // leaves only whole lines, and only those are counted.
   const emit = (value: unknown): boolean => {
+    out.checkFields(value);
     const line = `${JSON.stringify(pickFields(value, out.opts.fields))}\n`;
     if (fd === undefined) {
       out.write(line);
@@ -142,9 +144,7 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
     }
   };
 
-  const io = ctx.io;
-  const showBar = io.stderr.isTTY === true && !out.opts.quiet;
-  const bar = showBar ? new ProgressBar(io.stderr, 'Exporting', todo.length) : undefined;
+  const bar = out.animate ? await out.progress('Exporting', todo.length) : undefined;
   const started = performance.now();
   let done = 0;
   let exported = 0;

@@ -63,7 +63,7 @@ export class Outage {
 function printer(ctx: Context): (m: Obj) => void {
   const { out } = ctx;
   if (out.json) return (m) => out.line(JSON.stringify(pickFields(m, out.opts.fields)));
-  if (out.human) return (m) => out.write(`\n${messageBlock(m, out.paint)}`);
+  if (out.human) return (m) => out.write(`\n${messageBlock(m, out.paint, { width: out.columns })}`);
   return (m) => out.line(messageTsv(m));
 }
 

@@ -78,7 +78,7 @@ export const list: Handler = async (ctx, _args, opts) => {
       if (timeCol >= 0 && row[timeCol]) row[timeCol] = relativeTime(row[timeCol]!, now);
       return row;
     });
-    out.write(renderTable(cols.header, rows, out.paint.bold, out.io.stdout.columns ?? 0));
+    out.write(renderTable(cols.header, rows, out.paint.bold, out.columns, cols.table));
     if (query.limit !== undefined && matched.length > query.limit) out.info(`Showing ${query.limit} of ${matched.length} threads.`);
     return;
   }
@@ -110,9 +110,9 @@ export const show: Handler = async (ctx, args, opts) => {
     // Ctrl-C is how a follow ends, even before the first answer.
     if (following && err instanceof InterruptedError) return 0;
     if (!(err instanceof NotFoundError)) throw err;
-    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, {
-      hint: "list the threads with 'gurusup threads list'",
-    });
+    // An argument that is itself a hash was most likely meant as one.
+    const hint = !opts.hash && isThreadHash(arg) ? `${JSON.stringify(arg)} looks like a thread hash: add --hash to look it up as one` : "list the threads with 'gurusup threads list'";
+    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, { hint });
   }
   if (following) {
     if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
@@ -131,7 +131,7 @@ export const show: Handler = async (ctx, args, opts) => {
 
 function printThread(ctx: Parameters<Handler>[0], thread: Record<string, unknown>, hash: string): void {
   const { out } = ctx;
-  if (out.human) return void out.write(transcript(thread, hash, out.paint));
+  if (out.human) return void out.write(transcript(thread, hash, out.paint, { width: out.columns }));
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   let buf = '';
   for (const m of messages) buf += `${messageTsv(m)}\n`;

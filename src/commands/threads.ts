@@ -7,7 +7,9 @@ function interval(value: string): number {
   return Number(value);
 }
 
-export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, messages, created_at, updated_at';
+/** What GET /threads objects carry (a count, not the messages) and what GET /threads/<hash> adds. */
+export const LIST_FIELDS = 'thread, thread_fid, subject, user_fid, message_count, created_at, updated_at';
+export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, lang, messages, created_at, updated_at';
 
 export function registerThreads(program: Command, run: Runner): void {
   const threads = program
@@ -24,7 +26,7 @@ export function registerThreads(program: Command, run: Runner): void {
     .addOption(new Option('--sort <key>', 'order by updated or created (newest first) or fid (A-Z)').choices(['updated', 'created', 'fid']))
     .option('--reverse', 'reverse the order')
     .option('--limit <n>', 'show at most n threads (after filters and sort)', positiveInt)
-    .addHelpText('after', `\nFilters and sort run in the CLI, after the one request, before --limit.\nJSON fields commonly present: ${THREAD_FIELDS}` +
+    .addHelpText('after', `\nFilters and sort run in the CLI, after the one request, before --limit.\nJSON fields commonly present: ${LIST_FIELDS}` +
       examples(
         'gurusup threads list',
         'gurusup threads list --since 1d --grep refund',

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
 import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../errors.js';
@@ -39,7 +40,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
       record = await LineAppender.open(opts.record);
     } catch (err) {
       if (err instanceof NotRegularFileError) throw new UsageError(`--record must name a regular file: ${opts.record} is not one`, 'pass the path of a file to append to (it is created if missing)');
-      throw new CliError(`cannot open --record file ${opts.record}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+      throw fileError('write', '--record', opts.record, err);
     }
   }
   // A key a confused sender put in the URL path is hidden in the reject lines too.
@@ -88,7 +89,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
         async accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
           // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
-          const entry = ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint);
+          const entry = ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           try {
             await out.writeWait(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
           } catch (err) {
@@ -148,6 +149,11 @@ export function sampleEvent(thread: string, user: string, body: string): Record<
   };
 }
 
+/** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
+function toHint(to: string): string {
+  return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
+}
+
 async function keyFor(ctx: Context): Promise<string> {
   const s = await ctx.settings();
   return ctx.requireKey(s);
@@ -197,7 +203,7 @@ export const replay: Handler = async (ctx, args, opts) => {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError('read', '', file, err);
   }
   const events: Array<{ n: number; body: string }> = [];
   for (const [i, line] of text.split('\n').entries()) {
@@ -229,6 +235,6 @@ export const replay: Handler = async (ctx, args, opts) => {
     }
   }
   out.info(`Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`);
-  if (networkFailures) throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`);
+  if (networkFailures) throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, { hint: toHint(to) });
   return failures ? 1 : 0;
 };

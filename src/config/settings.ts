@@ -1,5 +1,5 @@
 /** Precedence, highest first: flag, environment, the profile's stored setting, built-in default. */
-import { CliError, UsageError } from '../errors.js';
+import { AuthError, CliError, UsageError } from '../errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.gurusup.com';
 export const DEFAULT_TIMEOUT_S = 30;
@@ -35,10 +35,7 @@ export function checkProfileName(name: string, from: string): string {
 }
 
 export function resolveProfileName(flags: GlobalFlags, env: NodeJS.ProcessEnv, active: string | undefined): string {
-  if (flags.profile) return checkProfileName(flags.profile, '--profile');
-  if (env.GURUSUP_PROFILE) return checkProfileName(env.GURUSUP_PROFILE, 'GURUSUP_PROFILE');
-  if (active) return checkProfileName(active, 'the config file (active profile)');
-  return 'default';
+  return selectProfile(flags, env, active).name;
 }
 
 /** A timeout stored in a profile: a clear error naming the profile and setting when it is not usable. */
@@ -51,11 +48,38 @@ export function storedTimeoutMs(value: unknown, profileName: string): number {
   return Math.round(value * 1000);
 }
 
+export interface ProfileChoice {
+  name: string;
+  /** Where the name came from: named by the user (flag, env) or implied (active profile, default). */
+  from: '--profile' | 'GURUSUP_PROFILE' | 'active' | 'default';
+}
+
+/** The one place that decides which profile a command acts on: --profile, GURUSUP_PROFILE, the active one, else `default`. */
+export function selectProfile(flags: GlobalFlags, env: NodeJS.ProcessEnv, active: string | undefined): ProfileChoice {
+  if (flags.profile) return { name: checkProfileName(flags.profile, '--profile'), from: '--profile' };
+  if (env.GURUSUP_PROFILE) return { name: checkProfileName(env.GURUSUP_PROFILE, 'GURUSUP_PROFILE'), from: 'GURUSUP_PROFILE' };
+  if (active) return { name: checkProfileName(active, 'the config file (active profile)'), from: 'active' };
+  return { name: 'default', from: 'default' };
+}
+
+/** `--profile ghost`: exit 3, with the stored names in the hint. */
+export function noSuchProfile(name: string, stored: readonly string[]): AuthError {
+  return new AuthError(`no profile named ${JSON.stringify(name)}`, {
+    hint: stored.length
+      ? `stored profiles: ${[...stored].sort().join(', ')}; or create it with 'gurusup auth login --profile ${name}'`
+      : `no profile is stored yet; create one with 'gurusup auth login --profile ${name}'`,
+  });
+}
+
 export function parseTimeout(raw: string, from: string): number {
-  const n = Number(raw);
+  const n = raw.trim() === '' ? Number.NaN : Number(raw);
+  const bad = (why: string) => new UsageError(`invalid timeout ${JSON.stringify(raw)} from ${from}: ${why}`, 'give the timeout in seconds, e.g. --timeout 30 or --timeout 2.5');
+  if (!Number.isFinite(n)) throw bad('expected a number of seconds');
+  if (n <= 0) throw bad('it must be more than 0 seconds (there is no "no timeout")');
   // setTimeout's limit is 2^31-1 ms; above it Node fires at once.
-  if (!Number.isFinite(n) || n <= 0 || n > 2_147_483) throw new UsageError(`invalid timeout ${JSON.stringify(raw)} from ${from}: expected seconds, more than 0 and at most 2147483`);
-  return Math.round(n * 1000);
+  if (n > 2_147_483) throw bad('at most 2147483 seconds (about 24 days)');
+  // Below a millisecond would round to "no timeout at all".
+  return Math.max(1, Math.round(n * 1000));
 }
 
 export function normalizeBaseUrl(raw: string, from: string): string {

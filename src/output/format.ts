@@ -1,4 +1,8 @@
 /** Pure formatters: data in, strings out. */
+import type { TableOptions } from './table.js';
+import { relativeTime } from './time.js';
+import { wrapText } from './wrap.js';
+import { displayWidth } from './width.js';
 
 export function maskKey(key: string): string {
   if (key.length <= 12) return '****';
@@ -125,7 +129,19 @@ export function messageCount(t: Obj): number | undefined {
 export interface ThreadColumns {
   header: string[];
   row: (t: Obj, hash: string) => string[];
+  /** For renderTable on a terminal: what may be cut, and what is dropped first when cutting is not enough. */
+  table: TableOptions;
 }
+
+/**
+ * `threads list` on a narrow terminal: updated goes first, then messages, then user, then hash.
+ * A hash or a time cut short is of no use, so those are shown whole or not at all.
+ */
+export const THREAD_TABLE: TableOptions = {
+  drop: ['UPDATED', 'MESSAGES', 'USER', 'HASH'],
+  min: { THREAD_FID: 16, HASH: 32, SUBJECT: 20, USER: 8, UPDATED: Number.POSITIVE_INFINITY },
+  right: ['MESSAGES'],
+};
 
 /** Table columns: thread_fid and hash always, then whichever optional fields any thread carries. */
 export function threadColumns(threads: readonly Obj[]): ThreadColumns {
@@ -140,6 +156,7 @@ export function threadColumns(threads: readonly Obj[]): ThreadColumns {
   return {
     header: ['THREAD_FID', 'HASH', ...optional.map(([h]) => h)],
     row: (t, hash) => [str(t.thread_fid) ?? '', hash, ...optional.map(([, f]) => f(t))],
+    table: THREAD_TABLE,
   };
 }
 
@@ -170,21 +187,44 @@ function senderLabel(m: Obj, p: Paint): string {
   return user ? `${painted} ${p.dim(`(${safeText(user)})`)}` : painted;
 }
 
-export function messageBlock(m: Obj, p: Paint): string {
-  const time = messageTime(m);
-  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeText(time))}` : ''}`;
-  const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
-  return `${head}\n${body.split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+/**
+ * How a terminal shows text from the API: times relative to `now` (absolute beyond 30 days), bodies
+ * word-wrapped to `width` columns (0: not wrapped).
+ */
+export interface TextView {
+  width: number;
+  now?: number;
 }
 
-export function transcript(thread: Obj, hash: string, p: Paint): string {
+/** A body indented by two spaces, word-wrapped to the view's width; continuation lines indented alike. */
+export function indentedBody(text: string, view?: TextView): string {
+  if (view) return wrapText(text, view.width, '  ');
+  return text.split('\n').map((l) => `  ${l}`).join('\n');
+}
+
+export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
+  const raw = messageTime(m);
+  const time = raw && view ? relativeTime(raw, view.now) : raw;
+  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeText(time))}` : ''}`;
+  const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
+  return `${head}\n${indentedBody(body, view)}\n`;
+}
+
+export function transcript(thread: Obj, hash: string, p: Paint, view?: TextView): string {
   const lines: string[] = [];
-  lines.push(`${p.bold('thread')} ${safeText(str(thread.thread_fid) ?? '')}  ${p.dim(`hash ${hash}`)}`);
+  const fid = safeText(str(thread.thread_fid) ?? '');
+  // On a narrow terminal the hash goes on a line of its own rather than wrapping.
+  const together = !view || view.width <= 0 || displayWidth(`thread ${fid}  hash ${hash}`) <= view.width;
+  lines.push(`${p.bold('thread')} ${fid}${together ? '  ' : '\n'}${p.dim(`hash ${hash}`)}`);
   const subject = str(thread.subject);
-  if (subject) lines.push(`${p.bold('subject')} ${safeText(subject)}`);
+  if (subject) {
+    const text = safeText(subject);
+    const wrapped = view && view.width > 0 ? wrapText(text, view.width, ' '.repeat(8)).slice(8) : text;
+    lines.push(`${p.bold('subject')} ${wrapped}`);
+  }
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
   let out = `${lines.join('\n')}\n`;
-  for (const m of messages) out += `\n${messageBlock(m, p)}`;
+  for (const m of messages) out += `\n${messageBlock(m, p, view)}`;
   return out;
 }

@@ -2,7 +2,7 @@ import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { CliError } from '../errors.js';
 import { Redactor } from './redact.js';
-import { pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
+import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -31,12 +31,46 @@ function chalkPaint(level: 0 | 1 | 2 | 3, Chalk: typeof ChalkClass | undefined):
   return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), cyan: (s) => c.cyan(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), magenta: (s) => c.magenta(s), red: (s) => c.red(s) };
 }
 
+const ANSI_PAINT: Pick<Paint, 'red' | 'dim'> = { red: (s) => `\u001b[31m${s}\u001b[39m`, dim: (s) => `\u001b[2m${s}\u001b[22m` };
+
+/**
+ * Commander's usage errors in the style of every other error: `error: …`, then one `hint: …`
+ * (its "(Did you mean x?)" becomes the hint), coloured by the same rule as Output (chalk is not
+ * loaded for this: two styles do not need it).
+ */
+export function usageErrorText(text: string, io: Io, flagColor: boolean): string {
+  const paint = colorLevel(flagColor, io.env, io.stderr.isTTY === true) > 0 ? ANSI_PAINT : { red: (s: string) => s, dim: (s: string) => s };
+  const lines = text.replace(/\n+$/, '').split('\n');
+  const first = lines.shift()!.replace(/^error: /, '');
+  const rest = lines.join(' ').trim();
+  const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest)?.[1];
+  const hint = suggestion ? `did you mean ${suggestion}?` : rest || "add --help to see the command's usage";
+  return `${paint.red('error:')} ${first}\n${paint.dim('hint:')} ${hint}\n`;
+}
+
 export interface Spinner {
   update(text: string): void;
   stop(): void;
 }
 
 const noSpinner: Spinner = { update() {}, stop() {} };
+
+/** A wait shorter than this draws nothing, and ora is not even loaded. */
+export const SPINNER_DELAY_MS = 200;
+
+/** ora's "dots", painted by us: ora's own colouring would decide colour on its own. */
+const DOTS = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** How the spinner library is loaded; a test can count the loads. */
+export const spinnerLoader = { load: () => import('../vendor/ora.js') };
+
+/** A progress display on stderr: redrawn in place on a terminal, nothing elsewhere. */
+export interface Progress {
+  tick(done: number): void;
+  end(): void;
+}
+
+const noProgress: Progress = { tick() {}, end() {} };
 
 /** The one place that knows about TTYs, colour, JSON and spinners. */
 export class Output {
@@ -75,6 +109,24 @@ export class Output {
 
   get json(): boolean {
     return this.opts.json;
+  }
+
+  /** stdout's width in columns; 0 when not a terminal or unknown. */
+  get columns(): number {
+    return this.stdoutTTY ? Math.max(0, (this.io.stdout as { columns?: number }).columns ?? 0) : 0;
+  }
+
+  /** stderr's width in columns; 0 when not a terminal or unknown. */
+  get errColumns(): number {
+    return this.stderrTTY ? Math.max(0, (this.io.stderr as { columns?: number }).columns ?? 0) : 0;
+  }
+
+  /**
+   * Whether stderr may animate (spinners, progress bars): a terminal with a width, not TERM=dumb,
+   * and neither --json nor --quiet.
+   */
+  get animate(): boolean {
+    return this.stderrTTY && !this.opts.json && !this.opts.quiet && this.io.env.TERM !== 'dumb' && this.errColumns > 0;
   }
 
   /** Human format only when stdout is a terminal and --json is off. */
@@ -116,8 +168,29 @@ export class Output {
     this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
   }
 
+  #fieldsChecked = false;
+
+  /**
+   * `--json a,b` naming a field that no object carries: the output keeps its `null`, and one
+   * warning on stderr lists the fields that were there (a typo, or `messages` on a list).
+   */
+  checkFields(value: unknown): void {
+    const fields = this.opts.fields;
+    if (!fields || this.#fieldsChecked) return;
+    const objects = (Array.isArray(value) ? value : [value]).filter(isObject);
+    if (objects.length === 0) return;
+    this.#fieldsChecked = true;
+    const present = new Set<string>();
+    for (const o of objects) for (const k of Object.keys(o)) present.add(k);
+    const missing = fields.filter((f) => !present.has(f));
+    if (missing.length === 0) return;
+    const names = missing.map((f) => JSON.stringify(f)).join(', ');
+    this.warn(`no object has the field${missing.length === 1 ? '' : 's'} ${names} (printed as null); fields present: ${safeText([...present].join(', '))}`);
+  }
+
   /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
   printJson(value: unknown): void {
+    this.checkFields(value);
     const v = pickFields(value, this.opts.fields);
     this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
   }
@@ -169,20 +242,51 @@ export class Output {
     }
   }
 
-  /** A spinner on stderr, only on a terminal and without --json/--quiet. */
+  /**
+   * A spinner on stderr when `animate` allows, shown only once the wait passes SPINNER_DELAY_MS:
+   * ora is loaded in that timer, so a fast command neither draws nor loads anything.
+   */
   async spinner(text: string): Promise<Spinner> {
-    // A terminal that reports no width (a bare pty) would make ora clear lines forever.
-    const columns = (this.io.stderr as { columns?: number }).columns ?? 0;
-    if (!this.stderrTTY || this.opts.json || this.opts.quiet || columns <= 0) return noSpinner;
-    const { ora } = await import('../vendor/ora.js');
-    const s = ora({
-      text,
-      stream: this.io.stderr as NodeJS.WriteStream,
-      isEnabled: true,
-      hideCursor: false,
-      discardStdin: false,
-      color: 'cyan',
-    }).start();
-    return { update: (t) => void (s.text = t), stop: () => void s.stop() };
+    if (!this.animate) return noSpinner;
+    let current = text;
+    let stopped = false;
+    let s: { text: string; stop(): unknown } | undefined;
+    const frames = DOTS.map((f) => this.epaint.cyan(f));
+    const timer = setTimeout(() => {
+      // A spinner that cannot be loaded is not worth failing the command for.
+      void spinnerLoader.load().catch(() => undefined).then((mod) => {
+        if (!mod) return;
+        const { ora } = mod;
+        if (stopped) return;
+        s = ora({
+          text: current,
+          stream: this.io.stderr as NodeJS.WriteStream,
+          isEnabled: true,
+          hideCursor: false,
+          discardStdin: false,
+          color: false,
+          spinner: { interval: 80, frames },
+        }).start();
+      });
+    }, SPINNER_DELAY_MS);
+    timer.unref?.();
+    return {
+      update: (t) => {
+        current = t;
+        if (s) s.text = t;
+      },
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+        s?.stop();
+      },
+    };
+  }
+
+  /** A progress bar on stderr that fits its width, when `animate` allows; else nothing. */
+  async progress(label: string, total: number): Promise<Progress> {
+    if (!this.animate) return noProgress;
+    const { ProgressBar } = await import('./progress.js');
+    return new ProgressBar(this.io.stderr, label, total, () => this.errColumns);
   }
 }

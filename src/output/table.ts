@@ -1,59 +1,94 @@
 import { safeText, tsvField } from './format.js';
+import { displayWidth, truncateToWidth } from './width.js';
 
-// East Asian wide and fullwidth ranges, and emoji: two terminal columns each.
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
-const COMBINING = /[\u0300-\u036f\u200b-\u200f\ufe0f]/u;
+export { displayWidth } from './width.js';
 
-/** Terminal columns a string takes (ASCII fast path). */
-export function displayWidth(s: string): number {
-  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
-  let w = 0;
-  for (const ch of s) w += COMBINING.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
-  return w;
+/** How a caller tells the renderer what matters; the renderer itself knows no column by name. */
+export interface TableOptions {
+  /**
+   * Columns (by header) that may be dropped when cutting is not enough, least important first.
+   * Columns not named here are never dropped while a named one is left.
+   */
+  drop?: readonly string[];
+  /** The narrowest a column (by header) is cut to before a column is dropped; its full width for one that must not be cut. */
+  min?: Readonly<Record<string, number>>;
+  /** Columns (by header) to right-align; a column whose every non-empty cell is a number is right-aligned anyway. */
+  right?: readonly string[];
 }
 
-function truncate(s: string, width: number): string {
-  if (displayWidth(s) <= width) return s;
-  let out = '';
-  let w = 0;
-  for (const ch of s) {
-    const cw = COMBINING.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
-    if (w + cw > width - 1) break;
-    out += ch;
-    w += cw;
+const GAP = 2;
+const NUMBER = /^[-+]?\d[\d,]*(\.\d+)?$/;
+
+/** Which columns to show and how wide, so the row fits `maxWidth` (0: no limit). */
+export function layout(header: readonly string[], natural: readonly number[], maxWidth: number, o: TableOptions, numeric: readonly boolean[]): { show: number[]; widths: number[] } {
+  const all = header.map((_, i) => i);
+  if (maxWidth <= 0) return { show: all, widths: [...natural] };
+  const total = (cols: number[], w: (i: number) => number) => cols.reduce((a, i) => a + w(i), 0) + GAP * Math.max(0, cols.length - 1);
+  const min = header.map((h, i) => {
+    const declared = o.min?.[h];
+    // A number cut short would be a different number: never cut one unless told.
+    const fallback = numeric[i] ? natural[i]! : Math.max(6, displayWidth(h));
+    return Math.min(natural[i]!, declared ?? fallback);
+  });
+  let show = all;
+  for (const name of o.drop ?? []) {
+    if (total(show, (i) => min[i]!) <= maxWidth) break;
+    const k = header.indexOf(name);
+    if (k >= 0 && show.length > 1) show = show.filter((i) => i !== k);
   }
-  return `${out}…`;
+  // Still too wide with every droppable column gone: cut anything, then drop from the right.
+  if (total(show, (i) => min[i]!) > maxWidth) {
+    for (const i of show) min[i] = Math.min(min[i]!, 1);
+    while (show.length > 1 && total(show, (i) => min[i]!) > maxWidth) show = show.slice(0, -1);
+  }
+  const widths = [...natural];
+  let over = total(show, (i) => widths[i]!) - maxWidth;
+  // Take one column at a time from the widest, so the cut is shared out evenly.
+  while (over > 0) {
+    let widest = -1;
+    for (const i of show) if (widths[i]! > min[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    if (widest < 0) break;
+    widths[widest]!--;
+    over--;
+  }
+  if (over > 0 && show.length === 1) widths[show[0]!] = Math.max(1, maxWidth);
+  return { show, widths };
 }
 
 /**
- * A borderless, gh-style table. Cells are escaped like TSV so a newline cannot break a row; when
- * `maxWidth` is given, the widest columns after the first two (the fid and hash, which must stay
- * whole) are truncated with … to fit. Linear in the number of rows: cli-table3 took 7.7 s for
- * 10,000 rows here (BENCHMARKS.md).
+ * A borderless, gh-style table. Cells are escaped like TSV so a newline cannot break a row; with
+ * `maxWidth`, columns are cut with … (widest first, down to their minimum) and then dropped in the
+ * order `opts.drop` gives, so that no row is wider than the terminal. Widths are display columns
+ * (emoji and East Asian wide characters 2, combining marks 0). Linear in the number of rows:
+ * cli-table3 took 7.7 s for 10,000 rows here (BENCHMARKS.md).
  */
-export function renderTable(header: string[], rows: string[][], bold: (s: string) => string, maxWidth = 0): string {
-  const cells = rows.map((r) => r.map((c) => safeText(tsvField(c))));
-  const widths = header.map((h) => displayWidth(h));
-  for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, displayWidth(r[i] ?? ''));
-  const gap = 2;
-  if (maxWidth > 0) {
-    // Take one column at a time from the widest, so the cut is shared out evenly.
-    let over = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) - maxWidth;
-    while (over > 0) {
-      let widest = -1;
-      for (let i = 2; i < widths.length; i++) if (widths[i]! > 8 && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
-      if (widest < 0) break;
-      widths[widest]!--;
-      over--;
+export function renderTable(header: string[], rows: string[][], bold: (s: string) => string, maxWidth = 0, opts: TableOptions = {}): string {
+  const cells = rows.map((r) => header.map((_, i) => safeText(tsvField(r[i] ?? ''))));
+  const natural = header.map((h) => displayWidth(h));
+  const numeric = header.map((h) => opts.right?.includes(h) ?? false);
+  const seen = header.map(() => false);
+  const allNumbers = header.map(() => true);
+  for (const r of cells) {
+    for (let i = 0; i < header.length; i++) {
+      const c = r[i]!;
+      natural[i] = Math.max(natural[i]!, displayWidth(c));
+      if (c === '') continue;
+      seen[i] = true;
+      if (allNumbers[i] && !NUMBER.test(c)) allNumbers[i] = false;
     }
   }
-  const line = (r: string[], style?: (s: string) => string) => {
+  for (let i = 0; i < header.length; i++) if (seen[i] && allNumbers[i]) numeric[i] = true;
+  const { show, widths } = layout(header, natural, Math.max(0, Math.floor(maxWidth)), opts, numeric);
+  const line = (r: readonly string[], style?: (s: string) => string) => {
     let out = '';
-    for (let i = 0; i < widths.length; i++) {
-      const cell = truncate(r[i] ?? '', widths[i]!);
-      const pad = i === widths.length - 1 ? '' : ' '.repeat(widths[i]! - displayWidth(cell) + gap);
-      out += (style ? style(cell) : cell) + pad;
-    }
+    show.forEach((i, k) => {
+      const cell = truncateToWidth(r[i] ?? '', widths[i]!);
+      const room = ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell)));
+      const styled = style ? style(cell) : cell;
+      const last = k === show.length - 1;
+      out += numeric[i] ? room + styled : last ? styled : styled + room;
+      if (!last) out += ' '.repeat(GAP);
+    });
     return out.trimEnd();
   };
   const parts = [line(header, bold)];

@@ -16,6 +16,12 @@ export function absoluteTime(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** A local clock time, `14:03:07`: when something happened in this session (the listener). */
+export function clockTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
 /**
  * How a terminal shows a time from the API: `3 hours ago`, `in 5 minutes`, `just now`; absolute
  * beyond 30 days. Text that is not a time is returned unchanged.

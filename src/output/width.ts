@@ -1,4 +1,15 @@
-import stringWidth from 'string-width';
+type Measure = (s: string) => number;
+let measure: Measure | undefined;
+
+/**
+ * string-width, loaded on the first string that is not plain ASCII: at load it builds an
+ * Intl.Segmenter (~10–20 ms here), which a command printing only ASCII should not pay. A require
+ * (not an import) lets esbuild keep the module uninitialised in the bundle until this first call.
+ */
+function stringWidth(s: string): number {
+  measure ??= (require('string-width') as { default: Measure }).default;
+  return measure(s);
+}
 
 /** Terminal columns a string takes: its length for printable ASCII, else string-width's measure. */
 export function displayWidth(s: string): number {

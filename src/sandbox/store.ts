@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadHash } from '../api/hash.js';
 import { CliError } from '../errors.js';
+import { fileError, fileProblem } from '../files.js';
 
 export interface SandboxMessage {
   _id: string;
@@ -37,15 +38,25 @@ export function objectId(now = Date.now()): string {
   return Math.floor(now / 1000).toString(16).padStart(8, '0') + processRandom + counter.toString(16).padStart(6, '0');
 }
 
+/** Without --data the key is fixed, so `auth login` against the sandbox survives a restart. */
+export const SANDBOX_KEY = 'gsk_sandbox_local';
+
+export function newSandboxKey(): string {
+  return `gsk_sandbox_${randomBytes(16).toString('hex')}`;
+}
+
 /** The sandbox's state: threads by hash, messages by id; optionally persisted to a JSON file. */
 export class SandboxStore {
   readonly #byHash = new Map<string, SandboxThread>();
   readonly #messages = new Map<string, SandboxMessage>();
   readonly file?: string;
+  /** The key kept in the --data file, so a restart keeps the saved login working. */
+  readonly apiKey?: string;
   #listCache: string | undefined;
 
-  constructor(threads: SandboxThread[], file?: string) {
+  constructor(threads: SandboxThread[], file?: string, apiKey?: string) {
     this.file = file;
+    this.apiKey = apiKey;
     for (const t of threads) this.#add(t);
   }
 
@@ -55,9 +66,14 @@ export class SandboxStore {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`cannot read --data file ${file}: ${(err as Error).message}`, 1);
-      const store = new SandboxStore(seed(), file);
-      store.save();
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError('read', '--data', file, err);
+      const store = new SandboxStore(seed(), file, newSandboxKey());
+      try {
+        store.save();
+      } catch (saveErr) {
+        // A path that cannot be created (its directory missing): the usage rule for named files.
+        throw fileError('write', '--data', file, (saveErr as Error).cause ?? saveErr);
+      }
       return store;
     }
     const hint = 'fix it, or point --data at a new file to start from the sample threads';
@@ -79,7 +95,12 @@ export class SandboxStore {
         if (typeof m !== 'object' || m === null || typeof m._id !== 'string') throw bad(`messages[${j}] has no "_id" string`);
       });
     });
-    return new SandboxStore(threads as SandboxThread[], file);
+    const stored = (data as { api_key?: unknown }).api_key;
+    if (typeof stored === 'string' && stored.length >= 8 && !/\s/.test(stored)) return new SandboxStore(threads as SandboxThread[], file, stored);
+    // A file from before keys were kept: give it one now, so the next start has the same.
+    const store = new SandboxStore(threads as SandboxThread[], file, newSandboxKey());
+    store.save();
+    return store;
   }
 
   #add(t: SandboxThread): void {
@@ -93,12 +114,12 @@ export class SandboxStore {
     if (!this.file) return;
     const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
     try {
-      fs.writeFileSync(tmp, JSON.stringify({ threads: [...this.#byHash.values()] }));
+      fs.writeFileSync(tmp, JSON.stringify({ ...(this.apiKey ? { api_key: this.apiKey } : {}), threads: [...this.#byHash.values()] }), { mode: 0o600 });
       fs.renameSync(tmp, this.file);
     } catch (err) {
       // No half-written temporary file is left behind (a full disk).
       fs.rmSync(tmp, { force: true });
-      throw new CliError(`cannot write --data file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+      throw new CliError(`cannot write --data file ${this.file}: ${fileProblem(err)}`, 1, { cause: err });
     }
   }
 

@@ -1,4 +1,6 @@
-import { isObject, safeJson, safeLine, safeText, type Paint } from '../output/format.js';
+import { indentedBody, isObject, safeJson, safeLine, safeText, type Paint, type TextView } from '../output/format.js';
+import { clockTime } from '../output/time.js';
+import { displayWidth } from '../output/width.js';
 
 export interface EventView {
   type?: string;
@@ -28,20 +30,53 @@ function s(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-/** The terminal view of one accepted event. */
-export function eventBlock(body: unknown, receivedAt: Date, p: Paint): string {
+/**
+ * The terminal view of one accepted event: the local time it arrived, its type, thread and user,
+ * and the message body word-wrapped to the view's width; an event that carries no message body is
+ * shown raw.
+ */
+export function eventBlock(body: unknown, receivedAt: Date, p: Paint, view?: TextView): string {
   const { type, message } = describeEvent(body);
-  const time = receivedAt.toISOString().slice(11, 23);
-  const parts = [p.dim(time), p.bold(safeLine(type ?? 'event'))];
-  if (message) {
+  // [as measured, as painted]
+  const parts: Array<[string, string]> = [];
+  const add = (plain: string, painted: string) => parts.push([plain, painted]);
+  const time = clockTime(receivedAt);
+  const kind = safeLine(type ?? 'event');
+  add(time, p.dim(time));
+  add(kind, p.bold(kind));
+  const hasBody = message !== undefined && message.body !== undefined && message.body !== null;
+  if (hasBody) {
     const thread = s(message.thread_fid);
     const user = s(message.user_fid);
-    if (thread) parts.push(`thread ${p.cyan(safeLine(thread))}`);
-    if (user) parts.push(`user ${p.cyan(safeLine(user))}`);
-    const text = safeText(typeof message.body === 'string' ? message.body : JSON.stringify(message.body ?? null));
-    return `${parts.join('  ')}\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
+    if (thread) add(`thread ${safeLine(thread)}`, `thread ${p.cyan(safeLine(thread))}`);
+    if (user) add(`user ${safeLine(user)}`, `user ${p.cyan(safeLine(user))}`);
+  }
+  const head = headLine(parts, view?.width ?? 0);
+  if (hasBody) {
+    const text = safeText(typeof message.body === 'string' ? message.body : JSON.stringify(message.body));
+    return `${head}\n${indentedBody(text, view)}\n\n`;
   }
   // JSON.stringify leaves C1 controls and bidi overrides raw: a terminal would act on them.
-  const raw = safeJson(JSON.stringify(body, null, 2));
-  return `${parts.join('  ')}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
+  const raw = safeJson(JSON.stringify(body, null, 2) ?? String(body));
+  return `${head}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
+}
+
+/** The parts two spaces apart; on a narrow terminal, those that do not fit go on indented lines below. */
+function headLine(parts: ReadonlyArray<[string, string]>, width: number): string {
+  let out = '';
+  let used = 0;
+  for (const [plain, painted] of parts) {
+    const w = displayWidth(plain);
+    if (used === 0) {
+      out += painted;
+      used = w;
+    } else if (width <= 0 || used + 2 + w <= width) {
+      out += `  ${painted}`;
+      used += 2 + w;
+    } else {
+      out += `\n  ${painted}`;
+      used = 2 + w;
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { GurusupClient } from '../api/client.js';
 import { USER_AGENT } from '../version.js';
+import { redactUserinfo } from '../api/proxy-env.js';
 
 export interface PostResult {
   status: number;
@@ -34,7 +35,7 @@ export async function postEvent(url: string, body: string, apiKey: string | unde
     apiKey: apiKey ?? null,
     timeoutMs,
     headers: { 'content-type': 'application/json', ...o.headers },
-    hint: `check the URL given to ${o.flag ?? '--to'} and that your endpoint is running`,
+    hint: `check ${o.flag ?? '--to'} ${redactUserinfo(url)}: is your endpoint running, and is the address right?`,
   });
   return { status: res.status, text: res.text, ms: Math.round(performance.now() - started) };
 }

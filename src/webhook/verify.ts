@@ -121,7 +121,7 @@ export type Post = (url: string, body: string, key: string | undefined, o: { tim
  * Throws a network error (exit 5) when the first probe gets no answer at all.
  */
 export async function runProbes(url: string, key: string, o: { timeoutMs: number; signal?: AbortSignal; client?: GurusupClient; post?: Post; onResult?: (r: ProbeResult, p: Probe, what: string) => void }): Promise<ProbeResult[]> {
-  const post: Post = o.post ?? ((u, b, k, opts) => postEvent(u, b, k, { ...opts, flag: '<url>' }));
+  const post: Post = o.post ?? ((u, b, k, opts) => postEvent(u, b, k, { ...opts, flag: 'the URL' }));
   const shared = { event: JSON.stringify(sampleEvent('Hello from gurusup webhook verify: this is a test event.')) };
   const results: ProbeResult[] = [];
   const shown = shownUrl(url);

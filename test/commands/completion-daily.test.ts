@@ -17,6 +17,6 @@ describe('completion knows chat, webhook verify and the threads list/show flags'
     expect(r.stdout).toMatch(/-a verify /);
     for (const flag of ['since', 'until', 'grep', 'sort', 'reverse']) expect(r.stdout).toMatch(new RegExp(`from list' -l ${flag} `));
     expect(r.stdout).toMatch(/from show' -l follow -s f /);
-    expect(r.stdout).toMatch(/from chat' -l thread -r/);
+    expect(r.stdout).toMatch(/from chat' -l thread -x/);
   });
 });

@@ -44,17 +44,27 @@ describe('gurusup completion', () => {
     });
   }
 
-  it('bash: the script parses, and completes commands, subcommands, flags and profile names', async () => {
+  /** A stand-in `gurusup` on PATH that answers the profile query, with a hostile name among them. */
+  function fakeGurusup(dir: string, canary: string): void {
+    const names = ['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary];
+    fs.writeFileSync(path.join(dir, 'gurusup'), `#!/bin/sh\n[ "$1 $2" = "completion --profiles" ] && cat <<'EOF'\n${names.join('\n')}\nEOF\n`, { mode: 0o755 });
+  }
+
+  it('bash: completes commands, flags, profiles (as data), shells and files', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'gurusup.bash');
     fs.writeFileSync(file, await script('bash'));
     await exec('bash', ['-n', file]);
-    // A stand-in `gurusup` on PATH answers the profile query the way the real one does.
-    fs.writeFileSync(path.join(dir, 'gurusup'), '#!/bin/sh\n[ "$1 $2" = "completion --profiles" ] && printf "acme\\nbeta\\n"\n', { mode: 0o755 });
+    const canary = path.join(dir, 'pwned');
+    fakeGurusup(dir, canary);
+    fs.mkdirSync(path.join(dir, 'work'));
+    fs.writeFileSync(path.join(dir, 'work', 'events.ndjson'), '');
+    fs.writeFileSync(path.join(dir, 'work', 'body.txt'), '');
     const complete = async (line: string) => {
       const words = line.split(' ');
       const { stdout } = await exec('bash', ['-c', `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gurusup; printf '%s\\n' "\${COMPREPLY[@]}"`], {
         env: { PATH: `${dir}:${process.env.PATH}` },
+        cwd: path.join(dir, 'work'),
       });
       return stdout.trim().split('\n').filter(Boolean).sort();
     };
@@ -63,16 +73,76 @@ describe('gurusup completion', () => {
     expect(await complete('gurusup --profile acme threads l')).toEqual(['list']);
     expect(await complete('gurusup threads list --li')).toEqual(['--limit']);
     expect(await complete('gurusup webhook listen --for')).toEqual(['--forward-to']);
-    expect(await complete('gurusup --profile ')).toEqual(['acme', 'beta']);
+    expect(await complete('gurusup --profile a')).toEqual(['acme']);
+    expect(await complete('gurusup auth switch ')).toEqual(['acme', 'beta', 'x\\$\\(touch\\ ' + canary.replace(/\//g, '/') + '\\)', 'y\\`touch\\ ' + canary + '\\`', 'z\\;touch\\$\\{IFS\\}' + canary].sort());
+    expect(await complete('gurusup auth switch b')).toEqual(['beta']);
+    expect(await complete('gurusup completion ')).toEqual(['bash', 'fish', 'zsh']);
+    expect(await complete('gurusup completion z')).toEqual(['zsh']);
+    expect(await complete('gurusup webhook replay ev')).toEqual(['events.ndjson']);
+    expect(await complete('gurusup messages send --body-file bo')).toEqual(['body.txt']);
+    expect(await complete('gurusup threads export --out ev')).toEqual(['events.ndjson']);
+    expect(await complete('gurusup --profile x')).toHaveLength(1);
+    // A flag's value is not taken for a command: `--thread list` does not enter `threads list`.
+    expect(await complete('gurusup messages send --thread list --')).toContain('--body-file');
+    expect(fs.existsSync(canary), 'a profile name was executed').toBe(false);
   });
 
-  it('zsh and fish scripts parse when those shells are installed', async () => {
-    for (const shell of ['zsh', 'fish']) {
-      if (!(await has(shell))) continue;
-      const file = path.join(tempDir(), `c.${shell}`);
-      fs.writeFileSync(file, await script(shell));
-      await exec(shell, ['-n', file]);
+  it('zsh: completes profiles (as data), shells, subcommands and files', async (t) => {
+    if (!(await has('zsh'))) return t.skip('needs zsh (apt-get install zsh)');
+    const dir = tempDir();
+    const file = path.join(dir, '_gurusup');
+    fs.writeFileSync(file, await script('zsh'));
+    await exec('zsh', ['-n', file]);
+    const canary = path.join(dir, 'pwned');
+    fakeGurusup(dir, canary);
+    // zsh's completion builtins, stood in for: each prints what it was given.
+    const stubs = [
+      'compdef() { :; }',
+      'compadd() { local a; if [[ $1 == -a ]]; then print -rl -- "${(@P)2}"; else shift; print -rl -- "$@"; fi }',
+      '_files() { print -r -- FILES; }',
+      '_describe() { print -rl -- "${(@P)4%%:*}"; }',
+    ].join('\n');
+    const complete = async (line: string) => {
+      const words = line.split(' ');
+      const prefix = words[words.length - 1]!;
+      const program = `${stubs}\nsource ${file}\nwords=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; PREFIX='${prefix}'\n_gurusup`;
+      const { stdout } = await exec('zsh', ['-f', '-c', program], { env: { PATH: `${dir}:${process.env.PATH}` } });
+      return stdout.trim().split('\n').filter(Boolean).sort();
+    };
+    expect(await complete('gurusup threads ')).toEqual(['export', 'list', 'show']);
+    expect(await complete('gurusup auth switch ')).toEqual(['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary].sort());
+    expect(await complete('gurusup --profile ')).toContain('acme');
+    expect(await complete('gurusup completion ')).toEqual(['bash', 'fish', 'zsh']);
+    for (const line of ['gurusup webhook replay ', 'gurusup messages send --body-file ', 'gurusup threads export --out ', 'gurusup webhook listen --record ']) {
+      expect(await complete(line), line).toEqual(['FILES']);
     }
+    expect(await complete('gurusup messages send --thread ')).toEqual([]);
+    expect(fs.existsSync(canary), 'a profile name was executed').toBe(false);
+  });
+
+  it('fish: completes profiles (as data), shells and files', async (t) => {
+    if (!(await has('fish'))) return t.skip('needs fish (apt-get install fish)');
+    const dir = tempDir();
+    const file = path.join(dir, 'gurusup.fish');
+    fs.writeFileSync(file, await script('fish'));
+    await exec('fish', ['-n', file]);
+    const canary = path.join(dir, 'pwned');
+    fakeGurusup(dir, canary);
+    fs.mkdirSync(path.join(dir, 'work'));
+    fs.writeFileSync(path.join(dir, 'work', 'events.ndjson'), '');
+    const complete = async (line: string) => {
+      const { stdout } = await exec('fish', ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line).replace(/\$/g, '\\$')}`], {
+        env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir },
+        cwd: path.join(dir, 'work'),
+      });
+      return stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort();
+    };
+    expect(await complete('gurusup auth switch ')).toEqual(['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary].sort());
+    expect(await complete('gurusup --profile ')).toContain('beta');
+    expect(await complete('gurusup completion ')).toEqual(['bash', 'fish', 'zsh']);
+    expect(await complete('gurusup webhook replay ev')).toEqual(['events.ndjson']);
+    expect(await complete('gurusup threads export --out ev')).toEqual(['events.ndjson']);
+    expect(fs.existsSync(canary), 'a profile name was executed').toBe(false);
   });
 
   it('--profiles lists the stored profile names', async () => {

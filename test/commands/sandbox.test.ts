@@ -150,9 +150,33 @@ describe('gurusup sandbox (command)', () => {
     expect(c.stderr).toContain(`error: --data file ${file} is not valid JSON`);
   });
 
-  it('logs one line per request, prints a generated key once in full, and stops on Ctrl-C', async () => {
+  it('keeps its key across restarts: gsk_sandbox_local without --data, else the one stored in the file', async () => {
+    const keyOf = async (args: string[]) => {
+      const s = startInProcess(['sandbox', '--port', '0', ...args], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+      const key = (await s.waitFor(/GURUSUP_API_KEY=(\S+)/))[1]!;
+      s.abort();
+      expect(await s.done).toBe(0);
+      return key;
+    };
+    expect(await keyOf([])).toBe('gsk_sandbox_local');
+    expect(await keyOf([])).toBe('gsk_sandbox_local');
+    const file = path.join(tempDir(), 'sandbox.json');
+    const first = await keyOf(['--data', file]);
+    expect(first).toMatch(/^gsk_sandbox_[0-9a-f]{32}$/);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).api_key).toBe(first);
+    expect(fs.statSync(file).mode & 0o077).toBe(0);
+    expect(await keyOf(['--data', file])).toBe(first);
+    // A file saved before keys were kept gets one, and keeps it.
+    const old = path.join(tempDir(), 'old.json');
+    fs.writeFileSync(old, JSON.stringify({ threads: [] }));
+    const given = await keyOf(['--data', old]);
+    expect(given).toMatch(/^gsk_sandbox_[0-9a-f]{32}$/);
+    expect(await keyOf(['--data', old])).toBe(given);
+  });
+
+  it('logs one line per request, prints its key once in full, and stops on Ctrl-C', async () => {
     const s = startInProcess(['sandbox', '--port', '0'], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
-    const m = await s.waitFor(/export GURUSUP_BASE_URL=(\S+) GURUSUP_API_KEY=(gsk_sandbox_[0-9a-f]{32})/);
+    const m = await s.waitFor(/export GURUSUP_BASE_URL=(\S+) GURUSUP_API_KEY=(gsk_sandbox_local)/);
     const [, url, key] = m;
     const r = await post(`${url}/threads`, '', { 'x-api-key': key! }, 'GET');
     expect(r.status).toBe(200);

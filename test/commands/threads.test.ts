@@ -181,3 +181,17 @@ describe('threads show', () => {
     expect(JSON.parse(last)).toEqual({ error: { message: `thread not found: nope (hash ${threadHash('nope')})`, status: 404, exit_code: 4 } });
   });
 });
+
+describe('--json with a field no object carries', () => {
+  it('prints null for it, and warns once on stderr with the fields that are there', async () => {
+    const server = await startServer((_req, res) => sendJson(res, 200, [{ thread_fid: 'a', message_count: 2 }, { thread_fid: 'b', message_count: 1 }]));
+    try {
+      const r = await run(['threads', 'list', '--json', 'thread_fid,messages'], { env: { GURUSUP_API_KEY: 'gsk_test_fields_0123456789', GURUSUP_BASE_URL: server.url, GURUSUP_CONFIG_DIR: tempDir() } });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([{ thread_fid: 'a', messages: null }, { thread_fid: 'b', messages: null }]);
+      expect(r.stderr).toBe('warning: no object has the field "messages" (printed as null); fields present: thread_fid, message_count\n');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -39,7 +39,8 @@ describe('webhook listen', () => {
     const l = listen([], { tty: true, env: { ...env(), NO_COLOR: '1' } });
     const url = await l.url();
     await post(url, JSON.stringify(EVENT), { 'x-api-key': KEY });
-    expect(l.stdout()).toMatch(/\d\d:\d\d:\d\d\.\d{3}  send_message  thread order-1234  user gurusup-ai\n  Your parcel ships today\.\n/);
+    // The local time it arrived (one time style with transcripts: local, no milliseconds).
+    expect(l.stdout()).toMatch(/\d\d:\d\d:\d\d  send_message  thread order-1234  user gurusup-ai\n  Your parcel ships today\.\n/);
     await post(url, JSON.stringify({ something: 'else' }), { 'x-api-key': KEY });
     expect(l.stdout()).toContain('"something": "else"');
   });

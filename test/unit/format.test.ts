@@ -85,6 +85,16 @@ describe('transcript', () => {
     expect(text).toContain('subject Refund');
     expect(text).toContain('customer (u1)  2024-05-01T10:00:00Z\n  Hello');
   });
+  it('on a terminal: relative times and bodies wrapped to the width', () => {
+    const now = Date.parse('2024-05-01T13:00:00Z');
+    const body = 'I can help with that refund. Refunds go back to the original payment method within 5–7 business days.';
+    const text = transcript({ thread_fid: 't1', messages: [{ body, is_customer_support_agent: true, created_at: '2024-05-01T10:00:00Z' }] }, 'abc', plainPaint, { width: 40, now });
+    expect(text).toContain('agent  3 hours ago\n');
+    const lines = text.split('\n').filter((l) => l.startsWith('  '));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
+    expect(lines.map((l) => l.trim()).join(' ')).toBe(body);
+  });
 });
 
 describe('colorLevel', () => {

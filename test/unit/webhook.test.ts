@@ -3,6 +3,8 @@ import { describeEvent, eventBlock } from '../../src/webhook/event.js';
 import { keyMatches, redactHeaders } from '../../src/webhook/listener.js';
 import { recordedBody } from '../../src/commands/webhook-run.js';
 import { plainPaint } from '../../src/output/format.js';
+import { clockTime } from '../../src/output/time.js';
+import { displayWidth } from '../../src/output/width.js';
 
 describe('describeEvent', () => {
   it('reads the type from event, type or event_type and the message from data, message or payload', () => {
@@ -13,8 +15,25 @@ describe('describeEvent', () => {
     expect(describeEvent([1, 2])).toEqual({});
     expect(describeEvent('text')).toEqual({});
   });
-  it('shows unknown shapes raw', () => {
-    expect(eventBlock({ other: 1 }, new Date('2024-01-01T10:11:12.345Z'), plainPaint)).toBe('10:11:12.345  event\n  {\n    "other": 1\n  }\n\n');
+  it('shows unknown shapes raw, at the local time of arrival', () => {
+    const at = new Date('2024-01-01T10:11:12.345Z');
+    expect(eventBlock({ other: 1 }, at, plainPaint)).toBe(`${clockTime(at)}  event\n  {\n    "other": 1\n  }\n\n`);
+  });
+  it('an event whose message has no body is shown raw, not as null', () => {
+    const text = eventBlock({ event: 'send_message', data: { thread_fid: 't-1' } }, new Date(), plainPaint);
+    expect(text).not.toContain('null');
+    expect(text).toContain('"thread_fid": "t-1"');
+  });
+  it('word-wraps a long body to the width, continuation lines indented like the first', () => {
+    const body = 'Refunds go back to the original payment method within 5–7 business days once the return is received.';
+    const text = eventBlock({ event: 'send_message', data: { thread_fid: 't', user_fid: 'u', body } }, new Date(), plainPaint, { width: 40 });
+    const lines = text.trimEnd().split('\n').slice(1);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const l of lines) {
+      expect(l.startsWith('  ') && !l.startsWith('   ')).toBe(true);
+      expect(displayWidth(l)).toBeLessThanOrEqual(40);
+    }
+    expect(lines.map((l) => l.trim()).join(' ')).toBe(body);
   });
 });
 

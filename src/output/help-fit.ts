@@ -1,0 +1,46 @@
+import { displayWidth } from './width.js';
+import { wrapText } from './wrap.js';
+
+/** Help is rendered this wide (never wrapped), then fitted to the terminal by fitHelp. */
+export const UNWRAPPED = 10_000;
+
+/** The width help is fitted to: the terminal's, else 80 (a pipe, a file). */
+export function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns : 80;
+}
+
+const ITEM = /^( {2,})(\S(?:.*?\S)?)( {2,})(\S.*)$/;
+
+function fitLine(line: string, width: number): string {
+  if (width <= 0 || displayWidth(line) <= width) return line;
+  // An example command is left whole, so it can be copied as it is.
+  if (/^\s*\$ /.test(line)) return line;
+  const item = ITEM.exec(line);
+  if (item) {
+    const [, lead, term, gap, desc] = item as unknown as [string, string, string, string, string];
+    const col = lead.length + displayWidth(term) + gap.length;
+    if (width - col >= 20) {
+      const wrapped = wrapText(desc, width, ' '.repeat(col));
+      return `${lead}${term}${gap}${wrapped.slice(col)}`;
+    }
+    // Too narrow for two columns: the description goes under the term, indented.
+    return `${lead}${term}\n${wrapText(desc, width, `${lead}    `)}`;
+  }
+  const lead = /^\s*/.exec(line)![0];
+  return wrapText(line.slice(lead.length), width, lead);
+}
+
+/**
+ * Fits help that Commander rendered unwrapped to `width` columns (0: no wrapping): an option or
+ * command description wraps under itself, a narrow terminal puts it under its term; examples are
+ * never broken. "Examples:" always has a blank line before it. Used alike for help rendered now
+ * and for the help that bin/gurusup.js prints from dist/help.json.
+ */
+export function fitHelp(text: string, width: number): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === 'Examples:' && out.length > 0 && out[out.length - 1] !== '') out.push('');
+    out.push(fitLine(line, width));
+  }
+  return out.join('\n');
+}
