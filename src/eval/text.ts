@@ -1,16 +1,13 @@
 /** Small pure text helpers shared by the eval reports. */
+import { safeText } from '../output/format.js';
 import { wrapText } from '../output/wrap.js';
 
-// C0 (except newline and tab, handled by the caller), DEL, C1 (incl. U+009B), bidi overrides and
-// isolates, and lone surrogates (a pair is one code point under /u and is kept).
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udfff]/gu;
+// What the shared safeText leaves: lone surrogates (a pair is one code point under /u and is kept).
+const LONE_SURROGATE = /[\ud800-\udfff]/gu;
 
-/** Text from outside (the API, a suite file, a judge) made safe for a terminal. */
+/** Text from outside (the API, a suite file, a judge) made safe for a terminal; newline and tab kept. */
 export function escapeText(s: string): string {
-  return s.replace(UNSAFE, (c) => {
-    const code = c.charCodeAt(0);
-    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
-  });
+  return safeText(s).replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** One line: newlines and tabs shown as \n and \t, everything else escaped. */
