@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
-const VENDOR = ['conf', 'ora', 'undici', 'chalk'];
+const VENDOR = ['conf', 'ora', 'undici', 'chalk', 'yaml'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 // Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, and a

@@ -15,6 +15,7 @@ import { registerWebhook } from './commands/webhook.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerApi } from './commands/api.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerEval } from './commands/eval.js';
 import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
 
@@ -36,6 +37,7 @@ const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   api: registerApi,
   chat: registerChat,
   completion: registerCompletion,
+  eval: registerEval,
 };
 
 /** The command group argv names, if any: only that group needs building to run it. */

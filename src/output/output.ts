@@ -200,6 +200,15 @@ export class Output {
     if (!this.opts.quiet) this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
   }
 
+  /**
+   * A block already escaped and painted (with epaint) by its formatter, several lines long, on
+   * stderr: secrets redacted, silenced by --quiet. For a human report beside machine output on
+   * stdout (gurusup eval's failure section when piped).
+   */
+  infoBlock(s: string): void {
+    if (!this.opts.quiet) this.io.stderr.write(this.redactor.apply(s.endsWith('\n') ? s : `${s}\n`));
+  }
+
   warn(s: string): void {
     this.io.stderr.write(`${this.epaint.yellow('warning:')} ${safeLine(this.redactor.apply(s))}\n`);
   }
