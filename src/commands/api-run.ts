@@ -72,7 +72,7 @@ export const api: Handler = async (ctx, args, opts) => {
       for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
     }
     // Headers come from the server: escaped, like everything from outside shown on a terminal.
-    io.stderr.write(`${safeText(out.redact(head))}\n`);
+    out.rawStatus(safeText(out.redact(head)));
   }
   if (res.text) {
     let parsed: unknown;
