@@ -7,14 +7,23 @@ import { startSandbox } from '../sandbox/server.js';
 import { checkUrl } from '../webhook/send.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
 
-export const sandbox: Handler = async (ctx, _args, opts) => {
+/** As declared in sandbox.ts (port and latency are validated numbers there). */
+export interface SandboxOptions {
+  host: string;
+  port: number;
+  apiKey?: string;
+  webhookUrl?: string;
+  data?: string;
+  latency: number;
+}
+
+export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
-  const host = String(opts.host);
-  const port = Number(opts.port);
-  const given = typeof opts.apiKey === 'string' ? opts.apiKey : undefined;
+  const { host, port } = opts;
+  const given = opts.apiKey;
   if (given !== undefined && (given.length < 8 || /\s/.test(given))) throw new UsageError('--api-key must be at least 8 characters, without spaces');
-  const webhookUrl = typeof opts.webhookUrl === 'string' ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
-  const store = SandboxStore.load(typeof opts.data === 'string' ? opts.data : undefined, seedThreads);
+  const webhookUrl = opts.webhookUrl !== undefined ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
+  const store = SandboxStore.load(opts.data, seedThreads);
   // Stable across restarts: the one kept in the --data file, else a fixed one.
   const apiKey = given ?? store.apiKey ?? SANDBOX_KEY;
   ctx.redactor.add(apiKey);
@@ -28,7 +37,7 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
       apiKey,
       store,
       webhookUrl,
-      latencyMs: Number(opts.latency),
+      latencyMs: opts.latency,
       // Request lines quote what clients sent: escaped.
       log: out.opts.quiet ? undefined : (line) => write(out.epaint.dim(safeLine(line))),
       warn: (line) => out.warn(line),
