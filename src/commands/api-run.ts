@@ -1,6 +1,6 @@
 import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
-import { UsageError, errorForStatus, statusLine } from '../errors.js';
+import { CliError, UsageError, statusLine } from '../errors.js';
 import { safeText } from '../output/format.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -99,10 +99,13 @@ export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
       out.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   }
-  if (res.status >= 400) {
-    const err = errorForStatus(res.status, res.text);
+  // The body is printed whatever the status (like `gh api`); the exit code is the status's.
+  try {
+    client.expectOk(res);
+  } catch (err) {
+    if (res.status < 400) return 0;
     out.error(err);
-    return err.exitCode;
+    return (err as CliError).exitCode;
   }
   return 0;
 };
