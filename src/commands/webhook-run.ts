@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { fileError } from '../files.js';
+import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
-import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../errors.js';
+import { AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
@@ -61,7 +61,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
     if (!forwardTo) return;
     if (pending.size >= MAX_PENDING_FORWARDS) {
       forwardFailures++;
-      out.status(`forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight`, ep.red('✗'));
+      out.problem(`forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight`);
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
@@ -71,11 +71,11 @@ export const listen: Handler = async (ctx, _args, opts) => {
         if (!ok) forwardFailures++;
         const line = `→ forwarded to ${forwardTo}: ${statusLine(r.status)} (${r.ms} ms)`;
         if (ok) out.info(line);
-        else out.status(line, ep.red('✗'));
+        else out.problem(line);
       })
       .catch((err: Error) => {
         forwardFailures++;
-        out.status(`forward to ${forwardTo} failed: ${err.message}`, ep.red('✗'));
+        out.problem(`forward to ${forwardTo} failed: ${err.message}`);
       })
       .finally(() => pending.delete(p));
     pending.add(p);
@@ -104,7 +104,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
         },
         rejected(status, reason, from) {
           const what = from.method ? `${from.method} ${(from.path ?? '').slice(0, 100)}` : 'request';
-          out.status(`${status} ${what} from ${from.remote ?? '?'}: ${reason}`, ep.red('✗'));
+          out.problem(`${status} ${what} from ${from.remote ?? '?'}: ${reason}`);
         },
       },
     );
@@ -132,23 +132,6 @@ export const listen: Handler = async (ctx, _args, opts) => {
   return 0;
 };
 
-export function sampleEvent(thread: string, user: string, body: string): Record<string, unknown> {
-  const now = new Date().toISOString();
-  return {
-    event: 'send_message',
-    data: {
-      _id: randomBytes(12).toString('hex'),
-      body,
-      thread_fid: thread,
-      user_fid: user,
-      lang: 'en',
-      is_customer_support_agent: true,
-      created_at: now,
-      updated_at: now,
-    },
-  };
-}
-
 /** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
 function toHint(to: string): string {
   return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
@@ -164,7 +147,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
   const { out } = ctx;
   const to = checkUrl(String(opts.to), '--to');
   const { key, timeoutMs } = await keyFor(ctx);
-  const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
+  const event = sampleEvent({ thread: String(opts.thread), user: String(opts.user), body: String(opts.body) });
   const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs, client: await ctx.webhookClient({ timeoutMs }) });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
@@ -220,7 +203,7 @@ export const replay: Handler = async (ctx, args, opts) => {
   let failures = 0;
   let networkFailures = 0;
   for (const ev of events) {
-    if (ctx.signal.aborted) return 130;
+    if (ctx.signal.aborted) throw new InterruptedError();
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
     try {
       const r = await postEvent(to, ev.body, key, { timeoutMs, client });
@@ -229,10 +212,10 @@ export const replay: Handler = async (ctx, args, opts) => {
       else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
-      if (ctx.signal.aborted) return 130;
+      if (ctx.signal.aborted) throw new InterruptedError();
       networkFailures++;
       const msg = err instanceof Error ? err.message : String(err);
-      out.status(`line ${ev.n}: ${msg}`);
+      out.problem(`line ${ev.n}: ${msg}`);
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
     }
   }

@@ -163,12 +163,22 @@ export class Output {
     });
   }
 
+  /** A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped. */
+  status(s: string): void {
+    this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  }
+
+  /** A failure that does not end the command (a rejected event, a failed forward): ✗ and one escaped line. */
+  problem(s: string): void {
+    this.io.stderr.write(`${this.epaint.red('✗')} ${safeLine(this.redactor.apply(s))}\n`);
+  }
+
   /**
-   * A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped.
-   * `mark` is our own text (a painted ✗) put before it unescaped: escaping it would print its colour codes.
+   * Text composed by the CLI itself, written to stderr as it is: not escaped, and not redacted,
+   * for what must be shown whole (the sandbox prints the key it serves). Never pass outside text.
    */
-  status(s: string, mark?: string): void {
-    this.io.stderr.write(`${mark === undefined ? '' : `${mark} `}${safeLine(this.redactor.apply(s))}\n`);
+  rawStatus(s: string): void {
+    this.io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
   }
 
   #fieldsChecked = false;
@@ -216,6 +226,15 @@ export class Output {
     if (this.opts.quiet) return;
     const text = safeLine(this.redactor.apply(s));
     this.io.stderr.write(`${style ? style(text) : text}\n`);
+  }
+
+  /**
+   * A block already escaped and painted (with epaint) by its formatter, several lines long, on
+   * stderr: secrets redacted, silenced by --quiet. For a human report beside machine output on
+   * stdout (gurusup eval's failure section when piped).
+   */
+  infoBlock(s: string): void {
+    if (!this.opts.quiet) this.io.stderr.write(this.redactor.apply(s.endsWith('\n') ? s : `${s}\n`));
   }
 
   warn(s: string): void {
