@@ -89,7 +89,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
         async accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
           // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
-          const entry = ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
+          const entry = ndjson ? `${fields ? pickedLine(ev, fields) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           try {
             await out.writeWait(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
           } catch (err) {
@@ -131,6 +131,17 @@ export const listen: Handler = async (ctx, _args, opts) => {
   }
   return 0;
 };
+
+/**
+ * `--json a,b` for one event: the named members with the sender's bytes (12345678901234567890 and
+ * 1.10 stay as sent, as on a line without fields), null for one the body lacks.
+ */
+export function pickedLine(ev: { line: string; body: unknown }, fields: readonly string[]): string {
+  const body = ev.body;
+  if (!isObject(body)) return JSON.stringify(pickFields(body, fields));
+  const member = (f: string) => (Object.hasOwn(body, f) ? (memberText(ev.line, f) ?? JSON.stringify(body[f])) : 'null');
+  return `{${fields.map((f) => `${JSON.stringify(f)}:${member(f)}`).join(',')}}`;
+}
 
 /** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
 function toHint(to: string): string {
