@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import type { Context } from '../context.js';
-import { AuthError, NotFoundError } from '../errors.js';
+import { AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
@@ -53,10 +53,13 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     try {
       await showMessages(RESUME_LAST);
     } catch (err) {
-      if (err instanceof AuthError) throw err;
+      // Ctrl-C before the prompt (the first load was slow) ends the command: going on with an
+      // aborted signal would drop every message typed, silently.
+      if (err instanceof AuthError || ctx.signal.aborted) throw err;
       out.error(err);
     }
   }
+  if (ctx.signal.aborted) throw new InterruptedError();
 
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout, prompt: PROMPT, terminal: true, historySize: 1000 });
   const lines: string[] = [];
