@@ -46,6 +46,18 @@ export function storedTimeoutMs(value: unknown, profileName: string): number {
   return Math.round(value * 1000);
 }
 
+/** A base URL stored in a profile: like a stored timeout, a bad one is exit 1 naming the profile and setting. */
+export function storedBaseUrl(value: unknown, profileName: string): string {
+  try {
+    if (typeof value !== 'string') throw new UsageError('not a string');
+    return normalizeBaseUrl(value, `profile ${profileName}`);
+  } catch {
+    throw new CliError(`invalid setting "base_url" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected an http or https URL)`, 1, {
+      hint: `fix or remove "base_url" of profile ${profileName} in the config file, or pass --base-url`,
+    });
+  }
+}
+
 export interface ProfileChoice {
   name: string;
   /** Where the name came from: named by the user (flag, env) or implied (active profile, default). */
@@ -105,7 +117,7 @@ export function resolveSettings(
     : env.GURUSUP_BASE_URL
       ? normalizeBaseUrl(env.GURUSUP_BASE_URL, 'GURUSUP_BASE_URL')
       : profile?.base_url
-        ? normalizeBaseUrl(profile.base_url, `profile ${profileName}`)
+        ? storedBaseUrl(profile.base_url, profileName)
         : DEFAULT_BASE_URL;
   const timeoutMs = flags.timeout
     ? parseTimeout(flags.timeout, '--timeout')
