@@ -58,6 +58,18 @@ export function storedBaseUrl(value: unknown, profileName: string): string {
   }
 }
 
+/**
+ * A key stored in a profile (by hand: auth login refuses such keys): one that cannot go in a header
+ * is exit 1 naming the profile and setting, not a crash or a network error. Its value is not shown.
+ */
+export function storedApiKey(value: unknown, profileName: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)) return value;
+  throw new CliError(`invalid setting "api_key" in profile ${profileName}: not a key (a string of printable ASCII characters without spaces)`, 1, {
+    hint: `save it again: gurusup auth login --profile ${profileName}`,
+  });
+}
+
 export interface ProfileChoice {
   name: string;
   /** Where the name came from: named by the user (flag, env) or implied (active profile, default). */
@@ -133,6 +145,7 @@ export function resolveSettings(
     throw new UsageError('GURUSUP_API_KEY contains a space, a control or a non-ASCII character, so it cannot be the key', 'set it to the key alone, copied again from https://app.gurusup.com/settings/integrations');
   }
   if (envKey) return { profileName, baseUrl, timeoutMs, apiKey: envKey, keySource: 'env' };
-  if (profile?.api_key) return { profileName, baseUrl, timeoutMs, apiKey: profile.api_key, keySource: 'config' };
+  const storedKey = storedApiKey(profile?.api_key, profileName);
+  if (storedKey) return { profileName, baseUrl, timeoutMs, apiKey: storedKey, keySource: 'config' };
   return { profileName, baseUrl, timeoutMs };
 }
