@@ -21,6 +21,10 @@ export const listen: Handler = async (ctx, _args, opts) => {
   const path = String(opts.path);
   const verify = opts.verify !== false;
   if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got ${JSON.stringify(path)}`);
+  // No request line can carry these (Node refuses them), and the "Listening on" line would print them.
+  if (/[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(path)) {
+    throw new UsageError(`--path cannot contain spaces or control characters, got ${JSON.stringify(path)}`, 'percent-encode them, as a sender would: /hooks/a%20b');
+  }
   if (!verify && !isLoopback(host)) {
     throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
   }
@@ -115,7 +119,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
 
   if (!verify) out.warn('--no-verify: events are accepted without checking x-api-key');
   if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this endpoint`);
-  out.io.stderr.write(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop\n`);
+  out.status(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop`);
   if (forwardTo) out.info(`Forwarding events to ${forwardTo}`);
   if (record) out.info(`Recording events to ${record.path}`);
 
