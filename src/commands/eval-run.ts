@@ -164,7 +164,7 @@ export const evalInit: Handler = async (ctx, args, opts) => {
     const cases: ThreadCase[] = [];
     for (const fid of fids) {
       const hash = threadHash(fid);
-      const thread = await out.during(`Loading thread ${fid}`, () => client.getThread(hash)).catch((err: unknown) => {
+      const thread = await out.during(`Loading thread ${oneLine(fid)}`, () => client.getThread(hash)).catch((err: unknown) => {
         throw err instanceof NotFoundError ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`) : err;
       });
       const c = caseFromThread(fid, thread);
