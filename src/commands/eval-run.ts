@@ -156,7 +156,8 @@ export const evalInit: Handler = async (ctx, args, opts) => {
   const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, { hint: 'pass another file name: gurusup eval init <file>' });
   if (await fs.lstat(file).then(() => true, () => false)) throw exists();
 
-  const fids = Array.isArray(opts.fromThread) ? (opts.fromThread as string[]) : [];
+  // A thread named twice is one case (two cases with one name would not load).
+  const fids = Array.isArray(opts.fromThread) ? [...new Set(opts.fromThread as string[])] : [];
   let text = STARTER_SUITE;
   let count = 3;
   if (fids.length) {

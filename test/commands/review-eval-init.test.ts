@@ -49,6 +49,15 @@ describe('gurusup eval init --from-thread', () => {
     expect(text).not.toMatch(/^\s+reference:/m);
   });
 
+  it('a thread named twice becomes one case, and the suite loads', async () => {
+    const file = path.join(dir, 'twice.yaml');
+    const r = await run(['eval', 'init', file, '--from-thread', 'no-replies', 'no-replies'], { env });
+    expect(r.stderr).toContain('(1 case from 1 thread)');
+    expect(r.code).toBe(0);
+    const e = await run(['eval', file], { env });
+    expect(e.code).toBe(0);
+  });
+
   it('a thread that does not exist: exit 4, no file written', async () => {
     const file = path.join(dir, 'missing.yaml');
     const r = await run(['eval', 'init', file, '--from-thread', 'no-such-thread'], { env });
