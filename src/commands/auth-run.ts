@@ -4,7 +4,13 @@ import { maskKey, safeLine, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
 import { checkProfileName, normalizeBaseUrl, resolveSettings } from '../config/settings.js';
 
-export const login: Handler = async (ctx, _args, opts) => {
+/** As declared in auth.ts. */
+export interface LoginOptions {
+  withKey?: boolean;
+  skipCheck?: boolean;
+}
+
+export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   const { io, out } = ctx;
   let key: string;
   if (opts.withKey) {

@@ -6,11 +6,22 @@ import { readAll } from '../output/prompt.js';
 
 const SEND_TIMEOUT_S = 120;
 
-async function readBody(ctx: Parameters<Handler>[0], opts: Record<string, unknown>): Promise<string> {
+/** As declared in messages.ts. */
+export interface SendOptions {
+  thread?: string;
+  user?: string;
+  body?: string;
+  bodyFile?: string;
+  lang?: string;
+  subject?: string;
+  agent?: boolean;
+}
+
+async function readBody(ctx: Parameters<Handler>[0], opts: SendOptions): Promise<string> {
   const { io } = ctx;
   if (opts.body !== undefined && opts.bodyFile !== undefined) throw new UsageError('pass either --body or --body-file, not both');
-  if (typeof opts.body === 'string') return opts.body;
-  if (typeof opts.bodyFile === 'string') {
+  if (opts.body !== undefined) return opts.body;
+  if (opts.bodyFile !== undefined) {
     const text = await readUserFile(opts.bodyFile, '--body-file', io.stdin);
     return opts.bodyFile === '-' ? withoutFinalNewline(text) : text;
   }
@@ -23,16 +34,16 @@ export function withoutFinalNewline(s: string): string {
   return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
 }
 
-export const send: Handler = async (ctx, _args, opts) => {
+export const send: Handler<SendOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
   const missing = [opts.thread === undefined && '--thread <fid>', opts.user === undefined && '--user <fid>'].filter(Boolean);
   if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}`, 'gurusup messages send --thread <fid> --user <fid> --body <text>');
   const body = await readBody(ctx, opts);
   if (!body.trim()) throw new UsageError('the message body is empty', 'pass --body <text>, --body-file <path>, or pipe the text on stdin');
-  const thread = String(opts.thread);
-  const partial: Record<string, unknown> = { body, user_fid: String(opts.user), thread_fid: thread };
-  if (typeof opts.lang === 'string') partial.lang = opts.lang;
-  if (typeof opts.subject === 'string') partial.subject = opts.subject;
+  const thread = opts.thread!;
+  const partial: Record<string, unknown> = { body, user_fid: opts.user!, thread_fid: thread };
+  if (opts.lang !== undefined) partial.lang = opts.lang;
+  if (opts.subject !== undefined) partial.subject = opts.subject;
   partial.is_customer_support_agent = opts.agent === true;
 
   const s = await ctx.settings(SEND_TIMEOUT_S);

@@ -158,7 +158,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
     }
     out.printJson({ status: r.status, ms: r.ms, body });
   } else {
-    out.io.stderr.write(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)\n`);
+    out.status(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)`);
     const text = out.stdoutTTY ? safeText(r.text) : r.text;
     if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
@@ -213,7 +213,7 @@ export const replay: Handler = async (ctx, args, opts) => {
       if (ctx.signal.aborted) throw new InterruptedError();
       networkFailures++;
       const msg = err instanceof Error ? err.message : String(err);
-      out.io.stderr.write(`line ${ev.n}: ${msg}\n`);
+      out.problem(`line ${ev.n}: ${msg}`);
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
     }
   }

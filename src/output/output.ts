@@ -168,6 +168,19 @@ export class Output {
     this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
   }
 
+  /** A failure that does not end the command (a rejected event, a failed forward): ✗ and one escaped line. */
+  problem(s: string): void {
+    this.io.stderr.write(`${this.epaint.red('✗')} ${safeLine(this.redactor.apply(s))}\n`);
+  }
+
+  /**
+   * Text composed by the CLI itself, written to stderr as it is: not escaped, and not redacted,
+   * for what must be shown whole (the sandbox prints the key it serves). Never pass outside text.
+   */
+  rawStatus(s: string): void {
+    this.io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  }
+
   #fieldsChecked = false;
 
   /**
