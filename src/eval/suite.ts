@@ -261,6 +261,29 @@ export function assignSlugs(suites: Suite[]): void {
   }
 }
 
+/** A suite is a text file people write: anything larger (or endless, like /dev/zero) is not one. */
+export const MAX_SUITE_BYTES = 16 * 1024 * 1024;
+
+/** Reads at most MAX_SUITE_BYTES (a FIFO or <(…) works too); more is an EFBIG error. */
+async function readSuiteFile(file: string): Promise<string> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (!bytesRead) break;
+      total += bytesRead;
+      if (total > MAX_SUITE_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+      chunks.push(buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads and parses every file; problems from all of them, or the suites. */
 export async function loadSuites(files: readonly string[]): Promise<{ suites: Suite[]; problems: LoadProblem[] }> {
   const y = await import('../vendor/yaml.js');
@@ -271,10 +294,10 @@ export async function loadSuites(files: readonly string[]): Promise<{ suites: Su
     try {
       const st = await fs.stat(file);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      text = await fs.readFile(file, 'utf8');
+      text = await readSuiteFile(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a suite file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a suite file' : code === 'EACCES' ? 'permission denied' : code === 'EFBIG' ? `larger than ${MAX_SUITE_BYTES / 1024 / 1024} MiB, so not a suite file` : (err as Error).message;
       problems.push({ file, line: 1, col: 1, message: `cannot read the suite: ${why}` });
       continue;
     }
