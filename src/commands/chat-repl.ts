@@ -32,8 +32,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   const width = () => io.stdout.columns ?? 0;
   const describe = () => `thread ${safeText(state.thread)} as ${safeText(state.user)}${state.agent ? ' (as a support agent)' : ''}`;
 
-  const showMessages = async (last?: number): Promise<void> => {
-    const client = await ctx.client(settings);
+  const showMessages = async (last?: number, signal?: AbortSignal): Promise<void> => {
+    const client = signal ? await clientWith(ctx, settings, signal) : await ctx.client(settings);
     let thread: unknown;
     try {
       thread = await out.during('Loading thread', () => client.getThread(threadHash(state.thread)));
@@ -163,14 +163,21 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       case '/thread':
         out.line(`${safeLine(state.thread)}  ${p.dim(`hash ${threadHash(state.thread)}`)}`);
         return true;
-      case '/show':
+      case '/show': {
+        // Like a reply, a slow transcript can be given up with Ctrl-C: back to the prompt.
+        const ac = new AbortController();
+        busy = ac;
         try {
-          await showMessages();
+          await showMessages(undefined, ac.signal);
         } catch (err) {
           if (err instanceof AuthError) throw err;
-          out.error(err);
+          if (ac.signal.aborted && !ctx.signal.aborted) out.warn('stopped loading the transcript');
+          else if (!ctx.signal.aborted) out.error(err);
+        } finally {
+          busy = undefined;
         }
         return true;
+      }
       case '/agent':
         state.agent = !state.agent;
         out.info(state.agent ? 'Now sending as a support agent (no automatic reply).' : 'Now sending as the customer.');
