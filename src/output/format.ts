@@ -110,7 +110,8 @@ export function senderOf(m: Obj): Sender {
   const role = str(m.role) ?? str(m.sender) ?? str(m.sender_type) ?? str(m.author_type);
   if (role) {
     const r = role.toLowerCase();
-    if (/(system|bot|assistant|ai)/.test(r)) return 'system';
+    // "ai" as a word only: "email", "maintainer" or "detail" are not the AI.
+    if (/(system|bot|assistant)|(^|[^a-z])ai([^a-z]|$)/.test(r)) return 'system';
     if (/(agent|support|operator)/.test(r)) return 'agent';
     if (/(customer|user|client|contact)/.test(r)) return 'customer';
   }
