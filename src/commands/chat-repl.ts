@@ -61,6 +61,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   }
   if (ctx.signal.aborted) throw new InterruptedError();
 
+  /** Threads this session has been on, so /new always starts a fresh one. */
+  const used = new Set<string>([state.thread]);
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout, prompt: PROMPT, terminal: true, historySize: 1000 });
   const lines: string[] = [];
   let waiter: ((line: string | null) => void) | undefined;
@@ -154,8 +156,11 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       case '/quit':
         return false;
       case '/new': {
-        let fid = chatThreadFid(state.user);
-        if (fid === state.thread) fid += '-2';
+        // Never a thread this session has used: /new twice in one second must not go back to one.
+        const base = chatThreadFid(state.user);
+        let fid = base;
+        for (let n = 2; used.has(fid); n++) fid = `${base}-${n}`;
+        used.add(fid);
         state.thread = fid;
         out.info(`New ${describe()}.`);
         return true;
