@@ -2,7 +2,7 @@ import type { Handler } from './types.js';
 import { ApiError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, pickFields, threadColumns, transcript, tsvRow } from '../output/format.js';
+import { isObject, messageTsv, threadColumns, transcript, tsvRow } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
@@ -91,6 +91,8 @@ export const list: Handler = async (ctx, _args, opts) => {
 export const show: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
   const arg = String(args[0]);
+  // An empty fid would be looked up as md5("") (the API docs' placeholder hash): a usage error, like an empty message id.
+  if (arg === '') throw new UsageError('the thread is empty', 'pass a thread_fid (see gurusup threads list), or a hash with --hash');
   let hash: string;
   if (opts.hash) {
     if (!isThreadHash(arg)) throw new UsageError(`not a thread hash: ${JSON.stringify(arg)} (expected 32 hex characters)`, 'drop --hash to pass a thread_fid');
@@ -117,7 +119,7 @@ export const show: Handler = async (ctx, args, opts) => {
   if (following) {
     if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
     // NDJSON: the thread object on one line, then one line per new message.
-    if (out.json) out.line(JSON.stringify(pickFields(thread, out.opts.fields)));
+    if (out.json) out.printJsonLine(thread);
     else printThread(ctx, thread, hash);
     const { follow, Outage } = await import('./threads-follow.js');
     outage = new Outage((line) => out.warn(line));
