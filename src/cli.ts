@@ -24,7 +24,7 @@ Examples:
   $ gurusup auth login
   $ gurusup threads list
   $ gurusup threads show order-1234
-  $ gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"
+  $ gurusup messages send --thread order-1234 --user cust-42 --body "Where is it?"
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 

@@ -19,6 +19,7 @@ export interface RetryHooks {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  now?: () => number;
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
@@ -66,7 +67,9 @@ function transient(err: unknown): boolean {
  */
 export function withRetries(send: Send, policy: RetryPolicy = DEFAULT_RETRY, hooks: RetryHooks = {}): Send {
   const pause = hooks.sleep ?? sleep;
+  const now = hooks.now ?? Date.now;
   return async (req) => {
+    const started = now();
     const retryable = req.method === 'GET' || req.method === 'HEAD';
     let streamed = false;
     const sink = req.sink;
@@ -93,6 +96,12 @@ export function withRetries(send: Send, policy: RetryPolicy = DEFAULT_RETRY, hoo
       if (res && (!RETRY_STATUS.has(res.status) || !canRetry)) return res;
       if (!res && !canRetry) throw failure;
       const delayMs = backoffMs(attempt, policy, res ? parseRetryAfter(res.headers['retry-after']) : undefined, hooks.random);
+      // --timeout is the longest the user waits for an answer: no retry that would wait past it.
+      if (now() - started + delayMs > req.timeoutMs) {
+        hooks.trace?.(`  not retrying: waiting ${delayMs} ms more would pass the ${req.timeoutMs / 1000}s timeout`);
+        if (res) return res;
+        throw failure;
+      }
       const reason = res ? statusLine(res.status) : failure instanceof NetworkError ? (failure.code ?? 'network error') : 'response cut off';
       hooks.trace?.(`  retrying in ${delayMs} ms (${reason}, retry ${attempt + 1} of ${policy.retries})`);
       hooks.onRetry?.({ attempt, delayMs, reason });

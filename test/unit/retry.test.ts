@@ -4,7 +4,7 @@ import { HttpResponse, type ExchangeRequest } from '../../src/api/transport.js';
 import { CutOffError, InterruptedError, NetworkError } from '../../src/errors.js';
 
 // The retry wrapper against a fake sender: no sockets, no waiting.
-const req = (method = 'GET', extra: Partial<ExchangeRequest> = {}): ExchangeRequest => ({ method, url: 'http://api.test/threads', headers: {}, timeoutMs: 1000, maxBytes: 1 << 20, ...extra });
+const req = (method = 'GET', extra: Partial<ExchangeRequest> = {}): ExchangeRequest => ({ method, url: 'http://api.test/threads', headers: {}, timeoutMs: 60_000, maxBytes: 1 << 20, ...extra });
 const ok = (status = 200, headers = {}) => new HttpResponse(status, headers, [Buffer.from('[]')]);
 const refused = () => new NetworkError('refused', { code: 'ECONNREFUSED' });
 
@@ -60,6 +60,14 @@ describe('withRetries', () => {
     await expect(h.wrapped(req())).rejects.toBe(cut);
     expect(h.calls).toHaveLength(4);
     expect(h.retries).toEqual(['ECONNREFUSED', 'response cut off', 'ECONNREFUSED']);
+  });
+
+  it('never waits past the timeout: a Retry-After longer than what is left ends the retries', async () => {
+    const h = harness([ok(429, { 'retry-after': '20' }), ok(200)]);
+    const res = await h.wrapped(req('GET', { timeoutMs: 5000 }));
+    expect(res.status).toBe(429);
+    expect(h.calls).toHaveLength(1);
+    expect(h.delays).toEqual([]);
   });
 
   it('never retries POST, nor a timeout, nor a 500', async () => {
