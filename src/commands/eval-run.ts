@@ -61,7 +61,19 @@ function judgeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
-export const evalRun: Handler = async (ctx, args, opts) => {
+/** As declared in eval.ts (repeat, concurrency and the rate are validated numbers there). */
+export interface EvalOptions {
+  case?: string;
+  repeat: number;
+  minPassRate?: number;
+  concurrency: number;
+  judgeCmd?: string;
+  junit?: string;
+  report?: string;
+  baseline?: string;
+}
+
+export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const { out } = ctx;
   // A reply that quotes the API key (a hostile or broken API) must not put it in a CI log or report.
   const hide = (text: string) => out.redact(text);
@@ -80,7 +92,7 @@ export const evalRun: Handler = async (ctx, args, opts) => {
     const count = problems.length > MAX_PROBLEMS ? `${problems.length} problems, the first ${MAX_PROBLEMS} shown; ` : problems.length > 1 ? `${problems.length} problems; ` : '';
     throw new UsageError(lines[lines.length - 1]!, `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`);
   }
-  if (typeof opts.case === 'string') {
+  if (opts.case !== undefined) {
     const needle = opts.case.toLowerCase();
     const all = suites.flatMap((s) => s.cases.map((c) => c.name));
     for (const s of suites) s.cases = s.cases.filter((c) => c.name.toLowerCase().includes(needle));
@@ -88,14 +100,14 @@ export const evalRun: Handler = async (ctx, args, opts) => {
       throw new UsageError(`no case name contains ${oneLine(JSON.stringify(opts.case))}`, `the cases are: ${all.slice(0, 10).map((n) => oneLine(n)).join('; ')}${all.length > 10 ? '; …' : ''}`);
     }
   }
-  const baseline: Baseline | undefined = typeof opts.baseline === 'string' ? await readBaseline(opts.baseline) : undefined;
-  if (typeof opts.junit === 'string') await checkWritable(opts.junit, '--junit');
-  if (typeof opts.report === 'string') await checkWritable(opts.report, '--report');
-  const repeat = Number(opts.repeat ?? 1);
-  const concurrency = Number(opts.concurrency ?? 4);
-  const minPassRate = typeof opts.minPassRate === 'number' ? opts.minPassRate : undefined;
+  const baseline: Baseline | undefined = opts.baseline !== undefined ? await readBaseline(opts.baseline) : undefined;
+  if (opts.junit !== undefined) await checkWritable(opts.junit, '--junit');
+  if (opts.report !== undefined) await checkWritable(opts.report, '--report');
+  const repeat = opts.repeat ?? 1;
+  const concurrency = opts.concurrency ?? 4;
+  const minPassRate = opts.minPassRate;
   // The flag, else GURUSUP_JUDGE_CMD (read from the context's environment, like every setting).
-  const judgeRaw = typeof opts.judgeCmd === 'string' ? opts.judgeCmd : ctx.io.env.GURUSUP_JUDGE_CMD;
+  const judgeRaw = opts.judgeCmd ?? ctx.io.env.GURUSUP_JUDGE_CMD;
   const judgeCmd = judgeRaw?.trim() ? judgeRaw : undefined;
 
   const s = await ctx.settings(SEND_TIMEOUT_S);
@@ -125,8 +137,8 @@ export const evalRun: Handler = async (ctx, args, opts) => {
   const judge = Boolean(judgeCmd);
   // The run's own report first: a report file that cannot be written must not hide what failed.
   report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
-  if (typeof opts.junit === 'string') await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
-  if (typeof opts.report === 'string') await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
+  if (opts.junit !== undefined) await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
+  if (opts.report !== undefined) await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
 
   if (summary.interrupted) throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
   const t = totals(summary);
@@ -150,14 +162,14 @@ function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: {
   out.infoBlock(summaryLine(summary, out.epaint, o));
 }
 
-export const evalInit: Handler = async (ctx, args, opts) => {
+export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, opts) => {
   const { out } = ctx;
   const file = typeof args[0] === 'string' && args[0] ? args[0] : DEFAULT_SUITE_FILE;
   const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, { hint: 'pass another file name: gurusup eval init <file>' });
   if (await fs.lstat(file).then(() => true, () => false)) throw exists();
 
   // A thread named twice is one case (two cases with one name would not load).
-  const fids = Array.isArray(opts.fromThread) ? [...new Set(opts.fromThread as string[])] : [];
+  const fids = [...new Set(opts.fromThread ?? [])];
   let text = STARTER_SUITE;
   let count = 3;
   if (fids.length) {
