@@ -1,6 +1,7 @@
 import type { Handler } from './types.js';
-import { ApiError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
+import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
 import { isObject, messageTsv, pickFields, threadColumns, transcript, tsvRow } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
@@ -30,9 +31,135 @@ export function isJsonArray(chunks: readonly Buffer[]): boolean {
   return first === 0x5b && last === 0x5d;
 }
 
+/**
+ * GET /threads --json in a pipe, streamed: the body goes to stdout as it arrives, checked on the
+ * way. Until the first non-blank byte nothing is written; if it is not `[` the body is kept in
+ * memory instead (`kept`) for the usual parse and error. Once streaming, the last non-blank byte
+ * seen (and the blanks after it) is held back, so the closing `]` is written only once the body
+ * has ended with it: a body cut off or ending in anything else never reads as a whole array.
+ */
+export class ArrayPassThrough implements BodySink {
+  /** The body, when it did not start with `[` (or is all blanks so far). */
+  readonly kept: Buffer[] = [];
+  #streaming = false;
+  #keeping = false;
+  #tail: Buffer = Buffer.alloc(0);
+  #head = '';
+  #sinceGc = 0;
+  #gc: (() => void) | undefined | null = null;
+  /** The error stdout failed with, if it did. */
+  writeError: unknown;
+  readonly #out: (chunk: Buffer) => void | Promise<void>;
+  constructor(out: (chunk: Buffer) => void | Promise<void>) {
+    this.#out = (chunk) => {
+      try {
+        return out(chunk)?.catch((err: unknown) => {
+          this.writeError ??= err;
+          throw err;
+        });
+      } catch (err) {
+        this.writeError ??= err;
+        throw err;
+      }
+    };
+  }
+
+  get streaming(): boolean {
+    return this.#streaming;
+  }
+
+  /** The start of the body, for an error message. */
+  get head(): string {
+    return this.#head;
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.#head.length < 80) this.#head += chunk.subarray(0, 80 - this.#head.length).toString('latin1');
+    if ((this.#sinceGc += chunk.length) >= SCAVENGE_EVERY) {
+      this.#sinceGc = 0;
+      if (this.#gc === null) this.#gc = scavenger();
+      this.#gc?.();
+    }
+    if (this.#keeping) return void this.kept.push(chunk);
+    const pending: Promise<void>[] = [];
+    const put = (b: Buffer) => {
+      const p = this.#out(b);
+      if (p) pending.push(p);
+    };
+    if (!this.#streaming) {
+      const i = firstNonBlank(chunk);
+      if (i < 0) return void this.kept.push(chunk);
+      if (chunk[i] !== 0x5b) {
+        this.#keeping = true;
+        return void this.kept.push(chunk);
+      }
+      this.#streaming = true;
+      // Leading blanks go out as they came.
+      for (const k of this.kept.splice(0)) put(k);
+    }
+    const j = lastNonBlank(chunk);
+    if (j < 0) this.#tail = Buffer.concat([this.#tail, chunk]);
+    else {
+      if (this.#tail.length) put(this.#tail);
+      this.#tail = chunk.subarray(j);
+      if (j > 0) put(chunk.subarray(0, j));
+    }
+    if (pending.length) return Promise.all(pending).then(() => undefined);
+  }
+
+  /** After the whole body: writes the held `]` and resolves true, or false when the body did not end with one. */
+  async end(): Promise<boolean> {
+    const last = lastNonBlank(this.#tail);
+    if (last < 0 || this.#tail[last] !== 0x5d) return false;
+    const nl = this.#tail[this.#tail.length - 1] !== 0x0a;
+    await Promise.all([this.#out(this.#tail), nl ? this.#out(Buffer.from('\n')) : undefined]);
+    return true;
+  }
+}
+
+/**
+ * A young-generation collection, every so many bytes passed through: each socket read is a fresh
+ * 64 KB buffer, and V8 collects them only once ~30 MB of them pile up (peak RSS 76 MB for a
+ * 23 MB body instead of 48; BENCHMARKS.md). A scavenge of this small heap costs well under 1 ms.
+ * Undefined when the runtime refuses (then memory is left to V8).
+ */
+function scavenger(): (() => void) | undefined {
+  try {
+    const v8 = process.getBuiltinModule('node:v8') as typeof import('node:v8');
+    const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as (o?: { type: 'minor' | 'major' }) => void;
+    if (typeof gc !== 'function') return undefined;
+    return () => gc({ type: 'minor' });
+  } catch {
+    return undefined;
+  }
+}
+
+const SCAVENGE_EVERY = 512 * 1024;
+
+function firstNonBlank(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) if (!BLANK.has(b[i]!)) return i;
+  return -1;
+}
+
+function lastNonBlank(b: Buffer): number {
+  for (let i = b.length - 1; i >= 0; i--) if (!BLANK.has(b[i]!)) return i;
+  return -1;
+}
+
 function hashOf(t: Record<string, unknown>): string {
   if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
   return typeof t.thread === 'string' ? t.thread : '';
+}
+
+const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large' };
+
+/** stdout failed mid pass-through: a reader that left (EPIPE) stops quietly, anything else is exit 1. */
+function stdoutFailed(err: unknown): number {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EPIPE') return 0;
+  throw new CliError(`cannot write to stdout: ${(code && WHY[code]) ?? (err as Error)?.message ?? String(err)}`, 1, { cause: err });
 }
 
 /** The filters, sort and limit from the options; bad values are usage errors before any request. */
@@ -53,12 +180,28 @@ export const list: Handler = async (ctx, _args, opts) => {
   const query = threadQuery(opts);
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const res = await out.during('Loading threads', () => client.listThreadsRaw());
-  // --json in a pipe: the array as the API sent it, byte for byte, without parsing 20 MB to
-  // print it again (BENCHMARKS.md). Only a body that is plainly an array qualifies, and only
-  // when no filter, sort or limit changes it.
-  if (out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY && isJsonArray(res.chunks)) {
-    return void out.writeBytes(res.chunks);
+  // --json in a pipe: the array as the API sent it, byte for byte and as it arrives, without
+  // keeping 23 MB in memory or parsing it to print it again (BENCHMARKS.md). Only a 2xx body that
+  // is plainly an array qualifies, and only when no filter, sort, limit or field list changes it.
+  const pass = out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY ? new ArrayPassThrough((c) => out.writeChunk(c)) : undefined;
+  const sink = pass && ((status: number, _headers: Headers) => (status >= 200 && status < 300 ? pass : undefined));
+  let res: HttpResponse;
+  try {
+    res = await out.during('Loading threads', () => client.listThreadsRaw(sink));
+    if (pass?.streaming && (await pass.end())) return;
+  } catch (err) {
+    if (pass && pass.writeError !== undefined) return stdoutFailed(pass.writeError);
+    throw err;
+  }
+  if (pass && res.streamed) {
+    if (pass.streaming) {
+      const type = String(res.headers['content-type'] ?? '');
+      const start = pass.head.replace(/\s+/g, ' ').trim().slice(0, 60);
+      throw new ApiError(`unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not a complete JSON array: ${start}… does not end with ]`, res.status, {
+        hint: 'the output above is incomplete; is --base-url pointing at the Gurusup API? A proxy may be answering instead',
+      });
+    }
+    res = new HttpResponse(res.status, res.headers, pass.kept);
   }
   const data = parseJsonBody(res);
   if (!Array.isArray(data)) throw new ApiError('unexpected response from GET /threads: expected a JSON array', 200);
