@@ -155,10 +155,15 @@ function hashOf(t: Record<string, unknown>): string {
 
 const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large' };
 
-/** stdout failed mid pass-through: a reader that left (EPIPE) stops quietly, anything else is exit 1. */
-function stdoutFailed(err: unknown): number {
+/**
+ * stdout failed mid pass-through: a reader that left (EPIPE) stops quietly, anything else is exit
+ * 1. The stream's own 'error' event comes first (bin/gurusup.js reports it and exits there), so
+ * this line is said only where nobody else said it.
+ */
+async function stdoutFailed(err: unknown): Promise<number> {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EPIPE') return 0;
+  await new Promise((r) => setImmediate(r));
   throw new CliError(`cannot write to stdout: ${(code && WHY[code]) ?? (err as Error)?.message ?? String(err)}`, 1, { cause: err });
 }
 

@@ -107,7 +107,9 @@ export class LineAppender {
   append(line: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ line: line.endsWith('\n') ? line : `${line}\n`, resolve, reject });
-      this.#flushing ??= this.#flush();
+      // The batch starts once this turn of the event loop has run its I/O callbacks, so every
+      // request completed in the same turn shares its write and its fdatasync.
+      this.#flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.#flush());
     });
   }
 
