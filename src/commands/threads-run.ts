@@ -34,16 +34,18 @@ export function isJsonArray(chunks: readonly Buffer[]): boolean {
 /**
  * GET /threads --json in a pipe, streamed: the body goes to stdout as it arrives, checked on the
  * way. Until the first non-blank byte nothing is written; if it is not `[` the body is kept in
- * memory instead (`kept`) for the usual parse and error. Once streaming, the last non-blank byte
- * seen (and the blanks after it) is held back, so the closing `]` is written only once the body
- * has ended with it: a body cut off or ending in anything else never reads as a whole array.
+ * memory instead (`kept`) for the usual parse and error. Once streaming, each chunk is written
+ * when the next non-blank chunk arrives (one write per chunk), so the chunk holding the last
+ * non-blank byte is still held at the end: it goes out only if that byte is `]`. A body cut off
+ * or ending in anything else never reads as a whole array.
  */
 export class ArrayPassThrough implements BodySink {
   /** The body, when it did not start with `[` (or is all blanks so far). */
   readonly kept: Buffer[] = [];
   #streaming = false;
   #keeping = false;
-  #tail: Buffer = Buffer.alloc(0);
+  /** The last chunk with a non-blank byte, and the blank chunks after it. */
+  #held: Buffer[] = [];
   #head = '';
   #sinceGc = 0;
   #gc: (() => void) | undefined | null = null;
@@ -81,11 +83,6 @@ export class ArrayPassThrough implements BodySink {
       this.#gc?.();
     }
     if (this.#keeping) return void this.kept.push(chunk);
-    const pending: Promise<void>[] = [];
-    const put = (b: Buffer) => {
-      const p = this.#out(b);
-      if (p) pending.push(p);
-    };
     if (!this.#streaming) {
       const i = firstNonBlank(chunk);
       if (i < 0) return void this.kept.push(chunk);
@@ -94,27 +91,47 @@ export class ArrayPassThrough implements BodySink {
         return void this.kept.push(chunk);
       }
       this.#streaming = true;
-      // Leading blanks go out as they came.
-      for (const k of this.kept.splice(0)) put(k);
+      // Leading blanks go out as they came, with the chunk.
+      this.#held = this.kept.splice(0);
     }
-    const j = lastNonBlank(chunk);
-    if (j < 0) this.#tail = Buffer.concat([this.#tail, chunk]);
-    else {
-      if (this.#tail.length) put(this.#tail);
-      this.#tail = chunk.subarray(j);
-      if (j > 0) put(chunk.subarray(0, j));
+    if (lastNonBlank(chunk) < 0) return void this.#held.push(chunk);
+    const ready = this.#held;
+    this.#held = [chunk];
+    return this.#put(ready);
+  }
+
+  #put(bufs: Buffer[]): void | Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const b of bufs) {
+      const p = this.#out(b);
+      if (p) pending.push(p);
     }
     if (pending.length) return Promise.all(pending).then(() => undefined);
   }
 
-  /** After the whole body: writes the held `]` and resolves true, or false when the body did not end with one. */
+  /** After the whole body: writes the held end and resolves true, or false when the body did not end with `]`. */
   async end(): Promise<boolean> {
-    const last = lastNonBlank(this.#tail);
-    if (last < 0 || this.#tail[last] !== 0x5d) return false;
-    const nl = this.#tail[this.#tail.length - 1] !== 0x0a;
-    await Promise.all([this.#out(this.#tail), nl ? this.#out(Buffer.from('\n')) : undefined]);
+    const [last, ...blanks] = this.#held;
+    const j = last ? lastNonBlank(last) : -1;
+    if (!last || j < 0 || last[j] !== 0x5d) {
+      // Everything but the wrong ending: the output stops where the body went wrong.
+      if (last && j > 0) await this.#put([last.subarray(0, j)]);
+      return false;
+    }
+    const end = blanks.length ? blanks[blanks.length - 1]! : last;
+    await this.#put(end[end.length - 1] === 0x0a ? this.#held : [...this.#held, Buffer.from('\n')]);
     return true;
   }
+}
+
+function firstNonBlank(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) if (!BLANK.has(b[i]!)) return i;
+  return -1;
+}
+
+function lastNonBlank(b: Buffer): number {
+  for (let i = b.length - 1; i >= 0; i--) if (!BLANK.has(b[i]!)) return i;
+  return -1;
 }
 
 /**
@@ -137,16 +154,6 @@ function scavenger(): (() => void) | undefined {
 }
 
 const SCAVENGE_EVERY = 512 * 1024;
-
-function firstNonBlank(b: Buffer): number {
-  for (let i = 0; i < b.length; i++) if (!BLANK.has(b[i]!)) return i;
-  return -1;
-}
-
-function lastNonBlank(b: Buffer): number {
-  for (let i = b.length - 1; i >= 0; i--) if (!BLANK.has(b[i]!)) return i;
-  return -1;
-}
 
 function hashOf(t: Record<string, unknown>): string {
   if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
