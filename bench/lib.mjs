@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(ROOT, 'bin/gurusup.js');
+/** The CLI measured: this worktree's build, or another (GURUSUP_BENCH_BIN=/path/to/bin/gurusup.js, the "before" figures). */
+export const BIN = process.env.GURUSUP_BENCH_BIN || path.join(ROOT, 'bin/gurusup.js');
 export const KEY = 'gsk_bench_local_key_0123456789';
 
 /** Says what is missing instead of installing anything. */

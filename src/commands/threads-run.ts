@@ -3,7 +3,7 @@ import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, status
 import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, pickFields, threadColumns, transcript, tsvRow } from '../output/format.js';
+import { isObject, messageTsv, pickFields, threadColumns, tsvRow, writeTranscript } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
@@ -286,7 +286,7 @@ export const show: Handler = async (ctx, args, opts) => {
 
 function printThread(ctx: Parameters<Handler>[0], thread: Record<string, unknown>, hash: string): void {
   const { out } = ctx;
-  if (out.human) return void out.write(transcript(thread, hash, out.paint, { width: out.columns }));
+  if (out.human) return writeTranscript(thread, hash, out.paint, { width: out.columns }, (s) => out.write(s));
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   let buf = '';
   for (const m of messages) buf += `${messageTsv(m)}\n`;
