@@ -11,17 +11,20 @@ import { createRequire } from 'node:module';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
-const VENDOR = ['conf', 'ora', 'undici', 'chalk'];
+const VENDOR = ['conf', 'ora', 'undici', 'chalk', 'yaml'];
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
 
-// Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, so the
-// bundle holds no import() (it runs as a vm.Script, see bin/load.js).
+// Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, and a
+// dynamic import() of a Node built-in becomes a require: the bundle holds no import(), which a
+// vm.Script (bin/load.js, Node 20) could not run. Source code may use import() freely.
 const vendorPlugin = {
   name: 'vendor',
   setup(b) {
     b.onResolve({ filter: /\/vendor\/[\w-]+\.js$/ }, (args) => ({ path: args.path.split('/').pop().replace(/\.js$/, ''), namespace: 'vendor' }));
     b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({ contents: `module.exports = require('./vendor/${args.path}.cjs');`, loader: 'js' }));
     b.onResolve({ filter: /^\.\/vendor\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
 
@@ -52,6 +55,3 @@ const require = createRequire(import.meta.url);
 const { helpTexts } = require('./dist/cli.cjs');
 writeFileSync(new URL('./dist/help.json', import.meta.url), JSON.stringify(helpTexts()));
 
-// V8 code cache for bin/load.js: compile, run the everyday commands once so their functions are
-// compiled too, then keep what V8 compiled.
-await import('./scripts/warm-code-cache.mjs');

@@ -84,7 +84,8 @@ function fitted(text) {
 }
 
 async function run() {
-  const { main } = require('./load.js').loadCli().cli;
+  const debug = argv.includes('--debug') || process.env.GURUSUP_DEBUG === '1' || process.env.GURUSUP_DEBUG === 'true';
+  const { main } = require('./load.js').loadCli({ debug }).cli;
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal) => {

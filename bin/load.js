@@ -1,26 +1,76 @@
 'use strict';
-// Loads dist/cli.cjs through V8's code cache (dist/cli.cjs.cache, written by build.mjs), so a run
-// skips most parsing and compiling. Node 20 has no module compile cache of its own. A cache from
-// another Node version is rejected by V8 and the file is simply compiled as usual.
+// Loads the bundle (dist/cli.cjs) as fast as the running Node allows:
+// - Node >= 22.1: Node's own compile cache (module.enableCompileCache), then a plain require.
+// - Node 20: a vm.Script with a V8 code cache kept in the user's cache directory, keyed by the
+//   bundle, the Node version and the V8 flags. A missing or rejected cache (a Node upgrade, a
+//   flag in NODE_OPTIONS) is simply rebuilt when the process exits, so it heals itself.
+// - --debug: a plain require with source maps on, so stack traces name our TypeScript sources.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const vm = require('node:vm');
 const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
-function loadCli() {
-  const source = fs.readFileSync(file, 'utf8');
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(`${file}.cache`);
-  } catch {
-    // no cache: compile normally
-  }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
-  return { cli: mod.exports, script };
+function cacheDir(env) {
+  if (env.GURUSUP_CACHE_DIR) return env.GURUSUP_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || (process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : path.join(os.homedir(), '.cache'));
+  return path.join(base, 'gurusup');
 }
 
-module.exports = { loadCli, file };
+function loadCli(o = {}) {
+  const env = o.env || process.env;
+  if (o.debug) {
+    process.setSourceMapsEnabled(true);
+    return { cli: require(file), how: 'require+sourcemaps' };
+  }
+  if (typeof Module.enableCompileCache === 'function' && env.GURUSUP_NO_CODE_CACHE !== '1') {
+    try {
+      Module.enableCompileCache(cacheDir(env));
+    } catch {
+      // no cache directory: compile as usual
+    }
+    return { cli: require(file), how: 'compile-cache' };
+  }
+  if (env.GURUSUP_NO_CODE_CACHE === '1') return { cli: require(file), how: 'require' };
+  return loadWithCodeCache(env);
+}
+
+function loadWithCodeCache(env) {
+  const vm = require('node:vm');
+  const source = fs.readFileSync(file, 'utf8');
+  const st = fs.statSync(file);
+  // Anything that changes what V8 compiles, or whether it accepts a cache, is in the name.
+  const key = require('node:crypto')
+    .createHash('sha1')
+    .update([process.version, process.arch, st.size, st.mtimeMs, process.execArgv.join(' '), env.NODE_OPTIONS || ''].join('\0'))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = cacheDir(env);
+  const cacheFile = path.join(dir, `v8-${key}.cache`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // first run with this bundle and Node: compile, and write the cache on exit
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      // After the run, so the functions it compiled are in the cache too. Never an error.
+      try {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        // read-only or full: the next run compiles again
+      }
+    });
+  }
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  return { cli: mod.exports, how: cachedData && !script.cachedDataRejected ? 'code-cache' : 'code-cache-miss' };
+}
+
+module.exports = { loadCli, file, cacheDir };

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { Io } from './io.js';
-import { Context, type GlobalOptions } from './context.js';
+import { Context } from './context.js';
+import { GLOBAL_OPTIONS, VALUE_OPTIONS, type GlobalOptions } from './global-options.js';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { safeText } from './output/format.js';
@@ -14,6 +15,7 @@ import { registerWebhook } from './commands/webhook.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerApi } from './commands/api.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerEval } from './commands/eval.js';
 import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
 
@@ -35,9 +37,8 @@ const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
   api: registerApi,
   chat: registerChat,
   completion: registerCompletion,
+  eval: registerEval,
 };
-
-const VALUE_OPTIONS = new Set(['--profile', '--base-url', '--timeout']);
 
 /** The command group argv names, if any: only that group needs building to run it. */
 export function groupOf(argv: readonly string[]): string | undefined {
@@ -81,15 +82,8 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
     .description('Operate your Gurusup organization from the terminal: threads, messages, webhooks.')
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .option('--profile <name>', 'stored profile to use (env GURUSUP_PROFILE)')
-    .option('--base-url <url>', 'API base URL (env GURUSUP_BASE_URL)')
-    .option('--json [fields]', 'JSON output on stdout; with a comma list, only those fields')
-    .option('--no-color', 'no ANSI colour (env NO_COLOR)')
-    .option('--timeout <seconds>', 'per-request timeout (env GURUSUP_TIMEOUT)')
-    .option('--debug', 'trace HTTP requests on stderr, key redacted (env GURUSUP_DEBUG=1)')
-    .option('-q, --quiet', 'no progress or success messages on stderr')
-    .addOption(new Option('--no-input', 'never prompt (also when CI is set)'))
     .addHelpText('after', EXAMPLES);
+  for (const o of Object.values(GLOBAL_OPTIONS)) program.addOption(new Option(o.flags, o.help));
 
   const run: Runner = (load) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;

@@ -8,17 +8,9 @@ import type { ClientOptions, GurusupClient } from './api/client.js';
 import { Redactor } from './output/redact.js';
 import { UsageError } from './errors.js';
 import { USER_AGENT } from './version.js';
+import type { GlobalOptions } from './global-options.js';
 
-export interface GlobalOptions {
-  profile?: string;
-  baseUrl?: string;
-  json?: string | boolean;
-  color: boolean;
-  timeout?: string;
-  debug?: boolean;
-  quiet?: boolean;
-  input: boolean;
-}
+export type { GlobalOptions } from './global-options.js';
 
 function outputOptions(io: Io, globals: GlobalOptions): OutputOptions {
   return {

@@ -32,3 +32,20 @@ export function fileProblem(err: unknown): string {
 export function fileError(verb: 'read' | 'write', what: string, file: string, err: unknown): UsageError {
   return new UsageError(`cannot ${verb} ${what}${what ? ' ' : ''}${file}: ${fileProblem(err)}`);
 }
+
+/**
+ * The text of a file named on the command line, where `-` means stdin (gh's ReadUserFile).
+ * A file that cannot be read is the usage error above, naming the flag.
+ */
+export async function readUserFile(file: string, flag: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (file === '-') {
+    const { readAll } = await import('./output/prompt.js');
+    return readAll(stdin);
+  }
+  const fs = await import('node:fs/promises');
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw fileError('read', flag, file, err);
+  }
+}

@@ -1,8 +1,6 @@
-import fs from 'node:fs/promises';
-import { fileError } from '../files.js';
+import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
-import { UsageError, errorForStatus, statusLine } from '../errors.js';
-import { readAll } from '../output/prompt.js';
+import { CliError, UsageError, statusLine } from '../errors.js';
 import { safeText } from '../output/format.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -33,13 +31,23 @@ export function parseHeader(raw: string): [string, string] {
   return [name, value];
 }
 
-export const api: Handler = async (ctx, args, opts) => {
+/** As declared in api.ts. */
+export interface ApiOptions {
+  method?: string;
+  field?: string[];
+  typedField?: string[];
+  input?: string;
+  header?: string[];
+  include?: boolean;
+}
+
+export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
   const { out, io } = ctx;
   let path = String(args[0]);
   if (/^[a-z]+:\/\//i.test(path)) throw new UsageError('pass a path under the base URL (e.g. /threads), not a full URL', 'use --base-url to talk to another host');
   if (!path.startsWith('/')) path = `/${path}`;
-  const fields = (opts.field as string[] | undefined) ?? [];
-  const typedFields = (opts.typedField as string[] | undefined) ?? [];
+  const fields = opts.field ?? [];
+  const typedFields = opts.typedField ?? [];
   if ((fields.length || typedFields.length) && opts.input !== undefined) throw new UsageError('use either -f/-F fields or --input, not both');
 
   let rawBody: string | undefined;
@@ -54,17 +62,13 @@ export const api: Handler = async (ctx, args, opts) => {
       body[k] = typed(v);
     }
     rawBody = JSON.stringify(body);
-  } else if (typeof opts.input === 'string') {
-    try {
-      rawBody = opts.input === '-' ? await readAll(io.stdin) : await fs.readFile(opts.input, 'utf8');
-    } catch (err) {
-      throw fileError('read', '--input', opts.input, err);
-    }
+  } else if (opts.input !== undefined) {
+    rawBody = await readUserFile(opts.input, '--input', io.stdin);
   }
-  const method = typeof opts.method === 'string' ? opts.method.toUpperCase() : rawBody !== undefined ? 'POST' : 'GET';
+  const method = opts.method !== undefined ? opts.method.toUpperCase() : rawBody !== undefined ? 'POST' : 'GET';
   if (!METHODS.has(method)) throw new UsageError(`unsupported method ${JSON.stringify(opts.method)}`);
   const headers: Record<string, string> = {};
-  for (const h of (opts.header as string[] | undefined) ?? []) {
+  for (const h of opts.header ?? []) {
     const [k, v] = parseHeader(h);
     headers[k] = v;
   }
@@ -78,7 +82,7 @@ export const api: Handler = async (ctx, args, opts) => {
       for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
     }
     // Headers come from the server: escaped, like everything from outside shown on a terminal.
-    io.stderr.write(`${safeText(out.redact(head))}\n`);
+    out.rawStatus(safeText(out.redact(head)));
   }
   if (res.text) {
     let parsed: unknown;
@@ -95,10 +99,13 @@ export const api: Handler = async (ctx, args, opts) => {
       out.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   }
-  if (res.status >= 400) {
-    const err = errorForStatus(res.status, res.text);
+  // The body is printed whatever the status (like `gh api`); the exit code is the status's.
+  try {
+    client.expectOk(res);
+  } catch (err) {
+    if (res.status < 400) return 0;
     out.error(err);
-    return err.exitCode;
+    return (err as CliError).exitCode;
   }
   return 0;
 };

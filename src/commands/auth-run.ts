@@ -1,10 +1,16 @@
 import type { Handler } from './types.js';
-import { AuthError, CliError, NetworkError, UsageError } from '../errors.js';
+import { AuthError, CliError, InterruptedError, NetworkError, UsageError, withContext } from '../errors.js';
 import { maskKey, safeLine, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
 import { checkProfileName, normalizeBaseUrl, resolveSettings } from '../config/settings.js';
 
-export const login: Handler = async (ctx, _args, opts) => {
+/** As declared in auth.ts. */
+export interface LoginOptions {
+  withKey?: boolean;
+  skipCheck?: boolean;
+}
+
+export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   const { io, out } = ctx;
   let key: string;
   if (opts.withKey) {
@@ -38,9 +44,9 @@ export const login: Handler = async (ctx, _args, opts) => {
     try {
       await out.during(`Checking the key with ${s.baseUrl}`, () => client.listThreads());
     } catch (err) {
-      if (err instanceof AuthError) throw new AuthError(`the API rejected this key (${err.status ?? 401}); nothing was saved`, { hint: 'copy the key again from https://app.gurusup.com/settings/integrations' });
-      if (err instanceof NetworkError) throw new NetworkError(`${err.message}; nothing was saved`, { hint: 'check --base-url, or save without checking: --skip-check' });
-      if (err instanceof CliError) throw new CliError(`${err.message}; nothing was saved`, err.exitCode, { hint: err.hint, status: err.status });
+      if (err instanceof AuthError) throw withContext(err, { message: `the API rejected this key (${err.status ?? 401}); nothing was saved`, hint: 'copy the key again from https://app.gurusup.com/settings/integrations' });
+      if (err instanceof NetworkError) throw withContext(err, { message: `${err.message}; nothing was saved`, hint: 'check --base-url, or save without checking: --skip-check' });
+      if (err instanceof CliError && !(err instanceof InterruptedError)) throw withContext(err, { message: `${err.message}; nothing was saved` });
       throw err;
     }
   }
@@ -91,7 +97,7 @@ export const status: Handler = async (ctx) => {
     } catch (err) {
       if (err instanceof AuthError) check = 'invalid';
       else if (err instanceof NetworkError) check = 'unreachable';
-      else if (err instanceof CliError && err.exitCode === 130) throw err;
+      else if (err instanceof InterruptedError) throw err;
       else check = 'error';
       // The API's error text can quote the key back.
       detail = out.redact(err instanceof Error ? err.message : String(err));

@@ -60,14 +60,22 @@ export async function clientWith(ctx: Context, settings: Awaited<ReturnType<Cont
   return new Context(io, ctx.globals, ctx.out).client(settings);
 }
 
-export const chat: Handler = async (ctx, _args, opts) => {
-  const user = typeof opts.user === 'string' ? opts.user : CHAT_USER;
+/** As declared in chat.ts. */
+export interface ChatOptions {
+  thread?: string;
+  user?: string;
+  lang?: string;
+  agent?: boolean;
+}
+
+export const chat: Handler<ChatOptions> = async (ctx, _args, opts) => {
+  const user = opts.user ?? CHAT_USER;
   if (!user.trim()) throw new UsageError('--user is empty');
-  if (typeof opts.thread === 'string' && !opts.thread.trim()) throw new UsageError('--thread is empty');
+  if (opts.thread !== undefined && !opts.thread.trim()) throw new UsageError('--thread is empty');
   const state: ChatState = {
-    thread: typeof opts.thread === 'string' ? opts.thread : chatThreadFid(user),
+    thread: opts.thread ?? chatThreadFid(user),
     user,
-    lang: typeof opts.lang === 'string' ? opts.lang : undefined,
+    lang: opts.lang,
     agent: opts.agent === true,
   };
   const settings = await ctx.settings(SEND_TIMEOUT_S);
@@ -75,7 +83,7 @@ export const chat: Handler = async (ctx, _args, opts) => {
   const { io, out } = ctx;
   if (io.stdin.isTTY && out.human) {
     const { repl } = await import('./chat-repl.js');
-    return repl(ctx, settings, state, typeof opts.thread === 'string');
+    return repl(ctx, settings, state, opts.thread !== undefined);
   }
   return batch(ctx, settings, state);
 };

@@ -6,7 +6,7 @@ import { bashScript, fishScript, zshScript } from '../completion/scripts.js';
 
 const SCRIPTS = { bash: bashScript, zsh: zshScript, fish: fishScript } as const;
 
-export const completion: Handler = async (ctx, args, opts, cmd) => {
+export const completion: Handler<{ profiles?: boolean }> = async (ctx, args, opts, cmd) => {
   if (opts.profiles) {
     const ks = await ctx.keystore();
     for (const name of ks.profileNames().sort()) ctx.out.line(name);

@@ -1,23 +1,29 @@
-import fs from 'node:fs/promises';
-import { fileError } from '../files.js';
+import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
-import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError, withContext } from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
 import { readAll } from '../output/prompt.js';
 
 const SEND_TIMEOUT_S = 120;
 
-async function readBody(ctx: Parameters<Handler>[0], opts: Record<string, unknown>): Promise<string> {
+/** As declared in messages.ts. */
+export interface SendOptions {
+  thread?: string;
+  user?: string;
+  body?: string;
+  bodyFile?: string;
+  lang?: string;
+  subject?: string;
+  agent?: boolean;
+}
+
+async function readBody(ctx: Parameters<Handler>[0], opts: SendOptions): Promise<string> {
   const { io } = ctx;
   if (opts.body !== undefined && opts.bodyFile !== undefined) throw new UsageError('pass either --body or --body-file, not both');
-  if (typeof opts.body === 'string') return opts.body;
-  if (typeof opts.bodyFile === 'string') {
-    if (opts.bodyFile === '-') return withoutFinalNewline(await readAll(io.stdin));
-    try {
-      return await fs.readFile(opts.bodyFile, 'utf8');
-    } catch (err) {
-      throw fileError('read', '--body-file', opts.bodyFile, err);
-    }
+  if (opts.body !== undefined) return opts.body;
+  if (opts.bodyFile !== undefined) {
+    const text = await readUserFile(opts.bodyFile, '--body-file', io.stdin);
+    return opts.bodyFile === '-' ? withoutFinalNewline(text) : text;
   }
   if (!io.stdin.isTTY) return withoutFinalNewline(await readAll(io.stdin));
   return '';
@@ -28,16 +34,16 @@ export function withoutFinalNewline(s: string): string {
   return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
 }
 
-export const send: Handler = async (ctx, _args, opts) => {
+export const send: Handler<SendOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
   const missing = [opts.thread === undefined && '--thread <fid>', opts.user === undefined && '--user <fid>'].filter(Boolean);
   if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}`, 'gurusup messages send --thread <fid> --user <fid> --body <text>');
   const body = await readBody(ctx, opts);
   if (!body.trim()) throw new UsageError('the message body is empty', 'pass --body <text>, --body-file <path>, or pipe the text on stdin');
-  const thread = String(opts.thread);
-  const partial: Record<string, unknown> = { body, user_fid: String(opts.user), thread_fid: thread };
-  if (typeof opts.lang === 'string') partial.lang = opts.lang;
-  if (typeof opts.subject === 'string') partial.subject = opts.subject;
+  const thread = opts.thread!;
+  const partial: Record<string, unknown> = { body, user_fid: opts.user!, thread_fid: thread };
+  if (opts.lang !== undefined) partial.lang = opts.lang;
+  if (opts.subject !== undefined) partial.subject = opts.subject;
   partial.is_customer_support_agent = opts.agent === true;
 
   const s = await ctx.settings(SEND_TIMEOUT_S);
@@ -46,12 +52,11 @@ export const send: Handler = async (ctx, _args, opts) => {
   try {
     reply = await out.during('Sending; waiting for the reply', () => client.sendMessage(partial));
   } catch (err) {
-    if (err instanceof InterruptedError) throw new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
+    if (err instanceof InterruptedError) throw withContext(err, { hint: `the message may have been created; check with: gurusup threads show ${thread}` });
     const hint = `check before sending again: gurusup threads show ${thread}`;
-    if (err instanceof CutOffError) throw new ApiError(`${err.message}; the message may have been created`, err.status, { hint });
-    if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
-      throw new NetworkError(`${err.message}; the message may have been created`, { code: err.code, hint });
-    }
+    // The request went out: unless it never connected, the message may exist.
+    const unsent = err instanceof NetworkError && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'PROXY_CONNECT', 'PROXY_CLOSED'].includes(err.code ?? '');
+    if ((err instanceof CutOffError || err instanceof NetworkError) && !unsent) throw withContext(err, { message: `${err.message}; the message may have been created`, hint });
     throw err;
   }
   if (reply === undefined) {

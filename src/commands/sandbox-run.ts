@@ -1,25 +1,34 @@
 import type { Handler } from './types.js';
 import { UsageError } from '../errors.js';
-import { maskKey } from '../output/format.js';
+import { maskKey, safeLine } from '../output/format.js';
 import { SANDBOX_KEY, SandboxStore } from '../sandbox/store.js';
 import { seedThreads } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
 import { checkUrl } from '../webhook/send.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
 
-export const sandbox: Handler = async (ctx, _args, opts) => {
-  const { out, io } = ctx;
-  const host = String(opts.host);
-  const port = Number(opts.port);
-  const given = typeof opts.apiKey === 'string' ? opts.apiKey : undefined;
+/** As declared in sandbox.ts (port and latency are validated numbers there). */
+export interface SandboxOptions {
+  host: string;
+  port: number;
+  apiKey?: string;
+  webhookUrl?: string;
+  data?: string;
+  latency: number;
+}
+
+export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
+  const { out } = ctx;
+  const { host, port } = opts;
+  const given = opts.apiKey;
   if (given !== undefined && (given.length < 8 || /\s/.test(given))) throw new UsageError('--api-key must be at least 8 characters, without spaces');
-  const webhookUrl = typeof opts.webhookUrl === 'string' ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
-  const store = SandboxStore.load(typeof opts.data === 'string' ? opts.data : undefined, seedThreads);
+  const webhookUrl = opts.webhookUrl !== undefined ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
+  const store = SandboxStore.load(opts.data, seedThreads);
   // Stable across restarts: the one kept in the --data file, else a fixed one.
   const apiKey = given ?? store.apiKey ?? SANDBOX_KEY;
   ctx.redactor.add(apiKey);
 
-  const write = (line: string) => io.stderr.write(`${line}\n`);
+  const write = (line: string) => out.rawStatus(line);
   let sb;
   try {
     sb = await startSandbox({
@@ -28,8 +37,9 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
       apiKey,
       store,
       webhookUrl,
-      latencyMs: Number(opts.latency),
-      log: out.opts.quiet ? undefined : (line) => write(out.epaint.dim(line)),
+      latencyMs: opts.latency,
+      // Request lines quote what clients sent: escaped.
+      log: out.opts.quiet ? undefined : (line) => write(out.epaint.dim(safeLine(line))),
       warn: (line) => out.warn(line),
     });
   } catch (err) {
@@ -39,7 +49,7 @@ export const sandbox: Handler = async (ctx, _args, opts) => {
   write(`Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${store.file})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`);
   if (webhookUrl) write(`Webhook: every reply is POSTed to ${webhookUrl}`);
   // A generated key is shown in full once, or nobody could use it; a key the user chose is not echoed.
-  if (!given) io.stderr.write(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}\n`);
+  if (!given) out.rawStatus(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}`);
   else write(`Use it:  export GURUSUP_BASE_URL=${sb.url}  (and your --api-key as GURUSUP_API_KEY)`);
 
   await untilAborted(ctx.signal);

@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.js';
 
-/** A command's work: gets the context, positional arguments and the command's own options. */
-export type Handler = (ctx: Context, args: Array<string | string[]>, opts: Record<string, unknown>, cmd: Command) => Promise<number | void>;
+/**
+ * A command's work: gets the context, positional arguments and the command's own options, typed
+ * by the handler (`Handler<SendOptions>`) as Commander parses them from the declarations beside it.
+ */
+export type Handler<O extends object = Record<string, unknown>> = (
+  ctx: Context,
+  args: Array<string | string[]>,
+  opts: O,
+  cmd: Command,
+) => Promise<number | void>;
 
 /** Wraps a lazily loaded handler as a Commander action. */
-export type Runner = (load: () => Promise<Handler>) => (...args: unknown[]) => Promise<void>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Runner = (load: () => Promise<Handler<any>>) => (...args: unknown[]) => Promise<void>;

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { fileError } from '../files.js';
+import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
-import { AuthError, CliError, NetworkError, UsageError, statusLine } from '../errors.js';
+import { AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
@@ -168,23 +168,6 @@ export function turnBatcher(write: (text: string) => Promise<void>): (text: stri
     });
 }
 
-export function sampleEvent(thread: string, user: string, body: string): Record<string, unknown> {
-  const now = new Date().toISOString();
-  return {
-    event: 'send_message',
-    data: {
-      _id: randomBytes(12).toString('hex'),
-      body,
-      thread_fid: thread,
-      user_fid: user,
-      lang: 'en',
-      is_customer_support_agent: true,
-      created_at: now,
-      updated_at: now,
-    },
-  };
-}
-
 /** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
 function toHint(to: string): string {
   return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
@@ -199,7 +182,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
   const { out } = ctx;
   const to = checkUrl(String(opts.to), '--to');
   const key = await keyFor(ctx);
-  const event = sampleEvent(String(opts.thread), String(opts.user), String(opts.body));
+  const event = sampleEvent({ thread: String(opts.thread), user: String(opts.user), body: String(opts.body) });
   const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs: 30_000, client: await ctx.webhookClient() });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
@@ -211,7 +194,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
     }
     out.printJson({ status: r.status, ms: r.ms, body });
   } else {
-    out.io.stderr.write(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)\n`);
+    out.status(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)`);
     const text = out.stdoutTTY ? safeText(r.text) : r.text;
     if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
@@ -254,7 +237,7 @@ export const replay: Handler = async (ctx, args, opts) => {
   let failures = 0;
   let networkFailures = 0;
   for (const ev of events) {
-    if (ctx.signal.aborted) return 130;
+    if (ctx.signal.aborted) throw new InterruptedError();
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
     try {
       const r = await postEvent(to, ev.body, key, { timeoutMs: 30_000, client });
@@ -263,10 +246,10 @@ export const replay: Handler = async (ctx, args, opts) => {
       else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
-      if (ctx.signal.aborted) return 130;
+      if (ctx.signal.aborted) throw new InterruptedError();
       networkFailures++;
       const msg = err instanceof Error ? err.message : String(err);
-      out.io.stderr.write(`line ${ev.n}: ${msg}\n`);
+      out.problem(`line ${ev.n}: ${msg}`);
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
     }
   }

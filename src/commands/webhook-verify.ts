@@ -17,7 +17,7 @@ export const verify: Handler = async (ctx, args) => {
   ctx.redactor.add(key);
   ctx.redactor.addUrl(url);
   const p = out.paint;
-  const width = out.io.stdout.columns ?? 0;
+  const width = out.columns;
   const fit = (s: string, indent: number) => (width > 0 ? truncateToWidth(s, Math.max(10, width - indent)) : s);
   const line = (r: ProbeResult, probe: Probe, what: string) => {
     if (out.json) return;

@@ -1,3 +1,4 @@
+import type { GlobalOptions } from '../global-options.js';
 /** Precedence, highest first: flag, environment, the profile's stored setting, built-in default. */
 import { AuthError, CliError, UsageError } from '../errors.js';
 
@@ -10,11 +11,8 @@ export interface Profile {
   timeout?: number;
 }
 
-export interface GlobalFlags {
-  profile?: string;
-  baseUrl?: string;
-  timeout?: string;
-}
+/** What settings read of the global options. */
+export type GlobalFlags = Pick<GlobalOptions, 'profile' | 'baseUrl' | 'timeout'>;
 
 export interface Settings {
   profileName: string;

@@ -199,6 +199,19 @@ export class Output {
     this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
   }
 
+  /** A failure that does not end the command (a rejected event, a failed forward): ✗ and one escaped line. */
+  problem(s: string): void {
+    this.io.stderr.write(`${this.epaint.red('✗')} ${safeLine(this.redactor.apply(s))}\n`);
+  }
+
+  /**
+   * Text composed by the CLI itself, written to stderr as it is: not escaped, and not redacted,
+   * for what must be shown whole (the sandbox prints the key it serves). Never pass outside text.
+   */
+  rawStatus(s: string): void {
+    this.io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  }
+
   #fieldsChecked = false;
 
   /**
@@ -229,6 +242,15 @@ export class Output {
   /** Status chatter on stderr; silenced by --quiet. */
   info(s: string): void {
     if (!this.opts.quiet) this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  }
+
+  /**
+   * A block already escaped and painted (with epaint) by its formatter, several lines long, on
+   * stderr: secrets redacted, silenced by --quiet. For a human report beside machine output on
+   * stdout (gurusup eval's failure section when piped).
+   */
+  infoBlock(s: string): void {
+    if (!this.opts.quiet) this.io.stderr.write(this.redactor.apply(s.endsWith('\n') ? s : `${s}\n`));
   }
 
   warn(s: string): void {

@@ -1,4 +1,20 @@
-/** The sandbox's "AI": deterministic keyword rules, English and Spanish. */
+/**
+ * The sandbox's "AI": deterministic keyword rules, English and Spanish, so an eval suite can pass
+ * and fail on purpose (README, "Test your AI's answers", lists them for users).
+ *
+ * - The reply depends only on the message body and the language: the same message always gets
+ *   the same reply, whatever came before in the thread.
+ * - The rules are tried in the order below and the first whose words appear in the body (whole
+ *   words, any case) wins: refund → shipping → password → invoice → thanks → greeting; none → the
+ *   fallback. "Where is my parcel? Can I get a refund?" is therefore a refund reply.
+ * - The language is the message's `lang`, else the thread's; `es…` answers in Spanish, anything
+ *   else in English.
+ * - A message from an agent (`is_customer_support_agent: true`) gets no reply: the POST answers
+ *   with the stored message itself (server.ts).
+ *
+ * Changing a reply text breaks suites that users wrote against the sandbox (examples/ and the
+ * `eval init` starter included): keep these stable.
+ */
 
 interface Rule {
   words: RegExp;

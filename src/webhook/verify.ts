@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { bodySummary, NetworkError, statusLine } from '../errors.js';
 import { postEvent, type PostResult } from './send.js';
+import { sampleEvent as sample } from './sample.js';
 import type { GurusupClient } from '../api/client.js';
 
 /** `webhook verify`: a contract test for the user's own receiver of send-message events. */
@@ -30,21 +31,9 @@ export interface ProbeResult {
 const ok2xx = (s: number) => s >= 200 && s < 300;
 const authRejected = (s: number) => s === 401 || s === 403;
 
-export function sampleEvent(body: string): Record<string, unknown> {
-  const now = new Date().toISOString();
-  return {
-    event: 'send_message',
-    data: {
-      _id: randomBytes(12).toString('hex'),
-      body,
-      thread_fid: 'gurusup-verify',
-      user_fid: 'gurusup-verify',
-      lang: 'en',
-      is_customer_support_agent: true,
-      created_at: now,
-      updated_at: now,
-    },
-  };
+/** The event every probe sends, on a thread of its own. */
+function sampleEvent(body: string): Record<string, unknown> {
+  return sample({ body, thread: 'gurusup-verify', user: 'gurusup-verify' });
 }
 
 /** Emoji (with a ZWJ sequence), Arabic and Hebrew, padded to exactly 10,000 characters. */

@@ -4,6 +4,7 @@ import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Module from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
@@ -63,5 +64,49 @@ describe('the built bundle', () => {
     const bare = await term(`stty cols 0 rows 0; node ${BIN} threads list`);
     expect(bare.stdout).toMatch(/bundle-1\s+[0-9a-f]{32}\s+Bundled/);
     expect(bare.stdout.length).toBeLessThan(2000);
+  });
+});
+
+describe('start-up: the code cache heals itself', () => {
+  const nodeCompileCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+  it('holds no import(), so Node 20 can run it as a vm.Script', () => {
+    expect(fs.readFileSync(path.resolve(BIN, '../../dist/cli.cjs'), 'utf8')).not.toContain('import(');
+  });
+
+  it('is written by the first run, used by the next, and rebuilt when rejected or when V8 flags change', async () => {
+    const cache = tempDir();
+    const run = (extra: Record<string, string> = {}) => cli(['threads', 'list', '--json'], { env: env({ GURUSUP_CACHE_DIR: cache, ...extra }) });
+    const files = () => fs.readdirSync(cache).filter((f) => !f.endsWith('.tmp'));
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect(files().length).toBeGreaterThan(0);
+    if (nodeCompileCache) return; // Node >= 22.1 keeps its own compile cache there; nothing more of ours to check.
+    const [name] = files();
+    const good = fs.readFileSync(path.join(cache, name!));
+    // A cache V8 will not take (another Node wrote it, or it is damaged): the run still works, and the cache is rewritten.
+    fs.writeFileSync(path.join(cache, name!), 'not a V8 code cache');
+    const again = await run();
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual([{ thread_fid: 'bundle-1', subject: 'Bundled' }]);
+    expect(fs.readFileSync(path.join(cache, name!)).length).toBeGreaterThan(1000);
+    expect(fs.readFileSync(path.join(cache, name!)).subarray(0, 16)).toEqual(good.subarray(0, 16));
+    // Flags that change what V8 accepts get a cache of their own.
+    const flagged = await run({ NODE_OPTIONS: '--max-old-space-size=200' });
+    expect(flagged.code).toBe(0);
+    expect(files()).toHaveLength(2);
+  });
+
+  it('a cache directory that cannot be written is no error', async () => {
+    const r = await cli(['threads', 'list', '--json'], { env: env({ GURUSUP_CACHE_DIR: '/dev/null/cache' }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--debug stack traces point at our TypeScript sources in this copy, not minified frames', async () => {
+    const r = await cli(['threads', 'list', '--debug'], { env: env({ GURUSUP_BASE_URL: 'http://127.0.0.1:9' }) });
+    expect(r.code).toBe(5);
+    const root = path.resolve(BIN, '../..');
+    expect(r.stderr).toMatch(new RegExp(`at .*${root.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/src/[\\w/-]+\\.ts:\\d+:\\d+`));
   });
 });

@@ -1,0 +1,162 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Handler } from './types.js';
+import type { Context } from '../context.js';
+import { CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { threadHash } from '../api/hash.js';
+import { formatProblem, loadSuites } from '../eval/suite.js';
+import { runEval } from '../eval/runner.js';
+import { commandJudge } from '../eval/judge.js';
+import { readBaseline, resultsObject, totals, type Baseline } from '../eval/results.js';
+import { caseLine, caseTsv, failureSection, summaryLine } from '../eval/report-text.js';
+import { junitXml } from '../eval/report-junit.js';
+import { markdownReport } from '../eval/report-markdown.js';
+import { caseFromThread, DEFAULT_SUITE_FILE, STARTER_SUITE, suiteFromThreads, type ThreadCase } from '../eval/init.js';
+import { escapeText, oneLine } from '../eval/text.js';
+
+const SEND_TIMEOUT_S = 120;
+/** Problems in the suites shown before giving up (a wrong file can have thousands). */
+const MAX_PROBLEMS = 20;
+
+function columns(stream: unknown): number {
+  const c = (stream as { columns?: number }).columns;
+  return typeof c === 'number' && c > 0 ? Math.max(c, 30) : 100;
+}
+
+async function writeReport(file: string, text: string, flag: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOSPC' ? 'no space left on the device' : (code ?? (err as Error).message)}`, EXIT.FAILURE);
+  }
+}
+
+/** The judge gets the user's environment (its own model keys) but not the Gurusup key: it has no use for it. */
+function judgeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.GURUSUP_API_KEY;
+  return copy;
+}
+
+export const evalRun: Handler = async (ctx, args, opts) => {
+  const { out } = ctx;
+  // A reply that quotes the API key (a hostile or broken API) must not put it in a CI log or report.
+  const hide = (text: string) => out.redact(text);
+  // The same file named twice (a shell glob and a path) runs once.
+  const seen = new Set<string>();
+  const files = ((args[0] as string[] | undefined) ?? []).filter((f) => {
+    const key = path.resolve(f);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+
+  // Everything that can be wrong with the input is found before any message is sent.
+  const { suites, problems } = await loadSuites(files);
+  if (problems.length) {
+    const lines = problems.slice(0, MAX_PROBLEMS).map((p) => oneLine(formatProblem(p)));
+    for (const l of lines.slice(0, -1)) out.error(new UsageError(l));
+    const count = problems.length > MAX_PROBLEMS ? `${problems.length} problems, the first ${MAX_PROBLEMS} shown; ` : problems.length > 1 ? `${problems.length} problems; ` : '';
+    throw new UsageError(lines[lines.length - 1]!, `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`);
+  }
+  if (typeof opts.case === 'string') {
+    const needle = opts.case.toLowerCase();
+    const all = suites.flatMap((s) => s.cases.map((c) => c.name));
+    for (const s of suites) s.cases = s.cases.filter((c) => c.name.toLowerCase().includes(needle));
+    if (!suites.some((s) => s.cases.length)) {
+      throw new UsageError(`no case name contains ${oneLine(JSON.stringify(opts.case))}`, `the cases are: ${all.slice(0, 10).map((n) => oneLine(n)).join('; ')}${all.length > 10 ? '; …' : ''}`);
+    }
+  }
+  const baseline: Baseline | undefined = typeof opts.baseline === 'string' ? await readBaseline(opts.baseline) : undefined;
+  const repeat = Number(opts.repeat ?? 1);
+  const concurrency = Number(opts.concurrency ?? 4);
+  const minPassRate = typeof opts.minPassRate === 'number' ? opts.minPassRate : undefined;
+  // The flag, else GURUSUP_JUDGE_CMD (read from the context's environment, like every setting).
+  const judgeRaw = typeof opts.judgeCmd === 'string' ? opts.judgeCmd : ctx.io.env.GURUSUP_JUDGE_CMD;
+  const judgeCmd = judgeRaw?.trim() ? judgeRaw : undefined;
+
+  const s = await ctx.settings(SEND_TIMEOUT_S);
+  const client = await ctx.client(s);
+  const withSuite = suites.filter((x) => x.cases.length).length > 1;
+  // On a terminal, say at once what is starting: the first case line can take a while to come.
+  if (out.stderrTTY && !out.json) {
+    const n = suites.reduce((k, x) => k + x.cases.length, 0);
+    const runs = repeat > 1 ? `, ${repeat} runs each` : '';
+    out.infoBlock(out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`));
+  }
+
+  const summary = await runEval(suites, {
+    send: (partial) => client.sendMessage(partial),
+    judge: judgeCmd ? commandJudge(judgeCmd, { env: judgeEnv(ctx.io.env) }) : undefined,
+    repeat,
+    minPassRate,
+    concurrency,
+    signal: ctx.signal,
+    onCase: (r) => {
+      if (out.json) return;
+      out.line(hide(out.human ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) }) : caseTsv(r, withSuite)));
+    },
+  });
+  if (summary.fatal) throw summary.fatal;
+
+  const judge = Boolean(judgeCmd);
+  if (typeof opts.junit === 'string') await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
+  if (typeof opts.report === 'string') await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
+  report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
+
+  if (summary.interrupted) throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
+  const t = totals(summary);
+  return t.failed + t.errored > 0 ? EXIT.FAILURE : EXIT.OK;
+};
+
+function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: { withSuite: boolean; judge: boolean; baseline?: Baseline; repeat: number; minPassRate?: number; concurrency: number }): void {
+  const { out } = ctx;
+  if (out.json) {
+    out.printJson(resultsObject(summary, { repeat: o.repeat, minPassRate: o.minPassRate, concurrency: o.concurrency, judge: o.judge, baseline: o.baseline }));
+    return;
+  }
+  if (out.human) {
+    const failures = failureSection(summary.cases, out.paint, { width: columns(ctx.io.stdout), withSuite: o.withSuite });
+    out.write(out.redact(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`));
+    return;
+  }
+  // Piped: stdout holds only the TSV lines; the readable failure report goes to stderr (CI logs).
+  const failures = failureSection(summary.cases, out.epaint, { width: out.stderrTTY ? columns(ctx.io.stderr) : 0, withSuite: o.withSuite });
+  if (failures) out.infoBlock(`\n${failures}`);
+  out.infoBlock(summaryLine(summary, out.epaint, o));
+}
+
+export const evalInit: Handler = async (ctx, args, opts) => {
+  const { out } = ctx;
+  const file = typeof args[0] === 'string' && args[0] ? args[0] : DEFAULT_SUITE_FILE;
+  const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, { hint: 'pass another file name: gurusup eval init <file>' });
+  if (await fs.lstat(file).then(() => true, () => false)) throw exists();
+
+  const fids = Array.isArray(opts.fromThread) ? (opts.fromThread as string[]) : [];
+  let text = STARTER_SUITE;
+  let count = 3;
+  if (fids.length) {
+    const client = await ctx.client(await ctx.settings());
+    const cases: ThreadCase[] = [];
+    for (const fid of fids) {
+      const hash = threadHash(fid);
+      const thread = await out.during(`Loading thread ${fid}`, () => client.getThread(hash)).catch((err: unknown) => {
+        throw err instanceof NotFoundError ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`) : err;
+      });
+      const c = caseFromThread(fid, thread);
+      if (!c) throw new CliError(`thread ${oneLine(fid)} has no customer message to turn into a case`, EXIT.FAILURE);
+      cases.push(c);
+    }
+    text = suiteFromThreads(await import('../vendor/yaml.js'), cases, fids);
+    count = cases.length;
+  }
+  try {
+    await fs.writeFile(file, text, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+    throw new CliError(`cannot write ${escapeText(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.FAILURE);
+  }
+  if (out.json) return void out.printJson({ file, cases: count });
+  out.info(`Wrote ${escapeText(file)} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`);
+  out.info(`Run it: gurusup eval ${escapeText(file)}`);
+};

@@ -1,0 +1,254 @@
+/**
+ * Suite files: YAML (or JSON, which YAML reads too) turned into checked cases. Every problem is
+ * reported as `file:line:col: what is wrong`, all of them at once, before anything is sent.
+ */
+import fs from 'node:fs/promises';
+import type { Document, Node, Pair } from 'yaml';
+import { ExpectationError, parseExpectation, type Expectation } from './expectations.js';
+import { quote, slugify } from './text.js';
+
+export const DEFAULT_USER = 'gurusup-eval';
+
+export interface Turn {
+  /** 1-based position in the case. */
+  index: number;
+  send: string;
+  agent: boolean;
+  user: string;
+  lang?: string;
+  subject?: string;
+  /** The reply recorded in production (eval init --from-thread), shown beside a failure. */
+  reference?: string;
+  expect: Expectation[];
+}
+
+export interface Case {
+  name: string;
+  /** Unique across the run: the thread fid is `eval-<slug>-<run-id>`. */
+  slug: string;
+  turns: Turn[];
+}
+
+export interface Suite {
+  name: string;
+  file: string;
+  cases: Case[];
+}
+
+export interface LoadProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export function formatProblem(p: LoadProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+
+type Yaml = typeof import('../vendor/yaml.js');
+
+/** A value that could not be read; its problem is already reported. */
+const INVALID = Symbol('invalid');
+
+const SUITE_KEYS = ['name', 'description', 'user', 'lang', 'cases'];
+const CASE_KEYS = ['name', 'description', 'user', 'lang', 'turns'];
+const TURN_KEYS = ['send', 'expect', 'agent', 'user', 'lang', 'subject', 'reference'];
+
+/** The suite's name when it has none: the file name without its extension. */
+export function nameFromFile(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(eval\.)?(ya?ml|json)$/i, '') || base;
+}
+
+/** Parses one suite's text. Pure apart from the YAML library it is handed. */
+export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite; problems: LoadProblem[] } {
+  const lc = new y.LineCounter();
+  const problems: LoadProblem[] = [];
+  const doc = y.parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document.Parsed;
+  const at = (offset: number | undefined, message: string) => {
+    const { line, col } = lc.linePos(offset ?? 0);
+    problems.push({ file, line: Math.max(line, 1), col: Math.max(col, 1), message });
+  };
+  const nodeAt = (n: Node | null | undefined, message: string, fallback?: number) => at(n?.range?.[0] ?? fallback, message);
+  for (const e of doc.errors) at(e.pos[0], e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+  if (problems.length) return { problems };
+
+  const root = doc.contents;
+  if (!y.isMap(root)) {
+    nodeAt(root, 'a suite is a mapping with cases: (see gurusup eval init for a starter suite)');
+    return { problems };
+  }
+  // toJS resolves aliases: an unknown one, or an alias bomb (the library caps the count), is a
+  // problem at that node, never an internal error.
+  const js = (n: Node | null | undefined): unknown => {
+    if (!n) return null;
+    try {
+      return n.toJS(doc, { maxAliasCount: 1000 });
+    } catch (err) {
+      nodeAt(n, (err as Error).message.split('\n')[0]!);
+      return INVALID;
+    }
+  };
+  const keyName = (p: Pair): string => (y.isScalar(p.key) ? String(p.key.value) : String(js(p.key as Node)));
+  const keyOffset = (p: Pair): number | undefined => (p.key as Node | null)?.range?.[0];
+
+  /** The pairs of a mapping, unknown keys reported; returns name → pair. */
+  const fields = (map: Node, allowed: string[], what: string): Map<string, Pair> => {
+    const out = new Map<string, Pair>();
+    if (!y.isMap(map)) return out;
+    for (const p of map.items as Pair[]) {
+      const k = keyName(p);
+      // x-… keys are the user's own (anchors to reuse with aliases, notes): ignored, as in Compose files.
+      if (k.startsWith('x-')) continue;
+      if (!allowed.includes(k)) at(keyOffset(p), `unknown key ${quote(k)} in ${what}; allowed: ${allowed.join(', ')}`);
+      else out.set(k, p);
+    }
+    return out;
+  };
+  const str = (p: Pair | undefined, what: string, opts: { nonEmpty?: boolean } = {}): string | undefined => {
+    if (!p) return undefined;
+    const v = js(p.value as Node);
+    if (v === INVALID) return undefined;
+    if (typeof v !== 'string' || (opts.nonEmpty && !v.trim())) {
+      nodeAt(p.value as Node, `${what} needs ${opts.nonEmpty ? 'a non-empty' : 'a'} string, got ${describeValue(v)}`, keyOffset(p));
+      return undefined;
+    }
+    return v;
+  };
+  const bool = (p: Pair | undefined, what: string): boolean | undefined => {
+    if (!p) return undefined;
+    const v = js(p.value as Node);
+    if (v === INVALID) return undefined;
+    if (typeof v !== 'boolean') {
+      nodeAt(p.value as Node, `${what} needs true or false, got ${describeValue(v)}`, keyOffset(p));
+      return undefined;
+    }
+    return v;
+  };
+
+  const top = fields(root, SUITE_KEYS, 'the suite');
+  const suiteName = str(top.get('name'), 'name', { nonEmpty: true }) ?? nameFromFile(file);
+  const suiteUser = str(top.get('user'), 'user', { nonEmpty: true }) ?? DEFAULT_USER;
+  const suiteLang = str(top.get('lang'), 'lang', { nonEmpty: true });
+  const casesPair = top.get('cases');
+  const cases: Case[] = [];
+  if (!casesPair) at(root.range?.[0], 'the suite has no cases: add a cases: list');
+  else if (!y.isSeq(casesPair.value) || casesPair.value.items.length === 0) {
+    nodeAt(casesPair.value as Node, 'cases needs a non-empty list of cases', keyOffset(casesPair));
+  } else {
+    const seen = new Map<string, number>();
+    casesPair.value.items.forEach((item, ci) => {
+      const node = item as Node;
+      if (!y.isMap(node)) return nodeAt(node, `case ${ci + 1} needs to be a mapping with name: and turns:, got ${describeValue(js(node))}`, keyOffset(casesPair));
+      const f = fields(node, CASE_KEYS, 'a case');
+      const name = f.has('name') ? str(f.get('name'), 'name', { nonEmpty: true }) : (nodeAt(node, `case ${ci + 1} has no name:`), undefined);
+      if (name !== undefined) {
+        const line = lc.linePos(keyOffset(f.get('name')!) ?? 0).line;
+        if (seen.has(name)) nodeAt(f.get('name')!.value as Node, `two cases are named ${quote(name)} (the other is on line ${seen.get(name)})`);
+        else seen.set(name, line);
+      }
+      const user = str(f.get('user'), 'user', { nonEmpty: true }) ?? suiteUser;
+      const lang = str(f.get('lang'), 'lang', { nonEmpty: true }) ?? suiteLang;
+      const turnsPair = f.get('turns');
+      const turns: Turn[] = [];
+      if (!turnsPair) nodeAt(node, `case ${quote(name ?? String(ci + 1))} has no turns: add a turns: list with send: and expect:`);
+      else if (!y.isSeq(turnsPair.value) || turnsPair.value.items.length === 0) {
+        nodeAt(turnsPair.value as Node, 'turns needs a non-empty list of turns (each with send:)', keyOffset(turnsPair));
+      } else {
+        turnsPair.value.items.forEach((tItem, ti) => {
+          const tn = tItem as Node;
+          if (!y.isMap(tn)) return nodeAt(tn, `turn ${ti + 1} needs to be a mapping with send: and expect:, got ${describeValue(js(tn))}`, keyOffset(turnsPair));
+          const tf = fields(tn, TURN_KEYS, 'a turn');
+          const send = tf.has('send') ? str(tf.get('send'), 'send', { nonEmpty: true }) : (nodeAt(tn, `turn ${ti + 1} has no send: (the message to send)`), undefined);
+          const turn: Turn = {
+            index: ti + 1,
+            send: send ?? '',
+            agent: bool(tf.get('agent'), 'agent') ?? false,
+            user: str(tf.get('user'), 'user', { nonEmpty: true }) ?? user,
+            lang: str(tf.get('lang'), 'lang', { nonEmpty: true }) ?? lang,
+            subject: str(tf.get('subject'), 'subject'),
+            reference: str(tf.get('reference'), 'reference'),
+            expect: [],
+          };
+          const ep = tf.get('expect');
+          if (ep && !(y.isScalar(ep.value) && ep.value.value === null)) {
+            if (!y.isSeq(ep.value)) nodeAt(ep.value as Node, `expect needs a list (each item like - contains: "text"), got ${describeValue(js(ep.value as Node))}`, keyOffset(ep));
+            else {
+              for (const eItem of ep.value.items) {
+                const en = eItem as Node;
+                if (!y.isMap(en)) {
+                  nodeAt(en, `an expectation is a mapping like contains: "text", got ${describeValue(js(en))}`);
+                  continue;
+                }
+                if (en.items.length === 0) nodeAt(en, 'an empty expectation: write it like contains: "text"');
+                for (const p of en.items as Pair[]) {
+                  const value = js(p.value as Node);
+                  if (value === INVALID) continue;
+                  try {
+                    turn.expect.push(parseExpectation(keyName(p), value));
+                  } catch (err) {
+                    if (!(err instanceof ExpectationError)) throw err;
+                    if (err.at === 'key') at(keyOffset(p), err.message);
+                    else nodeAt(p.value as Node, err.message, keyOffset(p));
+                  }
+                }
+              }
+            }
+          }
+          turns.push(turn);
+        });
+      }
+      cases.push({ name: name ?? '', slug: '', turns });
+    });
+  }
+  if (problems.length) return { problems };
+  return { suite: { name: suiteName, file, cases }, problems };
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return v.trim() ? `the string ${quote(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : 'an empty string';
+  return `${typeof v} ${quote(v)}`;
+}
+
+/** Gives every case a slug unique across all suites of the run. */
+export function assignSlugs(suites: Suite[]): void {
+  const used = new Set<string>();
+  for (const s of suites) {
+    for (const c of s.cases) {
+      const base = slugify(c.name);
+      let slug = base;
+      for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
+      used.add(slug);
+      c.slug = slug;
+    }
+  }
+}
+
+/** Reads and parses every file; problems from all of them, or the suites. */
+export async function loadSuites(files: readonly string[]): Promise<{ suites: Suite[]; problems: LoadProblem[] }> {
+  const y = await import('../vendor/yaml.js');
+  const suites: Suite[] = [];
+  const problems: LoadProblem[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      const st = await fs.stat(file);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a suite file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      problems.push({ file, line: 1, col: 1, message: `cannot read the suite: ${why}` });
+      continue;
+    }
+    const r = parseSuite(y, file, text);
+    problems.push(...r.problems);
+    if (r.suite) suites.push(r.suite);
+  }
+  if (!problems.length) assignSlugs(suites);
+  return { suites, problems };
+}
