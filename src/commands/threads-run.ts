@@ -146,6 +146,9 @@ function scavenger(): (() => void) | undefined {
     const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as (o?: { type: 'minor' | 'major' }) => void;
+    // Only this one function: contexts made later get no `gc`, and V8's flags are as they were
+    // (a code cache written at exit is checked against them).
+    v8.setFlagsFromString('--no-expose-gc');
     if (typeof gc !== 'function') return undefined;
     return () => gc({ type: 'minor' });
   } catch {
