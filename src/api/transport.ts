@@ -23,7 +23,7 @@ export interface OpenRequest {
 
 /**
  * The cancellation of one attempt. An AbortController per request, tied to Ctrl-C's signal with
- * AbortSignal.any and handed to http.request, cost ~12 % of an export's CPU in Node 20 (event
+ * AbortSignal.any and handed to http.request, cost ~8 % of an export's CPU time in Node 20 (event
  * targets, weak references, the garbage they leave); callbacks cost nothing until used.
  */
 class Cancellation {

@@ -136,9 +136,9 @@ function lastNonBlank(b: Buffer): number {
 
 /**
  * A young-generation collection, every so many bytes passed through: each socket read is a fresh
- * 64 KB buffer, and V8 collects them only once ~30 MB of them pile up (peak RSS 76 MB for a
- * 23 MB body instead of 48; BENCHMARKS.md). A scavenge of this small heap costs well under 1 ms.
- * Undefined when the runtime refuses (then memory is left to V8).
+ * 64 KB buffer, and V8 collects them only once ~30 MB of them pile up (peak RSS 85 MB for a
+ * 23 MB body; 53 MB with this, BENCHMARKS.md). A scavenge of this small heap costs well under
+ * 1 ms. Undefined when the runtime refuses (then memory is left to V8).
  */
 function scavenger(): (() => void) | undefined {
   try {
