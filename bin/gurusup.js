@@ -33,6 +33,9 @@ function onStreamError(err, name) {
   process.exit(1);
 }
 process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
+// stderr that cannot be written (a full disk, a reader gone) has no one to tell: the exit code
+// still says what happened, rather than an unhandled 'error' event's exit 1.
+process.stderr.on('error', () => {});
 
 // stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
 // count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.

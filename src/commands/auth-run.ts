@@ -37,7 +37,8 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   const { name } = await ctx.profile();
   const existing = ks.profile(name);
   const baseUrl = ctx.globals.baseUrl ? normalizeBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
-  const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing);
+  // The key stored now is being replaced: a broken one must not stand in the way.
+  const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing && { ...existing, api_key: undefined });
 
   if (!opts.skipCheck) {
     const client = await ctx.client(s, { apiKey: key });
@@ -68,8 +69,10 @@ export const status: Handler = async (ctx) => {
   const rows = names.map((name) => {
     const p = stored[name];
     const selected = name === s.profileName;
-    const key = selected ? s.apiKey : p?.api_key;
-    const source = selected ? (s.keySource ?? null) : p?.api_key ? 'config' : null;
+    // Another profile's key as stored: a hand-edited one may not even be a string.
+    const storedKey = typeof p?.api_key === 'string' && p.api_key ? p.api_key : undefined;
+    const key = selected ? s.apiKey : storedKey;
+    const source = selected ? (s.keySource ?? null) : storedKey ? 'config' : null;
     // Another profile's broken setting must not hide the status of all the others.
     let otherUrl: string;
     try {
@@ -83,7 +86,8 @@ export const status: Handler = async (ctx) => {
       selected,
       key: key ? maskKey(key) : null,
       source,
-      base_url: selected ? s.baseUrl : otherUrl,
+      // A password in a base URL is never shown, in any output mode.
+      base_url: out.redact(selected ? s.baseUrl : otherUrl),
     };
   });
 

@@ -1,8 +1,8 @@
 import readline from 'node:readline';
 import type { Context } from '../context.js';
-import { AuthError, NotFoundError } from '../errors.js';
+import { AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, messageBlock, safeText } from '../output/format.js';
+import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
 
@@ -32,19 +32,19 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   const width = () => io.stdout.columns ?? 0;
   const describe = () => `thread ${safeText(state.thread)} as ${safeText(state.user)}${state.agent ? ' (as a support agent)' : ''}`;
 
-  const showMessages = async (last?: number): Promise<void> => {
-    const client = await ctx.client(settings);
+  const showMessages = async (last?: number, signal?: AbortSignal): Promise<void> => {
+    const client = signal ? await clientWith(ctx, settings, signal) : await ctx.client(settings);
     let thread: unknown;
     try {
       thread = await out.during('Loading thread', () => client.getThread(threadHash(state.thread)));
     } catch (err) {
-      if (err instanceof NotFoundError) return void out.info(ep.dim('No messages yet: the thread starts with your first one.'));
+      if (err instanceof NotFoundError) return void out.info('No messages yet: the thread starts with your first one.', ep.dim);
       throw err;
     }
     const all = isObject(thread) && Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
     const shown = last === undefined ? all : all.slice(-last);
-    if (last !== undefined && all.length > shown.length) out.info(ep.dim(`… ${all.length - shown.length} earlier messages (/show prints them all)`));
-    if (shown.length === 0) return void out.info(ep.dim('No messages yet.'));
+    if (last !== undefined && all.length > shown.length) out.info(`… ${all.length - shown.length} earlier messages (/show prints them all)`, ep.dim);
+    if (shown.length === 0) return void out.info('No messages yet.', ep.dim);
     out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join("\n"));
   };
 
@@ -53,11 +53,16 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     try {
       await showMessages(RESUME_LAST);
     } catch (err) {
-      if (err instanceof AuthError) throw err;
+      // Ctrl-C before the prompt (the first load was slow) ends the command: going on with an
+      // aborted signal would drop every message typed, silently.
+      if (err instanceof AuthError || ctx.signal.aborted) throw err;
       out.error(err);
     }
   }
+  if (ctx.signal.aborted) throw new InterruptedError();
 
+  /** Threads this session has been on, so /new always starts a fresh one. */
+  const used = new Set<string>([state.thread]);
   const rl = readline.createInterface({ input: io.stdin, output: io.stdout, prompt: PROMPT, terminal: true, historySize: 1000 });
   const lines: string[] = [];
   let waiter: ((line: string | null) => void) | undefined;
@@ -135,8 +140,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       busy = undefined;
     }
     const seconds = (performance.now() - started) / 1000;
-    if (state.agent) return void out.info(ep.dim(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`));
-    if (!isObject(reply)) return void out.info(ep.dim(`sent; the API returned no reply (${seconds.toFixed(1)} s)`));
+    if (state.agent) return void out.info(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`, ep.dim);
+    if (!isObject(reply)) return void out.info(`sent; the API returned no reply (${seconds.toFixed(1)} s)`, ep.dim);
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
     out.write(formatReply(text, seconds, width(), p));
   };
@@ -151,23 +156,33 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       case '/quit':
         return false;
       case '/new': {
-        let fid = chatThreadFid(state.user);
-        if (fid === state.thread) fid += '-2';
+        // Never a thread this session has used: /new twice in one second must not go back to one.
+        const base = chatThreadFid(state.user);
+        let fid = base;
+        for (let n = 2; used.has(fid); n++) fid = `${base}-${n}`;
+        used.add(fid);
         state.thread = fid;
         out.info(`New ${describe()}.`);
         return true;
       }
       case '/thread':
-        out.line(`${safeText(state.thread)}  ${p.dim(`hash ${threadHash(state.thread)}`)}`);
+        out.line(`${safeLine(state.thread)}  ${p.dim(`hash ${threadHash(state.thread)}`)}`);
         return true;
-      case '/show':
+      case '/show': {
+        // Like a reply, a slow transcript can be given up with Ctrl-C: back to the prompt.
+        const ac = new AbortController();
+        busy = ac;
         try {
-          await showMessages();
+          await showMessages(undefined, ac.signal);
         } catch (err) {
           if (err instanceof AuthError) throw err;
-          out.error(err);
+          if (ac.signal.aborted && !ctx.signal.aborted) out.warn('stopped loading the transcript');
+          else if (!ctx.signal.aborted) out.error(err);
+        } finally {
+          busy = undefined;
         }
         return true;
+      }
       case '/agent':
         state.agent = !state.agent;
         out.info(state.agent ? 'Now sending as a support agent (no automatic reply).' : 'Now sending as the customer.');

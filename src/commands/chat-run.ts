@@ -3,8 +3,9 @@ import type { Handler } from './types.js';
 import { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
-import { isObject, pickFields, safeText, tsvField, type Paint } from '../output/format.js';
+import { isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
 import { wrapText } from '../output/wrap.js';
+import { displayWidth } from '../output/width.js';
 import { CHAT_USER } from './chat.js';
 
 /** The AI's reply takes time: the same default as `messages send`. */
@@ -30,10 +31,13 @@ const REPLY_PREFIX = 'gurusup › ';
 export function formatReply(body: string, seconds: number, width: number, p: Paint, prefix = REPLY_PREFIX): string {
   const latency = `(${seconds.toFixed(1)} s)`;
   const pad = ' '.repeat(prefix.length);
-  const text = wrapText(`${safeText(body)}  ${latency}`, width, pad);
-  const painted = p.magenta(prefix) + text.slice(pad.length);
-  const at = painted.lastIndexOf(latency);
-  return `${painted.slice(0, at)}${p.dim(latency)}${painted.slice(at + latency.length)}\n`;
+  const text = wrapText(safeText(body), width, pad);
+  // The latency is one unit: after the last line when it fits there, else on a line of its own
+  // (wrapped with the body, "(2.4" and "s)" could land on two lines).
+  const last = text.slice(text.lastIndexOf('\n') + 1);
+  const fits = width <= 0 || displayWidth(last) + 2 + latency.length <= Math.max(width, pad.length + 10);
+  const tail = fits ? `  ${p.dim(latency)}` : `\n${pad}${p.dim(latency)}`;
+  return `${p.magenta(prefix)}${text.slice(pad.length)}${tail}\n`;
 }
 
 /** What the user sees when a send fails: the message may exist even though no reply came. */
@@ -107,11 +111,13 @@ async function batch(ctx: Context, settings: Awaited<ReturnType<Context['setting
         throw sendFailure(err, state.thread);
       }
       if (out.json) {
-        out.line(JSON.stringify(pickFields(reply ?? null, out.opts.fields)));
+        out.printJsonLine(reply ?? null);
         continue;
       }
       // One line per reply, so a script can pair each answer with its question.
-      out.line(isObject(reply) ? tsvField(reply.body ?? '') : '');
+      // stdin piped but stdout a terminal: the reply is escaped like everything shown there.
+      const text = isObject(reply) ? tsvField(reply.body ?? '') : '';
+      out.line(out.stdoutTTY ? safeLine(text) : text);
     }
   } finally {
     ctx.signal.removeEventListener('abort', stop);

@@ -24,12 +24,33 @@ function columns(stream: unknown): number {
   return typeof c === 'number' && c > 0 ? Math.max(c, 30) : 100;
 }
 
+function writeProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such directory' : code === 'ENOSPC' ? 'no space left on the device' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (err as Error).message);
+}
+
+/**
+ * A report path that cannot be written is found before anything is sent: a run can take minutes,
+ * and its report is what CI keeps.
+ */
+async function checkWritable(file: string, flag: string): Promise<void> {
+  const fail = (why: string) => new CliError(`cannot write ${flag} ${escapeText(file)}: ${why}`, EXIT.FAILURE);
+  const st = await fs.stat(file).catch(() => undefined);
+  if (st?.isDirectory()) throw fail('it is a directory');
+  const target = st ? file : path.dirname(path.resolve(file));
+  if (!st && !(await fs.stat(target).then((d) => d.isDirectory(), () => false))) throw fail('no such directory');
+  await fs.access(target, fs.constants.W_OK).catch((err: unknown) => {
+    throw fail(writeProblem(err));
+  });
+}
+
 async function writeReport(file: string, text: string, flag: string): Promise<void> {
   try {
     await fs.writeFile(file, text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOSPC' ? 'no space left on the device' : (code ?? (err as Error).message)}`, EXIT.FAILURE);
+    // A cut report (a full disk) must not be left for CI to read as the run's result.
+    if (await fs.lstat(file).then((st) => st.isFile(), () => false)) await fs.rm(file, { force: true }).catch(() => undefined);
+    throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${writeProblem(err)}`, EXIT.FAILURE);
   }
 }
 
@@ -68,6 +89,8 @@ export const evalRun: Handler = async (ctx, args, opts) => {
     }
   }
   const baseline: Baseline | undefined = typeof opts.baseline === 'string' ? await readBaseline(opts.baseline) : undefined;
+  if (typeof opts.junit === 'string') await checkWritable(opts.junit, '--junit');
+  if (typeof opts.report === 'string') await checkWritable(opts.report, '--report');
   const repeat = Number(opts.repeat ?? 1);
   const concurrency = Number(opts.concurrency ?? 4);
   const minPassRate = typeof opts.minPassRate === 'number' ? opts.minPassRate : undefined;
@@ -100,9 +123,10 @@ export const evalRun: Handler = async (ctx, args, opts) => {
   if (summary.fatal) throw summary.fatal;
 
   const judge = Boolean(judgeCmd);
+  // The run's own report first: a report file that cannot be written must not hide what failed.
+  report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
   if (typeof opts.junit === 'string') await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
   if (typeof opts.report === 'string') await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
-  report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
 
   if (summary.interrupted) throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
   const t = totals(summary);
@@ -132,7 +156,8 @@ export const evalInit: Handler = async (ctx, args, opts) => {
   const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, { hint: 'pass another file name: gurusup eval init <file>' });
   if (await fs.lstat(file).then(() => true, () => false)) throw exists();
 
-  const fids = Array.isArray(opts.fromThread) ? (opts.fromThread as string[]) : [];
+  // A thread named twice is one case (two cases with one name would not load).
+  const fids = Array.isArray(opts.fromThread) ? [...new Set(opts.fromThread as string[])] : [];
   let text = STARTER_SUITE;
   let count = 3;
   if (fids.length) {
@@ -140,7 +165,7 @@ export const evalInit: Handler = async (ctx, args, opts) => {
     const cases: ThreadCase[] = [];
     for (const fid of fids) {
       const hash = threadHash(fid);
-      const thread = await out.during(`Loading thread ${fid}`, () => client.getThread(hash)).catch((err: unknown) => {
+      const thread = await out.during(`Loading thread ${oneLine(fid)}`, () => client.getThread(hash)).catch((err: unknown) => {
         throw err instanceof NotFoundError ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`) : err;
       });
       const c = caseFromThread(fid, thread);
@@ -154,7 +179,9 @@ export const evalInit: Handler = async (ctx, args, opts) => {
     await fs.writeFile(file, text, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
-    throw new CliError(`cannot write ${escapeText(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.FAILURE);
+    // The file was created (wx) but not written (a full disk): an empty one would block the next try.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') await fs.rm(file, { force: true }).catch(() => undefined);
+    throw new CliError(`cannot write ${escapeText(file)}: ${writeProblem(err)}`, EXIT.FAILURE);
   }
   if (out.json) return void out.printJson({ file, cases: count });
   out.info(`Wrote ${escapeText(file)} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`);

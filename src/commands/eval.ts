@@ -9,6 +9,14 @@ function rate(value: string): number {
   return n;
 }
 
+/** Runs are planned up front: a repeat count in the billions must be a usage error, not an out-of-memory crash. */
+export const MAX_REPEAT = 1000;
+function repeatCount(value: string): number {
+  const n = positiveInt(value);
+  if (n > MAX_REPEAT) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_REPEAT}.`);
+  return n;
+}
+
 const SUITE_HELP = `
 Suite file (YAML or JSON; gurusup eval init writes a commented one):
   name: refunds                # optional; default: the file name
@@ -36,7 +44,7 @@ export function registerEval(program: Command, run: Runner): void {
     .description("Regression tests for your AI's replies: run conversation suites and check every reply")
     .argument('<suite...>', 'suite files (YAML or JSON)')
     .option('--case <text>', 'run only the cases whose name contains the text (ignoring case)')
-    .option('--repeat <n>', 'run every case n times, each on a fresh thread', positiveInt, 1)
+    .option('--repeat <n>', `run every case n times (at most ${MAX_REPEAT}), each on a fresh thread`, repeatCount, 1)
     .option('--min-pass-rate <r>', 'with --repeat: a case passes when at least this share of its runs pass (0..1)', rate)
     .option('--concurrency <n>', 'cases run at once', positiveInt, 4)
     .option('--judge-cmd <command>', 'command that grades judge: expectations (JSON on stdin, {"pass","reason"} on stdout) (env: GURUSUP_JUDGE_CMD)')

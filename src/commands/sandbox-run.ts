@@ -28,7 +28,8 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   const apiKey = given ?? store.apiKey ?? SANDBOX_KEY;
   ctx.redactor.add(apiKey);
 
-  const write = (line: string) => out.rawStatus(line);
+  // A password in --webhook-url (http://user:pw@host) is never shown, in the log lines either.
+  const write = (line: string) => out.rawStatus(out.redact(line));
   let sb;
   try {
     sb = await startSandbox({
@@ -46,7 +47,7 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
     throw bindError(err, host, port);
   }
   if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this sandbox`);
-  write(`Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${store.file})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`);
+  write(`Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${safeLine(store.file)})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`);
   if (webhookUrl) write(`Webhook: every reply is POSTed to ${webhookUrl}`);
   // A generated key is shown in full once, or nobody could use it; a key the user chose is not echoed.
   if (!given) out.rawStatus(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}`);

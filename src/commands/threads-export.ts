@@ -3,7 +3,7 @@ import { fileError } from '../files.js';
 import type { Handler } from './types.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, pickFields } from '../output/format.js';
+import { isObject, pickFields, safeJson } from '../output/format.js';
 import { acquireLock } from '../lockfile.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
@@ -117,7 +117,8 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
     out.checkFields(value);
     const line = `${JSON.stringify(pickFields(value, out.opts.fields))}\n`;
     if (fd === undefined) {
-      out.write(line);
+      // NDJSON on a terminal: C1 controls and bidi overrides as \u escapes (the same JSON).
+      out.write(out.stdoutTTY ? safeJson(line) : line);
       return true;
     }
     try {
@@ -149,7 +150,9 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
     }
   };
 
-  const bar = out.animate ? await out.progress('Exporting', todo.length) : undefined;
+  // Lines printed on the same terminal would be drawn over by the bar (and glued to it): the lines
+  // scrolling by are the progress there.
+  const bar = out.animate && (fd !== undefined || !out.stdoutTTY) ? await out.progress('Exporting', todo.length) : undefined;
   const started = performance.now();
   let done = 0;
   let exported = 0;

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { ApiError, AuthError, CliError, InterruptedError, NetworkError, NotFoundError } from '../errors.js';
-import { isObject, messageBlock, messageTsv, pickFields, safeText } from '../output/format.js';
+import { isObject, messageBlock, messageTsv, safeText } from '../output/format.js';
 
 type Obj = Record<string, unknown>;
 
@@ -62,7 +62,7 @@ export class Outage {
 /** How each new message is printed: the transcript block, a TSV line, or an NDJSON line. */
 function printer(ctx: Context): (m: Obj) => void {
   const { out } = ctx;
-  if (out.json) return (m) => out.line(JSON.stringify(pickFields(m, out.opts.fields)));
+  if (out.json) return (m) => out.printJsonLine(m);
   if (out.human) return (m) => out.write(`\n${messageBlock(m, out.paint, { width: out.columns })}`);
   return (m) => out.line(messageTsv(m));
 }
@@ -79,7 +79,7 @@ export async function follow(ctx: Context, client: GurusupClient, first: unknown
   messagesOf(first).forEach((m, i) => seen.add(messageKey(m, i)));
   const maxBackoff = o.maxBackoffMs ?? 30_000;
   let failures = 0;
-  if (!out.json) out.info(out.epaint.dim(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`));
+  if (!out.json) out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
   for (;;) {
     const wait = failures === 0 ? o.intervalMs : Math.min(maxBackoff, o.intervalMs * 2 ** failures);
     if (!(await sleep(wait, ctx.signal))) return 0;

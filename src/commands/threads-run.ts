@@ -3,7 +3,7 @@ import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, status
 import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, pickFields, threadColumns, tsvRow, writeTranscript } from '../output/format.js';
+import { isObject, messageTsv, threadColumns, tsvRow, writeTranscript } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
@@ -249,6 +249,8 @@ export const list: Handler = async (ctx, _args, opts) => {
 export const show: Handler = async (ctx, args, opts) => {
   const { out } = ctx;
   const arg = String(args[0]);
+  // An empty fid would be looked up as md5("") (the API docs' placeholder hash): a usage error, like an empty message id.
+  if (arg === '') throw new UsageError('the thread is empty', 'pass a thread_fid (see gurusup threads list), or a hash with --hash');
   let hash: string;
   if (opts.hash) {
     if (!isThreadHash(arg)) throw new UsageError(`not a thread hash: ${JSON.stringify(arg)} (expected 32 hex characters)`, 'drop --hash to pass a thread_fid');
@@ -275,7 +277,7 @@ export const show: Handler = async (ctx, args, opts) => {
   if (following) {
     if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
     // NDJSON: the thread object on one line, then one line per new message.
-    if (out.json) out.line(JSON.stringify(pickFields(thread, out.opts.fields)));
+    if (out.json) out.printJsonLine(thread);
     else printThread(ctx, thread, hash);
     const { follow, Outage } = await import('./threads-follow.js');
     outage = new Outage((line) => out.warn(line));

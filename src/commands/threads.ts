@@ -2,8 +2,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Runner } from './types.js';
 import { examples, positiveInt } from './parse.js';
 
+/** Above 2^31-1 ms a timer fires at once: --interval 3000000 would poll in a tight loop. */
+const MAX_INTERVAL_S = 2_147_483;
+
 function interval(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a number of seconds, 1 or more.');
+  if (Number(value) > MAX_INTERVAL_S) throw new InvalidArgumentError(`at most ${MAX_INTERVAL_S} seconds (about 24 days).`);
   return Number(value);
 }
 

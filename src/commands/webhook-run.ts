@@ -21,6 +21,10 @@ export const listen: Handler = async (ctx, _args, opts) => {
   const path = String(opts.path);
   const verify = opts.verify !== false;
   if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got ${JSON.stringify(path)}`);
+  // No request line can carry these (Node refuses them), and the "Listening on" line would print them.
+  if (/[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(path)) {
+    throw new UsageError(`--path cannot contain spaces or control characters, got ${JSON.stringify(path)}`, 'percent-encode them, as a sender would: /hooks/a%20b');
+  }
   if (!verify && !isLoopback(host)) {
     throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
   }
@@ -61,7 +65,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
     if (!forwardTo) return;
     if (pending.size >= MAX_PENDING_FORWARDS) {
       forwardFailures++;
-      out.io.stderr.write(`${ep.red('✗')} forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight\n`);
+      out.problem(`forward skipped: ${MAX_PENDING_FORWARDS} forwards already in flight`);
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
@@ -71,11 +75,11 @@ export const listen: Handler = async (ctx, _args, opts) => {
         if (!ok) forwardFailures++;
         const line = `→ forwarded to ${forwardTo}: ${statusLine(r.status)} (${r.ms} ms)`;
         if (ok) out.info(line);
-        else out.io.stderr.write(`${ep.red('✗')} ${line}\n`);
+        else out.problem(line);
       })
       .catch((err: Error) => {
         forwardFailures++;
-        out.io.stderr.write(`${ep.red('✗')} forward to ${forwardTo} failed: ${err.message}\n`);
+        out.problem(`forward to ${forwardTo} failed: ${err.message}`);
       })
       .finally(() => pending.delete(p));
     pending.add(p);
@@ -92,7 +96,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
         async accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
           // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
-          const entry = ndjson ? `${fields ? JSON.stringify(pickFields(ev.body, fields)) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
+          const entry = ndjson ? `${fields ? pickedLine(ev, fields) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           try {
             await writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
           } catch (err) {
@@ -107,7 +111,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
         },
         rejected(status, reason, from) {
           const what = from.method ? `${from.method} ${(from.path ?? '').slice(0, 100)}` : 'request';
-          out.status(`${ep.red('✗')} ${status} ${what} from ${from.remote ?? '?'}: ${reason}`);
+          out.problem(`${status} ${what} from ${from.remote ?? '?'}: ${reason}`);
         },
       },
     );
@@ -118,7 +122,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
 
   if (!verify) out.warn('--no-verify: events are accepted without checking x-api-key');
   if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this endpoint`);
-  out.io.stderr.write(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop\n`);
+  out.status(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop`);
   if (forwardTo) out.info(`Forwarding events to ${forwardTo}`);
   if (record) out.info(`Recording events to ${record.path}`);
 
@@ -168,22 +172,34 @@ export function turnBatcher(write: (text: string) => Promise<void>): (text: stri
     });
 }
 
+/**
+ * `--json a,b` for one event: the named members with the sender's bytes (12345678901234567890 and
+ * 1.10 stay as sent, as on a line without fields), null for one the body lacks.
+ */
+export function pickedLine(ev: { line: string; body: unknown }, fields: readonly string[]): string {
+  const body = ev.body;
+  if (!isObject(body)) return JSON.stringify(pickFields(body, fields));
+  const member = (f: string) => (Object.hasOwn(body, f) ? (memberText(ev.line, f) ?? JSON.stringify(body[f])) : 'null');
+  return `{${fields.map((f) => `${JSON.stringify(f)}:${member(f)}`).join(',')}}`;
+}
+
 /** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
 function toHint(to: string): string {
   return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
 }
 
-async function keyFor(ctx: Context): Promise<string> {
+/** The key, and the --timeout (GURUSUP_TIMEOUT, the profile's, else 30 s) for each POST. */
+async function keyFor(ctx: Context): Promise<{ key: string; timeoutMs: number }> {
   const s = await ctx.settings();
-  return ctx.requireKey(s);
+  return { key: ctx.requireKey(s), timeoutMs: s.timeoutMs };
 }
 
 export const trigger: Handler = async (ctx, _args, opts) => {
   const { out } = ctx;
   const to = checkUrl(String(opts.to), '--to');
-  const key = await keyFor(ctx);
+  const { key, timeoutMs } = await keyFor(ctx);
   const event = sampleEvent({ thread: String(opts.thread), user: String(opts.user), body: String(opts.body) });
-  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs: 30_000, client: await ctx.webhookClient() });
+  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs, client: await ctx.webhookClient({ timeoutMs }) });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
     let body: unknown = r.text;
@@ -194,6 +210,7 @@ export const trigger: Handler = async (ctx, _args, opts) => {
     }
     out.printJson({ status: r.status, ms: r.ms, body });
   } else {
+    // `to` may carry a password (http://user:pw@host): status() hides it.
     out.status(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)`);
     const text = out.stdoutTTY ? safeText(r.text) : r.text;
     if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -232,15 +249,15 @@ export const replay: Handler = async (ctx, args, opts) => {
     events.push({ n: i + 1, body });
   }
   if (events.length === 0) throw new CliError(`${file} holds no events`, 1);
-  const key = await keyFor(ctx);
-  const client = await ctx.webhookClient();
+  const { key, timeoutMs } = await keyFor(ctx);
+  const client = await ctx.webhookClient({ timeoutMs });
   let failures = 0;
   let networkFailures = 0;
   for (const ev of events) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
     try {
-      const r = await postEvent(to, ev.body, key, { timeoutMs: 30_000, client });
+      const r = await postEvent(to, ev.body, key, { timeoutMs, client });
       if (r.status < 200 || r.status >= 300) failures++;
       if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
       else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);

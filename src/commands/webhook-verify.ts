@@ -2,7 +2,7 @@ import type { Handler } from './types.js';
 import { InterruptedError } from '../errors.js';
 import { checkUrl } from '../webhook/send.js';
 import { PROBES, runProbes, shownUrl, type Probe, type ProbeResult } from '../webhook/verify.js';
-import { safeText, tsvRow } from '../output/format.js';
+import { safeLine, safeText, tsvRow } from '../output/format.js';
 import { truncateToWidth } from '../output/width.js';
 import { wrapText } from '../output/wrap.js';
 
@@ -28,12 +28,13 @@ export const verify: Handler = async (ctx, args) => {
     const latency = r.latency_ms === null ? 'no answer' : `${r.latency_ms} ms`;
     let text = `${mark} ${r.pass ? status : p.red(status)}  ${p.dim(latency.padStart(9))}  ${fit(probe.title, 18)}\n`;
     if (!r.pass) {
-      text += `${wrapText(safeText(what), width, '    ')}\n`;
+      // One line: the receiver's answer is quoted in it, and a newline there would forge a checklist line.
+      text += `${wrapText(safeLine(what), width, '    ')}\n`;
       text += `${wrapText(`why it matters: ${probe.why}`, width, '    ').replace('why it matters:', p.yellow('why it matters:'))}\n`;
     }
     out.write(text);
   };
-  out.info(out.epaint.dim(`Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`));
+  out.info(`Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`, out.epaint.dim);
   let results: ProbeResult[];
   try {
     results = await runProbes(url, key, { timeoutMs: s.timeoutMs, signal: ctx.signal, client: await ctx.webhookClient({ timeoutMs: s.timeoutMs }), onResult: line });
@@ -45,7 +46,7 @@ export const verify: Handler = async (ctx, args) => {
   const passed = results.filter((r) => r.pass).length;
   if (!out.json) {
     const summary = `${passed} of ${results.length} probes passed`;
-    out.info(passed === results.length ? out.epaint.green(summary) : out.epaint.red(summary));
+    out.info(summary, passed === results.length ? out.epaint.green : out.epaint.red);
   }
   return passed === results.length ? 0 : 1;
 };

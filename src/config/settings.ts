@@ -46,6 +46,30 @@ export function storedTimeoutMs(value: unknown, profileName: string): number {
   return Math.round(value * 1000);
 }
 
+/** A base URL stored in a profile: like a stored timeout, a bad one is exit 1 naming the profile and setting. */
+export function storedBaseUrl(value: unknown, profileName: string): string {
+  try {
+    if (typeof value !== 'string') throw new UsageError('not a string');
+    return normalizeBaseUrl(value, `profile ${profileName}`);
+  } catch {
+    throw new CliError(`invalid setting "base_url" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected an http or https URL)`, 1, {
+      hint: `fix or remove "base_url" of profile ${profileName} in the config file, or pass --base-url`,
+    });
+  }
+}
+
+/**
+ * A key stored in a profile (by hand: auth login refuses such keys): one that cannot go in a header
+ * is exit 1 naming the profile and setting, not a crash or a network error. Its value is not shown.
+ */
+export function storedApiKey(value: unknown, profileName: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)) return value;
+  throw new CliError(`invalid setting "api_key" in profile ${profileName}: not a key (a string of printable ASCII characters without spaces)`, 1, {
+    hint: `save it again: gurusup auth login --profile ${profileName}`,
+  });
+}
+
 export interface ProfileChoice {
   name: string;
   /** Where the name came from: named by the user (flag, env) or implied (active profile, default). */
@@ -105,7 +129,7 @@ export function resolveSettings(
     : env.GURUSUP_BASE_URL
       ? normalizeBaseUrl(env.GURUSUP_BASE_URL, 'GURUSUP_BASE_URL')
       : profile?.base_url
-        ? normalizeBaseUrl(profile.base_url, `profile ${profileName}`)
+        ? storedBaseUrl(profile.base_url, profileName)
         : DEFAULT_BASE_URL;
   const timeoutMs = flags.timeout
     ? parseTimeout(flags.timeout, '--timeout')
@@ -115,7 +139,13 @@ export function resolveSettings(
         ? storedTimeoutMs(profile.timeout, profileName)
         : defaultTimeoutS * 1000;
   const envKey = env.GURUSUP_API_KEY?.trim();
+  // The rule auth login applies: such a key cannot go in a header, and would surface as a
+  // "network error … check --base-url" on every command.
+  if (envKey && /[^\x21-\x7e]/.test(envKey)) {
+    throw new UsageError('GURUSUP_API_KEY contains a space, a control or a non-ASCII character, so it cannot be the key', 'set it to the key alone, copied again from https://app.gurusup.com/settings/integrations');
+  }
   if (envKey) return { profileName, baseUrl, timeoutMs, apiKey: envKey, keySource: 'env' };
-  if (profile?.api_key) return { profileName, baseUrl, timeoutMs, apiKey: profile.api_key, keySource: 'config' };
+  const storedKey = storedApiKey(profile?.api_key, profileName);
+  if (storedKey) return { profileName, baseUrl, timeoutMs, apiKey: storedKey, keySource: 'config' };
   return { profileName, baseUrl, timeoutMs };
 }

@@ -2,6 +2,7 @@
  * Expectations on a reply: parsed from a suite (with errors the loader places at a line and
  * column) and checked by small pure functions. `judge` is only parsed here; judge.ts runs it.
  */
+import vm from 'node:vm';
 import { quote } from './text.js';
 
 export type TextKind = 'contains' | 'icontains' | 'equals' | 'regex' | 'contains_any' | 'contains_all' | 'field';
@@ -43,16 +44,47 @@ export class ExpectationError extends Error {
 }
 
 /**
- * `/…/flags` (flags from dgimsuvy) or a bare JavaScript pattern (so "/a/b" is the path /a/b);
- * `g` and `y` are dropped (they make test() stateful).
+ * `/…/flags` (flags from dgimsuvy) or a bare JavaScript pattern; `g` and `y` are dropped (they
+ * make test() stateful). A value that looks like the flags form but has a letter that is not a
+ * flag ("/refund/I", "/a/gq") is an error, never a pattern that silently fails to match (which
+ * would make its not-regex pass): a bare pattern with slashes escapes them ("\\/a\\/b").
  */
 export function parseRegex(raw: string): RegExp {
-  const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(raw);
+  const m = /^\/(.*)\/([A-Za-z]*)$/s.exec(raw);
   const [source, flags] = m ? [m[1]!, m[2]!] : [raw, ''];
+  const bad = [...flags].find((f) => !'dgimsuvy'.includes(f));
+  if (bad !== undefined) throw new ExpectationError(`invalid regular expression ${quote(raw)}: unknown flag ${quote(bad)} (the flags are d, g, i, m, s, u, v, y); to match slashes as text, escape them: \\/`);
   try {
     return new RegExp(source, flags.replace(/[gy]/g, ''));
   } catch (err) {
     throw new ExpectationError(`invalid regular expression ${quote(raw)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '')}`);
+  }
+}
+
+/** How long one regex may run on one reply: a catastrophic pattern must not hang the run. */
+export const REGEX_TIMEOUT_MS = 1000;
+let regexRealm: vm.Context | undefined;
+const regexScript = new vm.Script('re.exec(text)');
+
+/** re.exec(text), stopped after REGEX_TIMEOUT_MS (V8 interrupts a backtracking match); throws RegexTimeout. */
+export function execWithin(re: RegExp, text: string, timeoutMs = REGEX_TIMEOUT_MS): RegExpExecArray | null {
+  regexRealm ??= vm.createContext({});
+  regexRealm.re = re;
+  regexRealm.text = text;
+  try {
+    return regexScript.runInContext(regexRealm, { timeout: timeoutMs }) as RegExpExecArray | null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RegexTimeout(timeoutMs);
+    throw err;
+  } finally {
+    regexRealm.re = undefined;
+    regexRealm.text = undefined;
+  }
+}
+
+export class RegexTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`the regular expression ran for over ${ms / 1000} s on this reply (catastrophic backtracking: simplify it, e.g. no nested quantifiers like (a+)+)`);
   }
 }
 
@@ -205,6 +237,15 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Checks one expectation against a reply. Pure; `judge` is skipped here (judge.ts runs it). */
 export function check(e: Expectation, r: Reply): Outcome {
+  try {
+    return checkOne(e, r);
+  } catch (err) {
+    if (err instanceof RegexTimeout) return { status: 'errored', message: err.message };
+    throw err;
+  }
+}
+
+function checkOne(e: Expectation, r: Reply): Outcome {
   if (e.kind === 'no_reply') {
     const none = r.message === undefined;
     if (e.want) return none ? pass : fail('a reply came, but none was expected');
@@ -222,7 +263,7 @@ export function check(e: Expectation, r: Reply): Outcome {
     if (e.op === 'equals') return verdict(e.negated, sameValue(value, e.value), `${shown}, not ${quote(e.value)}`, `${shown}`);
     const text = asText(value);
     if (e.op === 'contains') return verdict(e.negated, text.includes(String(e.value)), `${shown}, which does not contain ${quote(e.value)}`, `${shown}, which contains ${quote(e.value)}`);
-    return verdict(e.negated, e.re!.test(text), `${shown}, which does not match ${quote(e.value)}`, `${shown}, which matches ${quote(e.value)}`);
+    return verdict(e.negated, execWithin(e.re!, text) !== null, `${shown}, which does not match ${quote(e.value)}`, `${shown}, which matches ${quote(e.value)}`);
   }
   if (r.body === undefined) return fail('the reply has no text body');
   const body = r.body;
@@ -234,7 +275,7 @@ export function check(e: Expectation, r: Reply): Outcome {
     case 'equals':
       return verdict(e.negated, body === e.text, `the reply is not exactly ${quote(e.text)}`, `the reply is exactly ${quote(e.text)}`);
     case 'regex': {
-      const m = e.re.exec(body);
+      const m = execWithin(e.re, body);
       return verdict(e.negated, m !== null, `the reply does not match ${quote(e.source)}`, `the reply matches ${quote(e.source)} (at ${quote(m?.[0] ?? '')})`);
     }
     case 'contains_any': {

@@ -10,6 +10,8 @@ import { oneLine } from './text.js';
 
 export const JUDGE_TIMEOUT_MS = 30_000;
 const MAX_OUTPUT = 1024 * 1024;
+/** How long output may still arrive after the judge exited. */
+const EXIT_GRACE_MS = 300;
 
 export interface JudgeInput {
   criteria: string;
@@ -80,13 +82,27 @@ export function commandJudge(command: string, opts: { timeoutMs?: number; env?: 
         if (stderr.length < MAX_OUTPUT) stderr += d;
       });
       child.on('error', (err) => done({ status: 'errored', message: `the judge command could not start: ${oneLine(err.message)}` }));
-      child.on('close', (code, sig) => {
+      // 'close' waits for every holder of the judge's stdout: a judge that leaves a background
+      // process behind (a model server it started) has answered once it exits, not 30 s later.
+      let exited: { code: number | null; sig: NodeJS.Signals | null } | undefined;
+      let grace: NodeJS.Timeout | undefined;
+      child.on('exit', (code, sig) => {
+        exited = { code, sig };
+        grace = setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish(code, sig);
+        }, EXIT_GRACE_MS);
+      });
+      child.on('close', (code, sig) => finish(exited?.code ?? code, exited?.sig ?? sig));
+      const finish = (code: number | null, sig: NodeJS.Signals | null) => {
+        clearTimeout(grace);
         if (code !== 0) {
           const line = firstErrLine();
           return done({ status: 'errored', message: `the judge exited with ${sig ?? `code ${code}`}${line ? `: ${oneLine(line).slice(0, 200)}` : ''}` });
         }
         done(parseVerdict(stdout, firstErrLine()));
-      });
+      };
       // A judge that does not read its stdin must not crash us with EPIPE.
       child.stdin.on('error', () => {});
       child.stdin.end(JSON.stringify(input));

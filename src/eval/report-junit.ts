@@ -7,8 +7,10 @@ import type { CaseResult, EvalSummary, RunResult } from './runner.js';
 import { totals } from './results.js';
 import { clip } from './text.js';
 
-// Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF).
-const INVALID = /[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+// Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF),
+// and the ones it allows but a CI page or a `cat` in a CI log must not act on: DEL, C1 (U+009B
+// is a terminal's CSI) and the bidi overrides that reorder what a reviewer reads.
+const INVALID = /[^\x09\x0a\x0d\x20-\x7e\xa0-\u2029\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
 function visible(s: string): string {
   return s.replace(INVALID, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);

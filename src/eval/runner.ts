@@ -91,11 +91,12 @@ export function threadFid(c: Case, runId: string, repeat: number, repeats: numbe
 }
 
 /**
- * What the API sent back, as a reply: none for an empty 2xx, `null`, or the very message just
- * sent (the answer to an agent's message, which gets no automatic reply).
+ * What the API sent back, as a reply: none for an empty 2xx, `null`, anything that is not a
+ * message object with a `body` (a bare string or number, a list, `{}`, `{"status": "queued"}`),
+ * or the very message just sent (the answer to an agent's message, which gets no automatic reply).
  */
 export function replyOf(response: unknown, partial: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (typeof response !== 'object' || response === null || Array.isArray(response)) return response === undefined || response === null ? undefined : { body: response };
+  if (typeof response !== 'object' || response === null || Array.isArray(response) || !Object.hasOwn(response, 'body')) return undefined;
   const r = response as Record<string, unknown>;
   const echo = r.body === partial.body && r.user_fid === partial.user_fid && r.thread_fid === partial.thread_fid && r.role === undefined && r.in_reply_to === undefined;
   return echo ? undefined : r;

@@ -51,6 +51,9 @@ type Yaml = typeof import('../vendor/yaml.js');
 /** A value that could not be read; its problem is already reported. */
 const INVALID = Symbol('invalid');
 
+/** Alias uses followed while reading a suite's structure: anchors are for reuse, not for a billion laughs. */
+export const MAX_ALIAS_USES = 10_000;
+
 const SUITE_KEYS = ['name', 'description', 'user', 'lang', 'cases'];
 const CASE_KEYS = ['name', 'description', 'user', 'lang', 'turns'];
 const TURN_KEYS = ['send', 'expect', 'agent', 'user', 'lang', 'subject', 'reference'];
@@ -66,7 +69,9 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
   const lc = new y.LineCounter();
   const problems: LoadProblem[] = [];
   const doc = y.parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document.Parsed;
+  let bombed = false;
   const at = (offset: number | undefined, message: string) => {
+    if (bombed) return;
     const { line, col } = lc.linePos(offset ?? 0);
     problems.push({ file, line: Math.max(line, 1), col: Math.max(col, 1), message });
   };
@@ -89,6 +94,31 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
       nodeAt(n, (err as Error).message.split('\n')[0]!);
       return INVALID;
     }
+  };
+  // An alias (*name) stands for the node its anchor (&name) is on: lists, cases, turns and
+  // expectations may be reused that way, as the x- keys invite.
+  let anchored: Node[] | undefined;
+  let aliasUses = 0;
+  const deref = (n: unknown): Node | null | undefined => {
+    if (!y.isAlias(n)) return n as Node | null | undefined;
+    if (++aliasUses > MAX_ALIAS_USES) {
+      at(n.range?.[0], `more than ${MAX_ALIAS_USES} uses of aliases; a suite does not need that many`);
+      bombed = true;
+      return null;
+    }
+    if (!anchored) {
+      const found: Node[] = [];
+      y.visit(doc, { Node: (_k, node) => void ((y.isAlias(node) || (node as { anchor?: string }).anchor) && found.push(node as Node)) });
+      anchored = found;
+    }
+    // The last node with that anchor before the alias, as YAML defines it.
+    let target: Node | undefined;
+    for (const node of anchored) {
+      if (node === n) break;
+      if ((node as { anchor?: string }).anchor === n.source) target = node;
+    }
+    if (!target) nodeAt(n, `unknown alias *${n.source} (an anchor &${n.source} must come before it)`);
+    return target ?? null;
   };
   const keyName = (p: Pair): string => (y.isScalar(p.key) ? String(p.key.value) : String(js(p.key as Node)));
   const keyOffset = (p: Pair): number | undefined => (p.key as Node | null)?.range?.[0];
@@ -132,15 +162,16 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
   const suiteUser = str(top.get('user'), 'user', { nonEmpty: true }) ?? DEFAULT_USER;
   const suiteLang = str(top.get('lang'), 'lang', { nonEmpty: true });
   const casesPair = top.get('cases');
+  const casesNode = casesPair && deref(casesPair.value);
   const cases: Case[] = [];
   if (!casesPair) at(root.range?.[0], 'the suite has no cases: add a cases: list');
-  else if (!y.isSeq(casesPair.value) || casesPair.value.items.length === 0) {
+  else if (!y.isSeq(casesNode) || casesNode.items.length === 0) {
     nodeAt(casesPair.value as Node, 'cases needs a non-empty list of cases', keyOffset(casesPair));
   } else {
     const seen = new Map<string, number>();
-    casesPair.value.items.forEach((item, ci) => {
-      const node = item as Node;
-      if (!y.isMap(node)) return nodeAt(node, `case ${ci + 1} needs to be a mapping with name: and turns:, got ${describeValue(js(node))}`, keyOffset(casesPair));
+    casesNode.items.forEach((item, ci) => {
+      const node = deref(item);
+      if (!y.isMap(node)) return nodeAt(item as Node, `case ${ci + 1} needs to be a mapping with name: and turns:, got ${describeValue(js(node))}`, keyOffset(casesPair));
       const f = fields(node, CASE_KEYS, 'a case');
       const name = f.has('name') ? str(f.get('name'), 'name', { nonEmpty: true }) : (nodeAt(node, `case ${ci + 1} has no name:`), undefined);
       if (name !== undefined) {
@@ -151,14 +182,15 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
       const user = str(f.get('user'), 'user', { nonEmpty: true }) ?? suiteUser;
       const lang = str(f.get('lang'), 'lang', { nonEmpty: true }) ?? suiteLang;
       const turnsPair = f.get('turns');
+      const turnsNode = turnsPair && deref(turnsPair.value);
       const turns: Turn[] = [];
       if (!turnsPair) nodeAt(node, `case ${quote(name ?? String(ci + 1))} has no turns: add a turns: list with send: and expect:`);
-      else if (!y.isSeq(turnsPair.value) || turnsPair.value.items.length === 0) {
+      else if (!y.isSeq(turnsNode) || turnsNode.items.length === 0) {
         nodeAt(turnsPair.value as Node, 'turns needs a non-empty list of turns (each with send:)', keyOffset(turnsPair));
       } else {
-        turnsPair.value.items.forEach((tItem, ti) => {
-          const tn = tItem as Node;
-          if (!y.isMap(tn)) return nodeAt(tn, `turn ${ti + 1} needs to be a mapping with send: and expect:, got ${describeValue(js(tn))}`, keyOffset(turnsPair));
+        turnsNode.items.forEach((tItem, ti) => {
+          const tn = deref(tItem);
+          if (!y.isMap(tn)) return nodeAt(tItem as Node, `turn ${ti + 1} needs to be a mapping with send: and expect:, got ${describeValue(js(tn))}`, keyOffset(turnsPair));
           const tf = fields(tn, TURN_KEYS, 'a turn');
           const send = tf.has('send') ? str(tf.get('send'), 'send', { nonEmpty: true }) : (nodeAt(tn, `turn ${ti + 1} has no send: (the message to send)`), undefined);
           const turn: Turn = {
@@ -172,13 +204,14 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
             expect: [],
           };
           const ep = tf.get('expect');
-          if (ep && !(y.isScalar(ep.value) && ep.value.value === null)) {
-            if (!y.isSeq(ep.value)) nodeAt(ep.value as Node, `expect needs a list (each item like - contains: "text"), got ${describeValue(js(ep.value as Node))}`, keyOffset(ep));
+          const epNode = ep && deref(ep.value);
+          if (ep && !(y.isScalar(epNode) && epNode.value === null)) {
+            if (!y.isSeq(epNode)) nodeAt(ep.value as Node, `expect needs a list (each item like - contains: "text"), got ${describeValue(js(epNode))}`, keyOffset(ep));
             else {
-              for (const eItem of ep.value.items) {
-                const en = eItem as Node;
+              for (const eItem of epNode.items) {
+                const en = deref(eItem);
                 if (!y.isMap(en)) {
-                  nodeAt(en, `an expectation is a mapping like contains: "text", got ${describeValue(js(en))}`);
+                  nodeAt(eItem as Node, `an expectation is a mapping like contains: "text", got ${describeValue(js(en))}`);
                   continue;
                 }
                 if (en.items.length === 0) nodeAt(en, 'an empty expectation: write it like contains: "text"');
@@ -228,6 +261,29 @@ export function assignSlugs(suites: Suite[]): void {
   }
 }
 
+/** A suite is a text file people write: anything larger (or endless, like /dev/zero) is not one. */
+export const MAX_SUITE_BYTES = 16 * 1024 * 1024;
+
+/** Reads at most MAX_SUITE_BYTES (a FIFO or <(…) works too); more is an EFBIG error. */
+async function readSuiteFile(file: string): Promise<string> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (!bytesRead) break;
+      total += bytesRead;
+      if (total > MAX_SUITE_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+      chunks.push(buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads and parses every file; problems from all of them, or the suites. */
 export async function loadSuites(files: readonly string[]): Promise<{ suites: Suite[]; problems: LoadProblem[] }> {
   const y = await import('../vendor/yaml.js');
@@ -238,10 +294,10 @@ export async function loadSuites(files: readonly string[]): Promise<{ suites: Su
     try {
       const st = await fs.stat(file);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      text = await fs.readFile(file, 'utf8');
+      text = await readSuiteFile(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a suite file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a suite file' : code === 'EACCES' ? 'permission denied' : code === 'EFBIG' ? `larger than ${MAX_SUITE_BYTES / 1024 / 1024} MiB, so not a suite file` : (err as Error).message;
       problems.push({ file, line: 1, col: 1, message: `cannot read the suite: ${why}` });
       continue;
     }

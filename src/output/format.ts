@@ -110,7 +110,8 @@ export function senderOf(m: Obj): Sender {
   const role = str(m.role) ?? str(m.sender) ?? str(m.sender_type) ?? str(m.author_type);
   if (role) {
     const r = role.toLowerCase();
-    if (/(system|bot|assistant|ai)/.test(r)) return 'system';
+    // "ai" as a word only: "email", "maintainer" or "detail" are not the AI.
+    if (/(system|bot|assistant)|(^|[^a-z])ai([^a-z]|$)/.test(r)) return 'system';
     if (/(agent|support|operator)/.test(r)) return 'agent';
     if (/(customer|user|client|contact)/.test(r)) return 'customer';
   }
@@ -184,7 +185,8 @@ function senderLabel(m: Obj, p: Paint): string {
   const user = str(m.user_fid);
   const label = who || 'unknown';
   const painted = who === 'customer' ? p.cyan(label) : who === 'agent' ? p.green(label) : who === 'system' ? p.magenta(label) : p.dim(label);
-  return user ? `${painted} ${p.dim(`(${safeText(user)})`)}` : painted;
+  // One line: a newline in a user_fid would start a forged message block.
+  return user ? `${painted} ${p.dim(`(${safeLine(user)})`)}` : painted;
 }
 
 /**
@@ -205,7 +207,7 @@ export function indentedBody(text: string, view?: TextView): string {
 export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
   const raw = messageTime(m);
   const time = raw && view ? relativeTime(raw, view.now) : raw;
-  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeText(time))}` : ''}`;
+  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeLine(time))}` : ''}`;
   const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
   return `${head}\n${indentedBody(body, view)}\n`;
 }
@@ -226,13 +228,13 @@ const TRANSCRIPT_CHUNK = 64 * 1024;
  */
 export function writeTranscript(thread: Obj, hash: string, p: Paint, view: TextView | undefined, emit: (s: string) => void): void {
   const lines: string[] = [];
-  const fid = safeText(str(thread.thread_fid) ?? '');
+  const fid = safeLine(str(thread.thread_fid) ?? '');
   // On a narrow terminal the hash goes on a line of its own rather than wrapping.
   const together = !view || view.width <= 0 || displayWidth(`thread ${fid}  hash ${hash}`) <= view.width;
   lines.push(`${p.bold('thread')} ${fid}${together ? '  ' : '\n'}${p.dim(`hash ${hash}`)}`);
   const subject = str(thread.subject);
   if (subject) {
-    const text = safeText(subject);
+    const text = safeLine(subject);
     const wrapped = view && view.width > 0 ? wrapText(text, view.width, ' '.repeat(8)).slice(8) : text;
     lines.push(`${p.bold('subject')} ${wrapped}`);
   }

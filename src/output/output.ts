@@ -239,9 +239,24 @@ export class Output {
     this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
   }
 
-  /** Status chatter on stderr; silenced by --quiet. */
-  info(s: string): void {
-    if (!this.opts.quiet) this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+  /**
+   * One compact JSON line (NDJSON: follow, chat), fields picked; on a terminal, C1 controls and
+   * bidi overrides become \u escapes as in printJson. No missing-field warning: the lines of one
+   * stream are objects of different kinds (a thread, then its messages).
+   */
+  printJsonLine(value: unknown): void {
+    const json = JSON.stringify(pickFields(value, this.opts.fields)) ?? 'null';
+    this.line(this.stdoutTTY ? safeJson(json) : json);
+  }
+
+  /**
+   * Status chatter on stderr; silenced by --quiet. `style` (an `epaint` colour) is applied after
+   * escaping: painting first would have the escaping print the colour codes as text.
+   */
+  info(s: string, style?: (s: string) => string): void {
+    if (this.opts.quiet) return;
+    const text = safeLine(this.redactor.apply(s));
+    this.io.stderr.write(`${style ? style(text) : text}\n`);
   }
 
   /**
@@ -292,7 +307,9 @@ export class Output {
    */
   async spinner(text: string): Promise<Spinner> {
     if (!this.animate) return noSpinner;
-    let current = text;
+    // Spinner texts quote URLs (`Checking the key with <base URL>`): secrets out, escaped, like any line.
+    const shown = (t: string) => safeLine(this.redactor.apply(t));
+    let current = shown(text);
     let stopped = false;
     let s: { text: string; stop(): unknown } | undefined;
     const frames = DOTS.map((f) => this.epaint.cyan(f));
@@ -316,8 +333,8 @@ export class Output {
     timer.unref?.();
     return {
       update: (t) => {
-        current = t;
-        if (s) s.text = t;
+        current = shown(t);
+        if (s) s.text = current;
       },
       stop: () => {
         stopped = true;

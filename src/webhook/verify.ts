@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bodySummary, NetworkError, statusLine } from '../errors.js';
+import { bodySummary, CliError, InterruptedError, NetworkError, statusLine } from '../errors.js';
 import { postEvent, type PostResult } from './send.js';
 import { sampleEvent as sample } from './sample.js';
 import type { GurusupClient } from '../api/client.js';
@@ -126,7 +126,15 @@ export async function runProbes(url: string, key: string, o: { timeoutMs: number
       what = pass ? `answered ${statusLine(res.status)}` : `expected ${p.expect}, got ${statusLine(res.status)}${said ? ` (${said})` : ''}`;
       r = { probe: p.id, pass, status: res.status, latency_ms: res.ms, detail: pass ? what : `${what}: ${p.why}` };
     } catch (err) {
-      if (o.signal?.aborted) throw err;
+      if (o.signal?.aborted || err instanceof InterruptedError) throw err;
+      // An answer cut off, or too large: the receiver was reached and this probe failed; the others still run.
+      if (!(err instanceof NetworkError) && err instanceof CliError) {
+        what = clean(`expected ${p.expect}, got a broken answer: ${err.message}`);
+        r = { probe: p.id, pass: false, status: err.status ?? null, latency_ms: null, detail: `${what}: ${p.why}` };
+        results.push(r);
+        o.onResult?.(r, p, what);
+        continue;
+      }
       if (!(err instanceof NetworkError)) throw err;
       // No answer to the very first probe: the URL cannot be reached at all (exit 5), and
       // waiting out five more timeouts would tell the user nothing new.

@@ -1,0 +1,46 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeIo, tempDir } from '../helpers/io.js';
+import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { main } from '../../src/cli.js';
+
+// Review: in the chat REPL, Ctrl-C while /show was loading a slow transcript closed the whole
+// session (exit 0, the user's place lost) instead of stopping the wait and returning to the prompt,
+// as Ctrl-C does while waiting for a reply.
+
+const KEY = 'gsk_test_review_showint_01234567';
+let api: TestServer;
+
+beforeAll(async () => {
+  api = await startServer((req, res) => {
+    if (req.method === 'GET') return void setTimeout(() => sendJson(res, 200, { thread_fid: 't', messages: [] }), 5000);
+    return sendJson(res, 201, { body: 'the reply' });
+  });
+});
+afterAll(() => api.close());
+
+describe('chat REPL: Ctrl-C during /show', () => {
+  it('stops loading and keeps the session: the next message is sent', async () => {
+    const { io, stdout, stderr } = fakeIo({ env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' }, tty: true });
+    const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
+    input.isTTY = true;
+    input.setRawMode = () => undefined;
+    io.stdin = input;
+    const done = main(['chat'], io);
+    const waitFor = async (re: RegExp, text: () => string) => {
+      for (let i = 0; i < 2000 && !re.test(text()); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitFor(/you › $/, () => stdout.text);
+    input.write('/show\r');
+    await waitFor(/./, () => (api.requests.length ? 'x' : ''));
+    input.write('\u0003');
+    await waitFor(/stopped loading/, () => stderr.text);
+    input.write('hello\r');
+    await waitFor(/the reply/, () => stdout.text);
+    input.write('\u0004');
+    expect(await done).toBe(0);
+    expect(stderr.text).toContain('stopped loading the transcript');
+    expect(stdout.text).toContain('gurusup › the reply');
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+});
