@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(ROOT, 'bin/gurusup.js');
+/** The CLI measured: this worktree's build, or another (GURUSUP_BENCH_BIN=/path/to/bin/gurusup.js, the "before" figures). */
+export const BIN = process.env.GURUSUP_BENCH_BIN || path.join(ROOT, 'bin/gurusup.js');
 export const KEY = 'gsk_bench_local_key_0123456789';
 
 /** Says what is missing instead of installing anything. */
@@ -90,7 +91,85 @@ export async function startSandbox(dataFile, extra = []) {
   return { ...p, url: p.match[1] };
 }
 
-/** Runs hyperfine and returns the median seconds of each command, in order. */
+/**
+ * The paired method (issue 13). The machine is shared and drifts by ±20 % from one minute to the
+ * next, more than the margins we care about, so nothing is compared across minutes: every round
+ * runs each measure once, in a shuffled order, and the figure of a target is the per-round value
+ * (a ratio of this round's times, or a difference) — the median over all rounds. That is done in
+ * `sets` sets of `rounds` rounds; the spread printed beside the figure is the min–max of the
+ * three sets' medians, and a target is met only when the worse end of the spread meets it.
+ *
+ * `measures` maps a name to what one run is: a command line (string, run by `sh -c`), an argv
+ * array (run directly), `{ cmd, env }` (either, with variables added), or a function returning a number (seconds, or whatever it measures).
+ * `targets` compute one number per round from that round's values (`t.name`).
+ * GURUSUP_BENCH_ROUNDS / GURUSUP_BENCH_SETS shorten a run while developing (the figures in
+ * BENCHMARKS.md are from the defaults, 20 x 3).
+ */
+export async function paired(measures, targets, { rounds = Number(process.env.GURUSUP_BENCH_ROUNDS) || 20, sets = Number(process.env.GURUSUP_BENCH_SETS) || 3, warmup = 2, env = {} } = {}) {
+  const names = Object.keys(measures);
+  const runEnv = { ...process.env, ...env };
+  const once = async (name) => {
+    let m = measures[name];
+    if (typeof m === 'function') return m();
+    let extraEnv;
+    if (!Array.isArray(m) && typeof m === 'object') [m, extraEnv] = [m.cmd, m.env];
+    const [cmd, args] = Array.isArray(m) ? [m[0], m.slice(1)] : ['sh', ['-c', m]];
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { env: extraEnv ? { ...runEnv, ...extraEnv } : runEnv, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    const s = (performance.now() - t) / 1000;
+    if (r.status !== 0) throw new Error(`${name} (${Array.isArray(m) ? m.join(' ') : m}) exited ${r.status}: ${String(r.stderr).slice(0, 500)}`);
+    return s;
+  };
+  for (let w = 0; w < warmup; w++) for (const n of names) await once(n);
+  const perSet = targets.map(() => []);
+  const raw = Object.fromEntries(names.map((n) => [n, []]));
+  for (let set = 0; set < sets; set++) {
+    const values = targets.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      const t = {};
+      for (const n of shuffle([...names])) t[n] = await once(n);
+      for (const n of names) raw[n].push(t[n]);
+      targets.forEach((tg, i) => values[i].push(tg.value(t)));
+    }
+    values.forEach((v, i) => perSet[i].push(v));
+  }
+  const results = targets.map((tg, i) => {
+    const all = perSet[i].flat();
+    const medians = perSet[i].map(median);
+    return { ...tg, figure: median(all), spread: [Math.min(...medians), Math.max(...medians)], medians };
+  });
+  return { results, raw: Object.fromEntries(names.map((n) => [n, median(raw[n])])) };
+}
+
+export function shuffle(xs) {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Prints a paired result: PASS/FAIL, the figure with its spread, what it compares, the target.
+ * `at most` targets are met when the upper end of the spread is within the limit, `at least`
+ * ones when the lower end is.
+ */
+export function report(r, { fmt = (x) => x.toFixed(2), unit = 'x', detail = '' } = {}) {
+  const atLeast = r.atLeast !== undefined;
+  const limit = atLeast ? r.atLeast : r.limit;
+  const worse = atLeast ? r.spread[0] : r.spread[1];
+  const ok = atLeast ? worse >= limit : worse <= limit;
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${r.name}: ${fmt(r.figure)}${unit} (spread ${fmt(r.spread[0])}–${fmt(r.spread[1])}${unit}) target ${atLeast ? '>=' : '<='} ${fmt(limit)}${unit}${detail ? `; ${detail}` : ''}`);
+  return ok;
+}
+
+/** Runs hyperfine and returns the median seconds of each command, in order (kept for one-off use). */
 export function hyperfine(commands, { runs = 10, warmup = 2, env = {} } = {}) {
   const dir = tmpdir();
   const json = path.join(dir, 'h.json');
@@ -103,10 +182,10 @@ export function hyperfine(commands, { runs = 10, warmup = 2, env = {} } = {}) {
 
 export const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
 
-/** Prints one target's figures and returns whether it was met. */
+/** A one-off figure without a spread (peak RSS, a fixed wall-clock limit): PASS/FAIL and the numbers. */
 export function verdict(name, { baseline, ours, ratio, limit, unit = '' }) {
   const ok = ratio <= limit;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: baseline ${baseline}${unit}, ours ${ours}${unit}, ratio ${ratio.toFixed(2)} (target <= ${limit})`);
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: baseline ${baseline}${unit}, ours ${ours}${unit}, figure ${ratio.toFixed(2)} (target <= ${limit})`);
   return ok;
 }
 

@@ -1,8 +1,9 @@
 import type { Handler } from './types.js';
-import { ApiError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
+import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
+import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, threadColumns, transcript, tsvRow } from '../output/format.js';
+import { isObject, messageTsv, threadColumns, tsvRow, writeTranscript } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
@@ -30,9 +31,150 @@ export function isJsonArray(chunks: readonly Buffer[]): boolean {
   return first === 0x5b && last === 0x5d;
 }
 
+/**
+ * GET /threads --json in a pipe, streamed: the body goes to stdout as it arrives, checked on the
+ * way. Until the first non-blank byte nothing is written; if it is not `[` the body is kept in
+ * memory instead (`kept`) for the usual parse and error. Once streaming, each chunk is written
+ * when the next non-blank chunk arrives (one write per chunk), so the chunk holding the last
+ * non-blank byte is still held at the end: it goes out only if that byte is `]`. A body cut off
+ * or ending in anything else never reads as a whole array.
+ */
+export class ArrayPassThrough implements BodySink {
+  /** The body, when it did not start with `[` (or is all blanks so far). */
+  readonly kept: Buffer[] = [];
+  #streaming = false;
+  #keeping = false;
+  /** The last chunk with a non-blank byte, and the blank chunks after it. */
+  #held: Buffer[] = [];
+  #head = '';
+  #sinceGc = 0;
+  #gc: (() => void) | undefined | null = null;
+  /** The error stdout failed with, if it did. */
+  writeError: unknown;
+  readonly #out: (chunk: Buffer) => void | Promise<void>;
+  constructor(out: (chunk: Buffer) => void | Promise<void>) {
+    this.#out = (chunk) => {
+      try {
+        return out(chunk)?.catch((err: unknown) => {
+          this.writeError ??= err;
+          throw err;
+        });
+      } catch (err) {
+        this.writeError ??= err;
+        throw err;
+      }
+    };
+  }
+
+  get streaming(): boolean {
+    return this.#streaming;
+  }
+
+  /** The start of the body, for an error message. */
+  get head(): string {
+    return this.#head;
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.#head.length < 80) this.#head += chunk.subarray(0, 80 - this.#head.length).toString('latin1');
+    if ((this.#sinceGc += chunk.length) >= SCAVENGE_EVERY) {
+      this.#sinceGc = 0;
+      if (this.#gc === null) this.#gc = scavenger();
+      this.#gc?.();
+    }
+    if (this.#keeping) return void this.kept.push(chunk);
+    if (!this.#streaming) {
+      const i = firstNonBlank(chunk);
+      if (i < 0) return void this.kept.push(chunk);
+      if (chunk[i] !== 0x5b) {
+        this.#keeping = true;
+        return void this.kept.push(chunk);
+      }
+      this.#streaming = true;
+      // Leading blanks go out as they came, with the chunk.
+      this.#held = this.kept.splice(0);
+    }
+    if (lastNonBlank(chunk) < 0) return void this.#held.push(chunk);
+    const ready = this.#held;
+    this.#held = [chunk];
+    return this.#put(ready);
+  }
+
+  #put(bufs: Buffer[]): void | Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const b of bufs) {
+      const p = this.#out(b);
+      if (p) pending.push(p);
+    }
+    if (pending.length) return Promise.all(pending).then(() => undefined);
+  }
+
+  /** After the whole body: writes the held end and resolves true, or false when the body did not end with `]`. */
+  async end(): Promise<boolean> {
+    const [last, ...blanks] = this.#held;
+    const j = last ? lastNonBlank(last) : -1;
+    if (!last || j < 0 || last[j] !== 0x5d) {
+      // Everything but the wrong ending: the output stops where the body went wrong.
+      if (last && j > 0) await this.#put([last.subarray(0, j)]);
+      return false;
+    }
+    const end = blanks.length ? blanks[blanks.length - 1]! : last;
+    await this.#put(end[end.length - 1] === 0x0a ? this.#held : [...this.#held, Buffer.from('\n')]);
+    return true;
+  }
+}
+
+function firstNonBlank(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) if (!BLANK.has(b[i]!)) return i;
+  return -1;
+}
+
+function lastNonBlank(b: Buffer): number {
+  for (let i = b.length - 1; i >= 0; i--) if (!BLANK.has(b[i]!)) return i;
+  return -1;
+}
+
+/**
+ * A young-generation collection, every so many bytes passed through: each socket read is a fresh
+ * 64 KB buffer, and V8 collects them only once ~30 MB of them pile up (peak RSS 85 MB for a
+ * 23 MB body; 53 MB with this, BENCHMARKS.md). A scavenge of this small heap costs well under
+ * 1 ms. Undefined when the runtime refuses (then memory is left to V8).
+ */
+function scavenger(): (() => void) | undefined {
+  try {
+    const v8 = process.getBuiltinModule('node:v8') as typeof import('node:v8');
+    const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as (o?: { type: 'minor' | 'major' }) => void;
+    // Only this one function: contexts made later get no `gc`, and V8's flags are as they were
+    // (a code cache written at exit is checked against them).
+    v8.setFlagsFromString('--no-expose-gc');
+    if (typeof gc !== 'function') return undefined;
+    return () => gc({ type: 'minor' });
+  } catch {
+    return undefined;
+  }
+}
+
+const SCAVENGE_EVERY = 512 * 1024;
+
 function hashOf(t: Record<string, unknown>): string {
   if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
   return typeof t.thread === 'string' ? t.thread : '';
+}
+
+const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large' };
+
+/**
+ * stdout failed mid pass-through: a reader that left (EPIPE) stops quietly, anything else is exit
+ * 1. The stream's own 'error' event comes first (bin/gurusup.js reports it and exits there), so
+ * this line is said only where nobody else said it.
+ */
+async function stdoutFailed(err: unknown): Promise<number> {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EPIPE') return 0;
+  await new Promise((r) => setImmediate(r));
+  throw new CliError(`cannot write to stdout: ${(code && WHY[code]) ?? (err as Error)?.message ?? String(err)}`, 1, { cause: err });
 }
 
 /** The filters, sort and limit from the options; bad values are usage errors before any request. */
@@ -53,12 +195,28 @@ export const list: Handler = async (ctx, _args, opts) => {
   const query = threadQuery(opts);
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const res = await out.during('Loading threads', () => client.listThreadsRaw());
-  // --json in a pipe: the array as the API sent it, byte for byte, without parsing 20 MB to
-  // print it again (BENCHMARKS.md). Only a body that is plainly an array qualifies, and only
-  // when no filter, sort or limit changes it.
-  if (out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY && isJsonArray(res.chunks)) {
-    return void out.writeBytes(res.chunks);
+  // --json in a pipe: the array as the API sent it, byte for byte and as it arrives, without
+  // keeping 23 MB in memory or parsing it to print it again (BENCHMARKS.md). Only a 2xx body that
+  // is plainly an array qualifies, and only when no filter, sort, limit or field list changes it.
+  const pass = out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY ? new ArrayPassThrough((c) => out.writeChunk(c)) : undefined;
+  const sink = pass && ((status: number, _headers: Headers) => (status >= 200 && status < 300 ? pass : undefined));
+  let res: HttpResponse;
+  try {
+    res = await out.during('Loading threads', () => client.listThreadsRaw(sink));
+    if (pass?.streaming && (await pass.end())) return;
+  } catch (err) {
+    if (pass && pass.writeError !== undefined) return stdoutFailed(pass.writeError);
+    throw err;
+  }
+  if (pass && res.streamed) {
+    if (pass.streaming) {
+      const type = String(res.headers['content-type'] ?? '');
+      const start = pass.head.replace(/\s+/g, ' ').trim().slice(0, 60);
+      throw new ApiError(`unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not a complete JSON array: ${start}… does not end with ]`, res.status, {
+        hint: 'the output above is incomplete; is --base-url pointing at the Gurusup API? A proxy may be answering instead',
+      });
+    }
+    res = new HttpResponse(res.status, res.headers, pass.kept);
   }
   const data = parseJsonBody(res);
   if (!Array.isArray(data)) throw new ApiError('unexpected response from GET /threads: expected a JSON array', 200);
@@ -133,7 +291,7 @@ export const show: Handler = async (ctx, args, opts) => {
 
 function printThread(ctx: Parameters<Handler>[0], thread: Record<string, unknown>, hash: string): void {
   const { out } = ctx;
-  if (out.human) return void out.write(transcript(thread, hash, out.paint, { width: out.columns }));
+  if (out.human) return writeTranscript(thread, hash, out.paint, { width: out.columns }, (s) => out.write(s));
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   let buf = '';
   for (const m of messages) buf += `${messageTsv(m)}\n`;

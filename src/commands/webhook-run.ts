@@ -85,6 +85,9 @@ export const listen: Handler = async (ctx, _args, opts) => {
     pending.add(p);
   };
 
+  // The entries of one event-loop turn go out in one write, then their 200s (BENCHMARKS.md).
+  const writeInTurn = turnBatcher((text) => out.writeWait(text));
+
   let listener: Listener;
   try {
     listener = await startListener(
@@ -95,7 +98,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
           // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
           const entry = ndjson ? `${fields ? pickedLine(ev, fields) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           try {
-            await out.writeWait(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
+            await writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
           } catch (err) {
             writeError ??= err as NodeJS.ErrnoException;
             stop();
@@ -135,6 +138,39 @@ export const listen: Handler = async (ctx, _args, opts) => {
   }
   return 0;
 };
+
+/**
+ * Gathers what is written during one turn of the event loop (every request whose body was
+ * complete in it) into one write, done once the turn's I/O callbacks have run (setImmediate).
+ * Each caller's promise settles with that write: resolved once the stream has taken the bytes,
+ * rejected with its error.
+ */
+export function turnBatcher(write: (text: string) => Promise<void>): (text: string) => Promise<void> {
+  let texts: string[] = [];
+  let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  const flush = () => {
+    const text = texts.length === 1 ? texts[0]! : texts.join('');
+    const these = waiters;
+    texts = [];
+    waiters = [];
+    let p: Promise<void>;
+    try {
+      p = write(text);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(
+      () => these.forEach((w) => w.resolve()),
+      (err: unknown) => these.forEach((w) => w.reject(err)),
+    );
+  };
+  return (text) =>
+    new Promise<void>((resolve, reject) => {
+      texts.push(text);
+      waiters.push({ resolve, reject });
+      if (waiters.length === 1) setImmediate(flush);
+    });
+}
 
 /**
  * `--json a,b` for one event: the named members with the sender's bytes (12345678901234567890 and

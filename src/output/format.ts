@@ -213,6 +213,20 @@ export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
 }
 
 export function transcript(thread: Obj, hash: string, p: Paint, view?: TextView): string {
+  let out = '';
+  writeTranscript(thread, hash, p, view, (s) => (out += s));
+  return out;
+}
+
+/** Past this many characters the transcript is handed on, so its pieces die young (cheap to collect). */
+const TRANSCRIPT_CHUNK = 64 * 1024;
+
+/**
+ * The transcript, handed to `emit` in pieces of ~64 KB as it is built: 5,000 messages built into
+ * one string keep ~100,000 small strings alive until the end, and copying them from one young
+ * generation to the next was a third of `threads show`'s time (BENCHMARKS.md).
+ */
+export function writeTranscript(thread: Obj, hash: string, p: Paint, view: TextView | undefined, emit: (s: string) => void): void {
   const lines: string[] = [];
   const fid = safeLine(str(thread.thread_fid) ?? '');
   // On a narrow terminal the hash goes on a line of its own rather than wrapping.
@@ -227,6 +241,12 @@ export function transcript(thread: Obj, hash: string, p: Paint, view?: TextView)
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
   let out = `${lines.join('\n')}\n`;
-  for (const m of messages) out += `\n${messageBlock(m, p, view)}`;
-  return out;
+  for (const m of messages) {
+    out += `\n${messageBlock(m, p, view)}`;
+    if (out.length >= TRANSCRIPT_CHUNK) {
+      emit(out);
+      out = '';
+    }
+  }
+  if (out) emit(out);
 }

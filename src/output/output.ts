@@ -145,6 +145,37 @@ export class Output {
     if (!last || last[last.length - 1] !== 0x0a) this.io.stdout.write('\n');
   }
 
+  /**
+   * Raw bytes to stdout as they come (a streamed pass-through): nothing when the stream took them,
+   * a promise when it asks to wait (back-pressure), resolved on 'drain', rejected on a write error.
+   */
+  writeChunk(chunk: Buffer): void | Promise<void> {
+    const stdout = this.io.stdout;
+    const gone = () => stdout.errored ?? Object.assign(new Error('stdout is closed'), { code: 'EPIPE' });
+    if (stdout.destroyed || stdout.errored) return Promise.reject(gone());
+    let failed: unknown;
+    const more = stdout.write(chunk, (err) => {
+      if (err) failed = err;
+    });
+    if (more) return;
+    if (stdout.destroyed || stdout.errored) return Promise.reject(failed ?? gone());
+    return new Promise((resolve, reject) => {
+      const done = (err?: unknown) => {
+        stdout.off('drain', onDrain);
+        stdout.off('error', onError);
+        stdout.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => done(failed);
+      const onError = (err: unknown) => done(err);
+      const onClose = () => done(failed ?? gone());
+      stdout.on('drain', onDrain);
+      stdout.on('error', onError);
+      stdout.on('close', onClose);
+    });
+  }
+
   line(s: string): void {
     this.io.stdout.write(`${s}\n`);
   }

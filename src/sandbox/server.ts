@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, listen } from '../http-server.js';
-import { keyMatches } from '../webhook/listener.js';
+import { closeGracefully, keyDigest, keyMatches, listen, readBodyLimited } from '../http-server.js';
 import { threadHash } from '../api/hash.js';
 import { objectId, type SandboxMessage, type SandboxStore } from './store.js';
 import { replyFor, replyLang } from './replies.js';
@@ -59,25 +58,15 @@ function errorBody(status: number, message: string): string {
   return JSON.stringify({ error: http.STATUS_CODES[status] ?? 'Error', message });
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const tooLarge = () => {
-      // Stop keeping the data; the 413 is answered with connection: close.
-      req.removeAllListeners('data');
-      req.resume();
-      reject(new HttpError(413, `body over ${MAX_BODY} bytes`));
-    };
-    if (Number(req.headers['content-length']) > MAX_BODY) return tooLarge();
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) return tooLarge();
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const r = await readBodyLimited(req, MAX_BODY);
+  if ('body' in r) return r.body.toString('utf8');
+  if ('tooLarge' in r) {
+    // Stop keeping the data; the 413 is answered with connection: close.
+    req.resume();
+    throw new HttpError(413, `body over ${MAX_BODY} bytes`);
+  }
+  throw new HttpError(400, 'the request body did not arrive whole');
 }
 
 /** Validates a PartialMessage, naming the field that is wrong. */
@@ -112,6 +101,7 @@ export function validatePartial(raw: string): { body: string; user_fid: string; 
 
 export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const deliveries = new Set<Promise<void>>();
+  const expectedKey = keyDigest(o.apiKey);
   const delays = o.webhookRetryDelaysMs ?? [500, 1000, 2000];
 
   const deliver = (reply: SandboxMessage) => {
@@ -144,7 +134,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   };
 
   const route = async (req: http.IncomingMessage): Promise<[number, string]> => {
-    if (!keyMatches(typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined, o.apiKey)) {
+    if (!keyMatches(typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined, expectedKey)) {
       throw new HttpError(401, 'missing or invalid x-api-key');
     }
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';

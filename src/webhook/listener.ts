@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, listen } from '../http-server.js';
-import crypto, { timingSafeEqual } from 'node:crypto';
+import { closeGracefully, keyDigest, keyMatches, listen, readBodyLimited } from '../http-server.js';
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { RecordError, type LineAppender } from './record.js';
@@ -53,16 +52,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-function digest(s: string): Buffer {
-  // One-shot crypto.hash: a Hash object per request cost ~10% of the listener's throughput.
-  return crypto.hash('sha256', s, 'buffer');
-}
-
-/** Constant-time: compares fixed-length digests so neither content nor length leaks through timing. */
-export function keyMatches(given: string | undefined, expected: string | Buffer): boolean {
-  if (given === undefined) return false;
-  return timingSafeEqual(digest(given), typeof expected === 'string' ? digest(expected) : expected);
-}
+export { keyMatches };
 
 /** Headers for --record: the key header, authorization, and any value carrying the key are hidden. */
 export function redactHeaders(h: http.IncomingHttpHeaders, key?: string): Record<string, unknown> {
@@ -87,7 +77,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   let stopping = false;
   /** Events accepted or being written: --count is checked against this, so never more than n. */
   let reserved = 0;
-  const expected = o.apiKey === undefined ? undefined : digest(o.apiKey);
+  const expected = o.apiKey === undefined ? undefined : keyDigest(o.apiKey);
 
   // Memory for bodies being read or waiting for stdout is bounded: each request reserves its
   // declared length (else --max-body) before its body is read; past the budget, requests wait
@@ -145,36 +135,12 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   const tooLarge = (req: http.IncomingMessage, res: http.ServerResponse) => refuse(req, res, 413, `body over ${o.maxBody} bytes`);
 
   /** The whole body, or undefined when it was over the limit (already answered) or the peer left. */
-  const readBody = (req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> =>
-    new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      const finish = (v: Buffer | undefined) => {
-        if (done) return;
-        done = true;
-        resolve(v);
-      };
-      req.on('data', (c: Buffer) => {
-        if (done) return;
-        size += c.length;
-        if (size > o.maxBody) {
-          chunks.length = 0;
-          finish(undefined);
-          req.removeAllListeners('data');
-          refuse(req, res, 413, `body over ${o.maxBody} bytes`, {}, size);
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-        chunks.length = 0;
-        finish(buf);
-      });
-      req.on('error', () => finish(undefined));
-      req.on('close', () => finish(undefined));
-    });
+  const readBody = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> => {
+    const r = await readBodyLimited(req, o.maxBody);
+    if ('body' in r) return r.body;
+    if ('tooLarge' in r) refuse(req, res, 413, `body over ${o.maxBody} bytes`, {}, r.tooLarge);
+    return undefined;
+  };
 
   const countReached = () => o.count !== undefined && reserved >= o.count;
 

@@ -1,0 +1,202 @@
+// `threads list --json` in a pipe streams the API's array to stdout as it arrives (issue 13):
+// the same bytes, checked on the way, and every way it can end badly still ends with exit 1.
+import { Writable } from 'node:stream';
+import type http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeIo, run, startInProcess, tempDir } from '../helpers/io.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { main } from '../../src/cli.js';
+
+const KEY = 'gsk_test_stream_0123456789';
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(respond: (res: http.ServerResponse) => unknown): Promise<Record<string, string>> {
+  server = await startServer((_req, res) => respond(res));
+  return { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url };
+}
+
+const threads = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ thread_fid: `t-${i}`, subject: `Subject ${i}` })));
+
+describe('threads list --json, piped: the streamed pass-through', () => {
+  it('writes the start before the API has sent the rest, and the whole array byte for byte', async () => {
+    let seen = false;
+    let sent = ' [{"thread_fid":"first"}';
+    const env = await serve(async (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(sent);
+      // More elements until the start shows on stdout: a buffered pass-through never shows it.
+      for (let i = 0; !seen && i < 2000; i++) {
+        const more = `,{"n":${i}}`;
+        sent += more;
+        res.write(more);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      sent += ',{"thread_fid":"last"}]  ';
+      res.end(',{"thread_fid":"last"}]  ');
+    });
+    const p = startInProcess(['threads', 'list', '--json'], { env });
+    await p.waitFor(/^ \[\{"thread_fid":"first"\}/, 'stdout');
+    seen = true;
+    expect(p.stdout()).not.toContain('last');
+    expect(await p.done).toBe(0);
+    expect(p.stdout()).toBe(`${sent}\n`);
+  });
+
+  it('a body that does not end with ] is an error with exit 1, and the closing ] is never written', async () => {
+    const env = await serve((res) => {
+      const body = '[{"thread_fid":"a"},{"thread_fid":"b"}\n<html>oops</html>';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    const r = await run(['threads', 'list', '--json'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: unexpected response from the API \(200 OK, application\/json\), not a complete JSON array: \[\{"thread_fid":"a"\}/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout.trimEnd().endsWith(']')).toBe(false);
+  });
+
+  it('a body cut off mid-array is exit 1 naming the cut, with no closing ]', async () => {
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      res.write('[{"thread_fid":"a"},{"thread_f');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const r = await run(['threads', 'list', '--json'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/was cut off after \d+ bytes/);
+    expect(r.stdout).not.toContain(']');
+  });
+
+  it('a body that is not an array (HTML, an object) is not streamed: nothing on stdout, exit 1 with its start', async () => {
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('  <html><body>captive portal</body></html>');
+    });
+    const r = await run(['threads', 'list', '--json'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/not JSON: <html><body>captive portal/);
+  });
+
+  it('a JSON object instead of an array: nothing on stdout, exit 1', async () => {
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"threads":[]}');
+    });
+    const r = await run(['threads', 'list', '--json'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('expected a JSON array');
+  });
+
+  it('a byte-order mark before the array is still accepted (parsed, not streamed)', async () => {
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`\ufeff${threads(2)}`);
+    });
+    const r = await run(['threads', 'list', '--json'], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(threads(2)));
+  });
+
+  it('an error status is not streamed: the API error, exit code of its class', async () => {
+    const env = await serve((res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('[{"message":"boom"}]');
+    });
+    const r = await run(['threads', 'list', '--json'], { env: { ...env, GURUSUP_RETRIES: '0' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('waits for a slow reader: stdout never holds more than a few chunks of a 6 MB body', async () => {
+    const body = threads(120_000);
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    const { io, stderr } = fakeIo({ env });
+    const got: Buffer[] = [];
+    let most = 0;
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        got.push(Buffer.from(chunk));
+        setImmediate(cb);
+      },
+    });
+    const origWrite = slow.write.bind(slow);
+    slow.write = ((...a: Parameters<typeof origWrite>) => {
+      const r = origWrite(...a);
+      most = Math.max(most, slow.writableLength);
+      return r;
+    }) as typeof slow.write;
+    io.stdout = slow;
+    const code = await main(['threads', 'list', '--json'], io);
+    await new Promise<void>((r) => slow.end(r));
+    expect(stderr.text).toBe('');
+    expect(code).toBe(0);
+    expect(Buffer.concat(got).toString()).toBe(`${body}\n`);
+    // Without back-pressure the whole body would be queued in stdout at once.
+    expect(most).toBeLessThan(1024 * 1024);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(5 * 1024 * 1024);
+  });
+
+  it('a stdout that fails mid-stream (disk full) is one error line and exit 1', async () => {
+    const body = threads(50_000);
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    const { io, stderr } = fakeIo({ env });
+    let n = 0;
+    io.stdout = new Writable({
+      highWaterMark: 16 * 1024,
+      write(_chunk, _enc, cb) {
+        if (++n > 2) return cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+        cb();
+      },
+    });
+    io.stdout.on('error', () => {});
+    const code = await main(['threads', 'list', '--json'], io);
+    expect(code).toBe(1);
+    expect(stderr.text).toMatch(/^error: cannot write to stdout: no space left on device\n/);
+    expect(stderr.text).not.toMatch(/\n\s+at /);
+  });
+
+  it('a reader that goes away (EPIPE) stops quietly with exit 0', async () => {
+    const body = threads(50_000);
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    const { io, stderr } = fakeIo({ env });
+    let n = 0;
+    io.stdout = new Writable({
+      write(_chunk, _enc, cb) {
+        if (++n > 1) return cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+        cb();
+      },
+    });
+    io.stdout.on('error', () => {});
+    const code = await main(['threads', 'list', '--json'], io);
+    expect(code).toBe(0);
+    expect(stderr.text).toBe('');
+  });
+
+  it('with a field list, a filter or a limit, the array is parsed as before (no pass-through)', async () => {
+    const env = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`  ${threads(3)}  `);
+    });
+    const r = await run(['threads', 'list', '--json', '--limit', '2'], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(threads(2)));
+    expect(r.stdout.startsWith('  ')).toBe(false);
+  });
+});
