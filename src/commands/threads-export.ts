@@ -41,10 +41,17 @@ export function readExported(file: string): Set<string> {
   return done;
 }
 
-export const exportThreads: Handler = async (ctx, _args, opts) => {
+/** As declared in threads.ts. */
+export interface ExportOptions {
+  out?: string;
+  concurrency?: number;
+  resume?: boolean;
+}
+
+export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
-  const file = typeof opts.out === 'string' ? opts.out : undefined;
-  const concurrency = typeof opts.concurrency === 'number' ? opts.concurrency : 8;
+  const file = opts.out;
+  const concurrency = opts.concurrency ?? 8;
   if (opts.resume && !file) throw new UsageError('--resume needs --out <file>');
   const fields = out.opts.fields;
   if (opts.resume && fields && !fields.includes('thread_fid') && !fields.includes('thread')) {

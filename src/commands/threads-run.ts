@@ -178,19 +178,36 @@ async function stdoutFailed(err: unknown): Promise<number> {
 }
 
 /** The filters, sort and limit from the options; bad values are usage errors before any request. */
-export function threadQuery(opts: Record<string, unknown>, now = Date.now()): ThreadQuery {
+/** As declared in threads.ts. */
+export interface ListOptions {
+  user?: string;
+  since?: string;
+  until?: string;
+  grep?: string;
+  sort?: string;
+  reverse?: boolean;
+  limit?: number;
+}
+
+export interface ShowOptions {
+  hash?: boolean;
+  follow?: boolean;
+  interval?: number;
+}
+
+export function threadQuery(opts: ListOptions, now = Date.now()): ThreadQuery {
   const q: ThreadQuery = {};
-  if (typeof opts.user === 'string') q.user = opts.user;
-  if (typeof opts.since === 'string') q.since = parseWhen(opts.since, '--since', now);
-  if (typeof opts.until === 'string') q.until = parseWhen(opts.until, '--until', now);
-  if (typeof opts.grep === 'string') q.grep = opts.grep;
-  if (typeof opts.sort === 'string') q.sort = parseSortKey(opts.sort);
+  if (opts.user !== undefined) q.user = opts.user;
+  if (opts.since !== undefined) q.since = parseWhen(opts.since, '--since', now);
+  if (opts.until !== undefined) q.until = parseWhen(opts.until, '--until', now);
+  if (opts.grep !== undefined) q.grep = opts.grep;
+  if (opts.sort !== undefined) q.sort = parseSortKey(opts.sort);
   if (opts.reverse === true) q.reverse = true;
-  if (typeof opts.limit === 'number') q.limit = opts.limit;
+  if (opts.limit !== undefined) q.limit = opts.limit;
   return q;
 }
 
-export const list: Handler = async (ctx, _args, opts) => {
+export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
   const query = threadQuery(opts);
   const s = await ctx.settings();
@@ -246,7 +263,7 @@ export const list: Handler = async (ctx, _args, opts) => {
   if (lines.length) out.write(`${lines.join('\n')}\n`);
 };
 
-export const show: Handler = async (ctx, args, opts) => {
+export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
   const { out } = ctx;
   const arg = String(args[0]);
   // An empty fid would be looked up as md5("") (the API docs' placeholder hash): a usage error, like an empty message id.
@@ -281,7 +298,7 @@ export const show: Handler = async (ctx, args, opts) => {
     else printThread(ctx, thread, hash);
     const { follow, Outage } = await import('./threads-follow.js');
     outage = new Outage((line) => out.warn(line));
-    const seconds = typeof opts.interval === 'number' ? opts.interval : 3;
+    const seconds = opts.interval ?? 3;
     return follow(ctx, client, thread, { hash, label: opts.hash ? hash : arg, intervalMs: seconds * 1000 }, outage);
   }
   if (out.json) return void out.printJson(thread);

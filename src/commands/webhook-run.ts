@@ -14,11 +14,28 @@ import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../o
 
 const MAX_PENDING_FORWARDS = 1000;
 
-export const listen: Handler = async (ctx, _args, opts) => {
+/** As declared in webhook.ts (port, count and max-body are validated numbers there). */
+export interface ListenOptions {
+  port: number;
+  host: string;
+  path: string;
+  forwardTo?: string;
+  record?: string;
+  count?: number;
+  verify: boolean;
+  maxBody: number;
+}
+
+export interface TriggerOptions {
+  to: string;
+  thread: string;
+  user: string;
+  body: string;
+}
+
+export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
-  const host = String(opts.host);
-  const port = Number(opts.port);
-  const path = String(opts.path);
+  const { host, port, path } = opts;
   const verify = opts.verify !== false;
   if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got ${JSON.stringify(path)}`);
   // No request line can carry these (Node refuses them), and the "Listening on" line would print them.
@@ -28,7 +45,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
   if (!verify && !isLoopback(host)) {
     throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
   }
-  const forwardTo = typeof opts.forwardTo === 'string' ? checkUrl(opts.forwardTo, '--forward-to') : undefined;
+  const forwardTo = opts.forwardTo !== undefined ? checkUrl(opts.forwardTo, '--forward-to') : undefined;
   // Forwards in flight finish while the listener drains after Ctrl-C.
   const forwardClient = forwardTo ? await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false }) : undefined;
   let apiKey: string | undefined;
@@ -39,7 +56,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
   }
 
   let record: LineAppender | undefined;
-  if (typeof opts.record === 'string') {
+  if (opts.record !== undefined) {
     try {
       record = await LineAppender.open(opts.record);
     } catch (err) {
@@ -52,7 +69,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
 
   const ndjson = out.json || !out.stdoutTTY;
   const fields = out.opts.fields;
-  const count = typeof opts.count === 'number' ? opts.count : undefined;
+  const count = opts.count;
   let stop!: () => void;
   const stopped = Promise.race([untilAborted(ctx.signal), new Promise<void>((resolve) => (stop = resolve))]);
   const pending = new Set<Promise<void>>();
@@ -91,7 +108,7 @@ export const listen: Handler = async (ctx, _args, opts) => {
   let listener: Listener;
   try {
     listener = await startListener(
-      { host, port, path, apiKey, maxBody: Number(opts.maxBody), record, count },
+      { host, port, path, apiKey, maxBody: opts.maxBody, record, count },
       {
         async accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
@@ -194,11 +211,11 @@ async function keyFor(ctx: Context): Promise<{ key: string; timeoutMs: number }>
   return { key: ctx.requireKey(s), timeoutMs: s.timeoutMs };
 }
 
-export const trigger: Handler = async (ctx, _args, opts) => {
+export const trigger: Handler<TriggerOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
-  const to = checkUrl(String(opts.to), '--to');
+  const to = checkUrl(opts.to, '--to');
   const { key, timeoutMs } = await keyFor(ctx);
-  const event = sampleEvent({ thread: String(opts.thread), user: String(opts.user), body: String(opts.body) });
+  const event = sampleEvent({ thread: opts.thread, user: opts.user, body: opts.body });
   const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs, client: await ctx.webhookClient({ timeoutMs }) });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
@@ -231,10 +248,10 @@ export function recordedBody(line: string): string | undefined {
   return line.trim();
 }
 
-export const replay: Handler = async (ctx, args, opts) => {
+export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
   const { out } = ctx;
   const file = String(args[0]);
-  const to = checkUrl(String(opts.to), '--to');
+  const to = checkUrl(opts.to, '--to');
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
