@@ -12,7 +12,15 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 const VENDOR = ['conf', 'ora', 'undici', 'chalk', 'yaml'];
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 // Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, and a
 // dynamic import() of a Node built-in becomes a require: the bundle holds no import(), which a
@@ -20,11 +28,22 @@ const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20'
 const vendorPlugin = {
   name: 'vendor',
   setup(b) {
-    b.onResolve({ filter: /\/vendor\/[\w-]+\.js$/ }, (args) => ({ path: args.path.split('/').pop().replace(/\.js$/, ''), namespace: 'vendor' }));
-    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({ contents: `module.exports = require('./vendor/${args.path}.cjs');`, loader: 'js' }));
+    b.onResolve({ filter: /\/vendor\/[\w-]+\.js$/ }, (args) => ({
+      path: args.path.split('/').pop().replace(/\.js$/, ''),
+      namespace: 'vendor',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+      contents: `module.exports = require('./vendor/${args.path}.cjs');`,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^\.\/vendor\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
-    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -54,4 +73,3 @@ await build({ ...common, entryPoints: ['src/output/help-fit.ts'], outfile: 'dist
 const require = createRequire(import.meta.url);
 const { helpTexts } = require('./dist/cli.cjs');
 writeFileSync(new URL('./dist/help.json', import.meta.url), JSON.stringify(helpTexts()));
-

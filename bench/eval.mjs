@@ -23,7 +23,8 @@ function suiteText() {
           - field: { name: role, equals: assistant }
 `;
   let s = 'name: bench\nuser: bench-bot\nlang: en\ncases:\n';
-  for (let c = 0; c < CASES; c++) s += `  - name: case ${c}\n    turns:\n${Array.from({ length: TURNS }, (_, i) => turn(c * TURNS + i)).join('')}`;
+  for (let c = 0; c < CASES; c++)
+    s += `  - name: case ${c}\n    turns:\n${Array.from({ length: TURNS }, (_, i) => turn(c * TURNS + i)).join('')}`;
   return s;
 }
 
@@ -53,7 +54,8 @@ function evalMs(url, file) {
   });
   if (r.status !== 0) throw new Error(`gurusup eval exited ${r.status}: ${r.stderr.slice(0, 500)}`);
   const out = JSON.parse(r.stdout);
-  if (out.totals.turns !== CASES * TURNS || out.totals.passed !== CASES) throw new Error(`unexpected results: ${JSON.stringify(out.totals)}`);
+  if (out.totals.turns !== CASES * TURNS || out.totals.passed !== CASES)
+    throw new Error(`unexpected results: ${JSON.stringify(out.totals)}`);
   return out.duration_ms;
 }
 
@@ -63,7 +65,11 @@ export async function run() {
   const dir = tmpdir();
   const file = path.join(dir, 'bench.eval.yaml');
   fs.writeFileSync(file, suiteText());
-  const sb = await startProcess([BIN, 'sandbox', '--port', '0', '--api-key', KEY, '--quiet', '--latency', '0'], /sandbox on (http:\/\/\S+)/, { GURUSUP_CONFIG_DIR: dir });
+  const sb = await startProcess(
+    [BIN, 'sandbox', '--port', '0', '--api-key', KEY, '--quiet', '--latency', '0'],
+    /sandbox on (http:\/\/\S+)/,
+    { GURUSUP_CONFIG_DIR: dir },
+  );
   const url = sb.match[1];
   try {
     const n = CASES * TURNS;
@@ -78,7 +84,12 @@ export async function run() {
     const per = median(ours);
     console.log(`eval: ${CASES} cases × ${TURNS} turns, 7 expectations a turn, --concurrency 1, median of ${ROUNDS}`);
     console.log(`  bare request ${base.toFixed(3)} ms/turn; gurusup eval ${per.toFixed(3)} ms/turn`);
-    return verdict('eval runner overhead per turn beyond the request (ms)', { baseline: `${base.toFixed(3)} ms/turn`, ours: `${per.toFixed(3)} ms/turn`, ratio: per - base, limit: 2 });
+    return verdict('eval runner overhead per turn beyond the request (ms)', {
+      baseline: `${base.toFixed(3)} ms/turn`,
+      ours: `${per.toFixed(3)} ms/turn`,
+      ratio: per - base,
+      limit: 2,
+    });
   } finally {
     await sb.stop();
   }

@@ -16,8 +16,17 @@ async function one({ threads, messages, latency, dir }) {
   const floorOut = path.join(dir, `floor-${threads}.ndjson`);
   // curl's config: the list, then each thread, with the key; bodies discarded like the floor's.
   const cfg = path.join(dir, `curl-${threads}.cfg`);
-  const urls = [`${sb.url}/threads`, ...Array.from({ length: threads }, (_, i) => `${sb.url}/threads/${createHash('md5').update(`bench-thread-${i}`).digest('hex')}`)];
-  fs.writeFileSync(cfg, `header = "x-api-key: ${KEY}"\n${urls.map((u) => `url = "${u}"\noutput = "/dev/null"\n`).join('')}`);
+  const urls = [
+    `${sb.url}/threads`,
+    ...Array.from(
+      { length: threads },
+      (_, i) => `${sb.url}/threads/${createHash('md5').update(`bench-thread-${i}`).digest('hex')}`,
+    ),
+  ];
+  fs.writeFileSync(
+    cfg,
+    `header = "x-api-key: ${KEY}"\n${urls.map((u) => `url = "${u}"\noutput = "/dev/null"\n`).join('')}`,
+  );
   return { sb, env, out, floorOut, cfg, size: fs.statSync(data).size };
 }
 
@@ -34,54 +43,87 @@ export async function run() {
   };
   const skipFast = process.env.GURUSUP_BENCH_EXPORT === 'latency';
   const fast = skipFast ? undefined : await one({ threads: 2000, messages: 20, latency: 0, dir });
-  if (fast) console.log(`export: sandbox with 2,000 threads x 20 messages (${(fast.size / 1e6).toFixed(1)} MB), no added latency`);
-  if (fast) try {
-    const { results, raw } = await paired(
-      {
-        ours: () => {
-          const t = time(['node', BIN, 'threads', 'export', '--quiet', '--out', fast.out, '--concurrency', '8'], fast.env);
-          check(fast.out, 2000);
-          return t;
-        },
-        floor: () => {
-          const t = time(['node', path.join(ROOT, 'bench/floor-export.cjs'), fast.sb.url, fast.floorOut, '8'], fast.env);
-          check(fast.floorOut, 2000);
-          return t;
-        },
-      },
-      [{ name: 'threads export, 2,000 x 20, concurrency 8, vs a minimal Node script 8 at a time', value: (t) => t.ours / t.floor, limit: 1.3 }],
-      { warmup: 1 },
+  if (fast)
+    console.log(
+      `export: sandbox with 2,000 threads x 20 messages (${(fast.size / 1e6).toFixed(1)} MB), no added latency`,
     );
-    console.log(`      medians: ours ${ms(raw.ours)}, floor script ${ms(raw.floor)}`);
-    ok = results.map((r) => report(r)).every(Boolean) && ok;
-  } finally {
-    await fast?.sb.stop();
-  }
+  if (fast)
+    try {
+      const { results, raw } = await paired(
+        {
+          ours: () => {
+            const t = time(
+              ['node', BIN, 'threads', 'export', '--quiet', '--out', fast.out, '--concurrency', '8'],
+              fast.env,
+            );
+            check(fast.out, 2000);
+            return t;
+          },
+          floor: () => {
+            const t = time(
+              ['node', path.join(ROOT, 'bench/floor-export.cjs'), fast.sb.url, fast.floorOut, '8'],
+              fast.env,
+            );
+            check(fast.floorOut, 2000);
+            return t;
+          },
+        },
+        [
+          {
+            name: 'threads export, 2,000 x 20, concurrency 8, vs a minimal Node script 8 at a time',
+            value: (t) => t.ours / t.floor,
+            limit: 1.3,
+          },
+        ],
+        { warmup: 1 },
+      );
+      console.log(`      medians: ours ${ms(raw.ours)}, floor script ${ms(raw.floor)}`);
+      ok = results.map((r) => report(r)).every(Boolean) && ok;
+    } finally {
+      await fast?.sb.stop();
+    }
   const slow = await one({ threads: 200, messages: 20, latency: 20, dir });
   console.log('export: 200 threads x 20 messages, sandbox --latency 20');
   try {
     const { results, raw } = await paired(
       {
         ours: () => {
-          const t = time(['node', BIN, 'threads', 'export', '--quiet', '--out', slow.out, '--concurrency', '8'], slow.env);
+          const t = time(
+            ['node', BIN, 'threads', 'export', '--quiet', '--out', slow.out, '--concurrency', '8'],
+            slow.env,
+          );
           check(slow.out, 200);
           return t;
         },
         curl: () => time(['curl', '-s', '--fail', '--parallel', '--parallel-max', '8', '--config', slow.cfg], slow.env),
         // Not a target: the minimal Node script (list first, then 8 at a time), the floor of
         // any Node program that must read the list before it can ask for the threads.
-        floor: () => time(['node', path.join(ROOT, 'bench/floor-export.cjs'), slow.sb.url, slow.floorOut, '8'], slow.env),
+        floor: () =>
+          time(['node', path.join(ROOT, 'bench/floor-export.cjs'), slow.sb.url, slow.floorOut, '8'], slow.env),
       },
       [
-        { name: 'threads export, 200 threads, sandbox --latency 20, concurrency 8, vs curl --parallel-max 8', value: (t) => t.ours / t.curl, limit: 1.15 },
-        { name: 'the floor: the minimal Node script, same sandbox, vs curl --parallel-max 8', value: (t) => t.floor / t.curl, limit: Infinity },
+        {
+          name: 'threads export, 200 threads, sandbox --latency 20, concurrency 8, vs curl --parallel-max 8',
+          value: (t) => t.ours / t.curl,
+          limit: 1.15,
+        },
+        {
+          name: 'the floor: the minimal Node script, same sandbox, vs curl --parallel-max 8',
+          value: (t) => t.floor / t.curl,
+          limit: Infinity,
+        },
         { name: 'ours vs the minimal Node script', value: (t) => t.ours / t.floor, limit: Infinity },
       ],
       { warmup: 1 },
     );
-    console.log(`      medians: ours ${ms(raw.ours)}, curl --parallel ${ms(raw.curl)} (all URLs at once, the list among them), minimal Node script ${ms(raw.floor)}`);
+    console.log(
+      `      medians: ours ${ms(raw.ours)}, curl --parallel ${ms(raw.curl)} (all URLs at once, the list among them), minimal Node script ${ms(raw.floor)}`,
+    );
     const [target, ...infos] = results;
-    for (const i of infos) console.log(`info  ${i.name}: ${i.figure.toFixed(2)}x (spread ${i.spread[0].toFixed(2)}–${i.spread[1].toFixed(2)}x)`);
+    for (const i of infos)
+      console.log(
+        `info  ${i.name}: ${i.figure.toFixed(2)}x (spread ${i.spread[0].toFixed(2)}–${i.spread[1].toFixed(2)}x)`,
+      );
     ok = report(target) && ok;
   } finally {
     await slow.sb.stop();

@@ -12,7 +12,9 @@ http.get(process.argv[2], { headers: { 'x-api-key': process.env.GURUSUP_API_KEY 
     const lines = new Array(threads.length);
     for (let i = 0; i < threads.length; i++) {
       const t = threads[i];
-      lines[i] = [t.thread_fid, hash('md5', t.thread_fid), t.subject, t.user_fid, t.message_count, t.updated_at].join('\t');
+      lines[i] = [t.thread_fid, hash('md5', t.thread_fid), t.subject, t.user_fid, t.message_count, t.updated_at].join(
+        '\t',
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   });

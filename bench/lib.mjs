@@ -38,7 +38,10 @@ export function makeSandboxData(file, threads, messages) {
       const at = new Date(t0 + i * 60_000 + j * 1000).toISOString();
       msgs.push({
         _id: (i * 1000 + j).toString(16).padStart(24, '0'),
-        body: j % 2 ? `Reply ${j} in thread ${i}: orders ship within 24 hours.` : `Question ${j} from the customer in thread ${i}?`,
+        body:
+          j % 2
+            ? `Reply ${j} in thread ${i}: orders ship within 24 hours.`
+            : `Question ${j} from the customer in thread ${i}?`,
         thread_fid: fid,
         user_fid: j % 2 ? 'gurusup-ai' : `cust-${i}`,
         lang: 'en',
@@ -60,10 +63,20 @@ export function makeSandboxData(file, threads, messages) {
 
 /** A GET /threads body of `n` threads, as a static server would serve it. */
 export function threadList(n) {
-  return JSON.stringify(Array.from({ length: n }, (_, i) => {
-    const fid = `bench-thread-${i}`;
-    return { thread: md5(fid), thread_fid: fid, subject: `Subject ${i}`, user_fid: `cust-${i}`, message_count: 20, created_at: '2024-01-01T00:00:00.000Z', updated_at: '2024-01-01T00:10:00.000Z' };
-  }));
+  return JSON.stringify(
+    Array.from({ length: n }, (_, i) => {
+      const fid = `bench-thread-${i}`;
+      return {
+        thread: md5(fid),
+        thread_fid: fid,
+        subject: `Subject ${i}`,
+        user_fid: `cust-${i}`,
+        message_count: 20,
+        created_at: '2024-01-01T00:00:00.000Z',
+        updated_at: '2024-01-01T00:10:00.000Z',
+      };
+    }),
+  );
 }
 
 /** Starts a process and resolves once its stderr matches `re`. */
@@ -76,7 +89,11 @@ export function startProcess(args, re, env = {}) {
       const m = err.match(re);
       if (m) {
         clearInterval(iv);
-        resolve({ child, match: m, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.on('exit', r), child.kill('SIGINT')))) });
+        resolve({
+          child,
+          match: m,
+          stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.on('exit', r), child.kill('SIGINT')))),
+        });
       }
     }, 10);
     child.on('exit', (code) => {
@@ -87,7 +104,10 @@ export function startProcess(args, re, env = {}) {
 }
 
 export async function startSandbox(dataFile, extra = []) {
-  const p = await startProcess([BIN, 'sandbox', '--port', '0', '--quiet', '--api-key', KEY, ...(dataFile ? ['--data', dataFile] : []), ...extra], /sandbox on (http:\/\/\S+)/);
+  const p = await startProcess(
+    [BIN, 'sandbox', '--port', '0', '--quiet', '--api-key', KEY, ...(dataFile ? ['--data', dataFile] : []), ...extra],
+    /sandbox on (http:\/\/\S+)/,
+  );
   return { ...p, url: p.match[1] };
 }
 
@@ -105,7 +125,16 @@ export async function startSandbox(dataFile, extra = []) {
  * GURUSUP_BENCH_ROUNDS / GURUSUP_BENCH_SETS shorten a run while developing (the figures in
  * BENCHMARKS.md are from the defaults, 20 x 3).
  */
-export async function paired(measures, targets, { rounds = Number(process.env.GURUSUP_BENCH_ROUNDS) || 20, sets = Number(process.env.GURUSUP_BENCH_SETS) || 3, warmup = 2, env = {} } = {}) {
+export async function paired(
+  measures,
+  targets,
+  {
+    rounds = Number(process.env.GURUSUP_BENCH_ROUNDS) || 20,
+    sets = Number(process.env.GURUSUP_BENCH_SETS) || 3,
+    warmup = 2,
+    env = {},
+  } = {},
+) {
   const names = Object.keys(measures);
   const runEnv = { ...process.env, ...env };
   const once = async (name) => {
@@ -115,9 +144,16 @@ export async function paired(measures, targets, { rounds = Number(process.env.GU
     if (!Array.isArray(m) && typeof m === 'object') [m, extraEnv] = [m.cmd, m.env];
     const [cmd, args] = Array.isArray(m) ? [m[0], m.slice(1)] : ['sh', ['-c', m]];
     const t = performance.now();
-    const r = spawnSync(cmd, args, { env: extraEnv ? { ...runEnv, ...extraEnv } : runEnv, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    const r = spawnSync(cmd, args, {
+      env: extraEnv ? { ...runEnv, ...extraEnv } : runEnv,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 64 << 20,
+    });
     const s = (performance.now() - t) / 1000;
-    if (r.status !== 0) throw new Error(`${name} (${Array.isArray(m) ? m.join(' ') : m}) exited ${r.status}: ${String(r.stderr).slice(0, 500)}`);
+    if (r.status !== 0)
+      throw new Error(
+        `${name} (${Array.isArray(m) ? m.join(' ') : m}) exited ${r.status}: ${String(r.stderr).slice(0, 500)}`,
+      );
     return s;
   };
   for (let w = 0; w < warmup; w++) for (const n of names) await once(n);
@@ -165,7 +201,9 @@ export function report(r, { fmt = (x) => x.toFixed(2), unit = 'x', detail = '' }
   const limit = atLeast ? r.atLeast : r.limit;
   const worse = atLeast ? r.spread[0] : r.spread[1];
   const ok = atLeast ? worse >= limit : worse <= limit;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${r.name}: ${fmt(r.figure)}${unit} (spread ${fmt(r.spread[0])}–${fmt(r.spread[1])}${unit}) target ${atLeast ? '>=' : '<='} ${fmt(limit)}${unit}${detail ? `; ${detail}` : ''}`);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}  ${r.name}: ${fmt(r.figure)}${unit} (spread ${fmt(r.spread[0])}–${fmt(r.spread[1])}${unit}) target ${atLeast ? '>=' : '<='} ${fmt(limit)}${unit}${detail ? `; ${detail}` : ''}`,
+  );
   return ok;
 }
 
@@ -173,7 +211,18 @@ export function report(r, { fmt = (x) => x.toFixed(2), unit = 'x', detail = '' }
 export function hyperfine(commands, { runs = 10, warmup = 2, env = {} } = {}) {
   const dir = tmpdir();
   const json = path.join(dir, 'h.json');
-  const args = ['-N', '--warmup', String(warmup), '--runs', String(runs), '--export-json', json, '--style', 'basic', ...commands];
+  const args = [
+    '-N',
+    '--warmup',
+    String(warmup),
+    '--runs',
+    String(runs),
+    '--export-json',
+    json,
+    '--style',
+    'basic',
+    ...commands,
+  ];
   const r = spawnSync('hyperfine', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`hyperfine failed (${r.status})`);
   const results = JSON.parse(fs.readFileSync(json, 'utf8')).results;
@@ -185,7 +234,9 @@ export const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
 /** A one-off figure without a spread (peak RSS, a fixed wall-clock limit): PASS/FAIL and the numbers. */
 export function verdict(name, { baseline, ours, ratio, limit, unit = '' }) {
   const ok = ratio <= limit;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: baseline ${baseline}${unit}, ours ${ours}${unit}, figure ${ratio.toFixed(2)} (target <= ${limit})`);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}  ${name}: baseline ${baseline}${unit}, ours ${ours}${unit}, figure ${ratio.toFixed(2)} (target <= ${limit})`,
+  );
   return ok;
 }
 

@@ -8,7 +8,11 @@ import { BIN, KEY, ROOT, median, ms, need, paired, report, startStatic, threadLi
 
 /** Peak RSS in MB of a command, from GNU time. */
 export function peakRss(cmd, env) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   return Number(r.stderr.trim().split('\n').pop()) / 1024;
 }
 
@@ -29,24 +33,56 @@ export async function run() {
         stream: ['node', path.join(ROOT, 'bench/floor-stream.cjs'), `${big.url}/threads`],
       },
       [
-        { name: 'threads list --json, 100,000 threads, vs node -e 0 + curl', value: (t) => t.json / (t.node + t.curl), limit: 1.4 },
-        { name: 'threads list piped TSV, 100,000 threads, vs a minimal Node script', value: (t) => t.tsv / t.floor, limit: 1.1 },
-        { name: 'the floor: a minimal Node script streaming the same GET to stdout (bench/floor-stream.cjs), vs node -e 0 + curl', value: (t) => t.stream / (t.node + t.curl), limit: Infinity, info: true },
+        {
+          name: 'threads list --json, 100,000 threads, vs node -e 0 + curl',
+          value: (t) => t.json / (t.node + t.curl),
+          limit: 1.4,
+        },
+        {
+          name: 'threads list piped TSV, 100,000 threads, vs a minimal Node script',
+          value: (t) => t.tsv / t.floor,
+          limit: 1.1,
+        },
+        {
+          name: 'the floor: a minimal Node script streaming the same GET to stdout (bench/floor-stream.cjs), vs node -e 0 + curl',
+          value: (t) => t.stream / (t.node + t.curl),
+          limit: Infinity,
+          info: true,
+        },
       ],
       { env },
     );
-    console.log(`      medians: node -e 0 ${ms(raw.node)}, curl ${ms(raw.curl)}, --json ${ms(raw.json)}, minimal streaming script ${ms(raw.stream)}, TSV ${ms(raw.tsv)}, minimal TSV script ${ms(raw.floor)}`);
+    console.log(
+      `      medians: node -e 0 ${ms(raw.node)}, curl ${ms(raw.curl)}, --json ${ms(raw.json)}, minimal streaming script ${ms(raw.stream)}, TSV ${ms(raw.tsv)}, minimal TSV script ${ms(raw.floor)}`,
+    );
     for (const r of results) {
-      if (r.info) console.log(`info  ${r.name}: ${r.figure.toFixed(2)}x (spread ${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)}x)`);
+      if (r.info)
+        console.log(
+          `info  ${r.name}: ${r.figure.toFixed(2)}x (spread ${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)}x)`,
+        );
       else ok = report(r) && ok;
     }
     const rss = median(Array.from({ length: 5 }, () => peakRss(['node', BIN, 'threads', 'list', '--json'], env)));
     const bare = median(Array.from({ length: 5 }, () => peakRss(['node', '-e', '0'], env)));
     const tiny = await startStatic(threadList(10));
-    const small = median(Array.from({ length: 5 }, () => peakRss(['node', BIN, 'threads', 'list', '--json'], { ...env, GURUSUP_BASE_URL: tiny.url })));
+    const small = median(
+      Array.from({ length: 5 }, () =>
+        peakRss(['node', BIN, 'threads', 'list', '--json'], { ...env, GURUSUP_BASE_URL: tiny.url }),
+      ),
+    );
     await tiny.stop();
-    const floor = median(Array.from({ length: 5 }, () => peakRss(['node', path.join(ROOT, 'bench/floor-stream.cjs'), `${big.url}/threads`], env)));
-    ok = verdict('threads list --json, 100,000 threads, peak RSS (MB, median of 5)', { baseline: `node -e 0 ${bare.toFixed(1)} MB, the same command for 10 threads ${small.toFixed(1)} MB, minimal streaming script ${floor.toFixed(1)} MB`, ours: `${rss.toFixed(1)} MB`, ratio: rss, limit: 50 }) && ok;
+    const floor = median(
+      Array.from({ length: 5 }, () =>
+        peakRss(['node', path.join(ROOT, 'bench/floor-stream.cjs'), `${big.url}/threads`], env),
+      ),
+    );
+    ok =
+      verdict('threads list --json, 100,000 threads, peak RSS (MB, median of 5)', {
+        baseline: `node -e 0 ${bare.toFixed(1)} MB, the same command for 10 threads ${small.toFixed(1)} MB, minimal streaming script ${floor.toFixed(1)} MB`,
+        ours: `${rss.toFixed(1)} MB`,
+        ratio: rss,
+        limit: 50,
+      }) && ok;
   } finally {
     await big.stop();
   }

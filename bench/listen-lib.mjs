@@ -16,19 +16,32 @@ const SECONDS = Number(process.env.GURUSUP_BENCH_WRK_SECONDS) || 2;
 
 async function serve(args, stdoutFile) {
   const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
-  const child = spawn(process.execPath, args, { env: { ...process.env, GURUSUP_API_KEY: KEY, GURUSUP_CONFIG_DIR: tmpdir() }, stdio: ['ignore', out, 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, GURUSUP_API_KEY: KEY, GURUSUP_CONFIG_DIR: tmpdir() },
+    stdio: ['ignore', out, 'pipe'],
+  });
   if (typeof out === 'number') fs.closeSync(out);
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   for (let i = 0; i < 500 && !/Listening on/.test(err); i++) await new Promise((r) => setTimeout(r, 10));
   const url = /Listening on (http:\/\/\S+)/.exec(err)?.[1];
   if (!url) throw new Error(`did not start: ${err}`);
-  return { url, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.on('exit', r), child.kill('SIGINT')))) };
+  return {
+    url,
+    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.on('exit', r), child.kill('SIGINT')))),
+  };
 }
 
 function wrk(url) {
-  const r = spawnSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', path.join(ROOT, 'bench/events.lua'), url], { env: { ...process.env, GURUSUP_API_KEY: KEY }, encoding: 'utf8' });
-  return { ok: Number(/OK200 (\d+)/.exec(r.stdout)?.[1] ?? NaN), rps: Number(/RPS ([\d.]+)/.exec(r.stdout)?.[1] ?? NaN) };
+  const r = spawnSync(
+    'wrk',
+    ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', path.join(ROOT, 'bench/events.lua'), url],
+    { env: { ...process.env, GURUSUP_API_KEY: KEY }, encoding: 'utf8' },
+  );
+  return {
+    ok: Number(/OK200 (\d+)/.exec(r.stdout)?.[1] ?? NaN),
+    rps: Number(/RPS ([\d.]+)/.exec(r.stdout)?.[1] ?? NaN),
+  };
 }
 
 export const loss = { runs: 0 };
@@ -40,7 +53,9 @@ function checkLines(file, ok, pick = (o) => o) {
   const fine = ids.size === lines.length && lines.length >= ok && lines.length <= ok + CONNECTIONS;
   if (!fine) {
     loss.runs++;
-    console.log(`FAIL  ${path.basename(file)}: ${ok} answered 200, but ${lines.length} lines, ${ids.size} distinct events`);
+    console.log(
+      `FAIL  ${path.basename(file)}: ${ok} answered 200, but ${lines.length} lines, ${ids.size} distinct events`,
+    );
   }
   fs.rmSync(file, { force: true });
 }
@@ -57,7 +72,10 @@ export async function throughput(kind) {
   }
   const out = path.join(dir, `${kind}-${n}.ndjson`);
   const rec = path.join(dir, `${kind}-${n}.record.ndjson`);
-  const s = await serve([BIN, 'webhook', 'listen', '--port', '0', '--json', ...(kind === 'record' ? ['--record', rec] : [])], out);
+  const s = await serve(
+    [BIN, 'webhook', 'listen', '--port', '0', '--json', ...(kind === 'record' ? ['--record', rec] : [])],
+    out,
+  );
   const r = wrk(s.url);
   await s.stop();
   checkLines(out, r.ok);
@@ -70,7 +88,10 @@ export async function sequential(record) {
   const out = path.join(dir, `seq-${n}.ndjson`);
   const rec = path.join(dir, `seq-${n}.record.ndjson`);
   const s = await serve([BIN, 'webhook', 'listen', '--port', '0', '--json', ...(record ? ['--record', rec] : [])], out);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/seq-sender.cjs'), s.url, '200'], { env: { ...process.env, GURUSUP_API_KEY: KEY }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/seq-sender.cjs'), s.url, '200'], {
+    env: { ...process.env, GURUSUP_API_KEY: KEY },
+    encoding: 'utf8',
+  });
   await s.stop();
   const ok = Number(/OK (\d+)/.exec(r.stdout)?.[1]);
   checkLines(out, ok);
@@ -94,7 +115,6 @@ export function fsyncCost() {
   fs.rmSync(file);
   return median(times) / 1000;
 }
-
 
 export function lossVerdict() {
   if (loss.runs) {

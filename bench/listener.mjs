@@ -11,7 +11,13 @@ export async function run() {
   loss.runs = 0;
   const { results, raw } = await paired(
     { bare: () => throughput('bare'), listen: () => throughput('plain') },
-    [{ name: 'webhook listen --json > file, req/s vs bare node:http (wrk -c32)', value: (t) => t.listen / t.bare, atLeast: 0.75 }],
+    [
+      {
+        name: 'webhook listen --json > file, req/s vs bare node:http (wrk -c32)',
+        value: (t) => t.listen / t.bare,
+        atLeast: 0.75,
+      },
+    ],
     { warmup: 0 },
   );
   console.log(`      medians: bare ${raw.bare.toFixed(0)} req/s, listen ${raw.listen.toFixed(0)} req/s`);

@@ -7,14 +7,29 @@ import { BIN, KEY, ROOT, ms, paired, report, startProcess, startStatic, threadLi
 export async function run() {
   const server = await startStatic(threadList(10));
   const proxy = await startProcess([path.join(ROOT, 'bench/connect-proxy.mjs')], /proxy on (http:\/\/\S+)/);
-  const env = { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url, GURUSUP_CONFIG_DIR: tmpdir(), NO_PROXY: '', no_proxy: '' };
+  const env = {
+    GURUSUP_API_KEY: KEY,
+    GURUSUP_BASE_URL: server.url,
+    GURUSUP_CONFIG_DIR: tmpdir(),
+    NO_PROXY: '',
+    no_proxy: '',
+  };
   try {
     const { results, raw } = await paired(
       {
         direct: ['node', BIN, 'threads', 'list', '--json'],
-        proxied: { cmd: ['node', BIN, 'threads', 'list', '--json'], env: { HTTP_PROXY: proxy.match[1], HTTPS_PROXY: proxy.match[1] } },
+        proxied: {
+          cmd: ['node', BIN, 'threads', 'list', '--json'],
+          env: { HTTP_PROXY: proxy.match[1], HTTPS_PROXY: proxy.match[1] },
+        },
       },
-      [{ name: 'threads list --json through a loopback CONNECT proxy vs direct', value: (t) => t.proxied / t.direct, limit: 1.5 }],
+      [
+        {
+          name: 'threads list --json through a loopback CONNECT proxy vs direct',
+          value: (t) => t.proxied / t.direct,
+          limit: 1.5,
+        },
+      ],
       { env },
     );
     console.log(`      medians: direct ${ms(raw.direct)}, through the proxy ${ms(raw.proxied)}`);

@@ -9,18 +9,33 @@ export async function run() {
   need('curl', 'script');
   const bin = process.env.GURUSUP_BENCH_BIN || BIN;
   const server = await startStatic(threadList(10));
-  const env = { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url, GURUSUP_CONFIG_DIR: tmpdir(), TERM: 'xterm-256color' };
+  const env = {
+    GURUSUP_API_KEY: KEY,
+    GURUSUP_BASE_URL: server.url,
+    GURUSUP_CONFIG_DIR: tmpdir(),
+    TERM: 'xterm-256color',
+  };
   const onPty = (cmd) => ['script', '-qec', `stty cols 80 rows 24; ${cmd}`, '/dev/null'];
   try {
     const { results, raw } = await paired(
-      { base: onPty(`node -e 0; curl -s ${server.url}/threads > /dev/null`), list: onPty(`node ${bin} threads list`), quiet: onPty(`node ${bin} threads list --quiet`) },
+      {
+        base: onPty(`node -e 0; curl -s ${server.url}/threads > /dev/null`),
+        list: onPty(`node ${bin} threads list`),
+        quiet: onPty(`node ${bin} threads list --quiet`),
+      },
       [
-        { name: 'threads list on a pty (10 threads) vs pty + node -e 0 + curl', value: (t) => t.list / t.base, limit: 1.2 },
+        {
+          name: 'threads list on a pty (10 threads) vs pty + node -e 0 + curl',
+          value: (t) => t.list / t.base,
+          limit: 1.2,
+        },
         { name: 'threads list on a pty vs --quiet (no spinner)', value: (t) => t.list / t.quiet, limit: 1.05 },
       ],
       { env },
     );
-    console.log(`      medians: pty + node -e 0 + curl ${ms(raw.base)}, threads list ${ms(raw.list)}, --quiet ${ms(raw.quiet)}`);
+    console.log(
+      `      medians: pty + node -e 0 + curl ${ms(raw.base)}, threads list ${ms(raw.list)}, --quiet ${ms(raw.quiet)}`,
+    );
     return results.map((r) => report(r)).every(Boolean);
   } finally {
     await server.stop();

@@ -18,12 +18,23 @@ export async function run() {
       fsync: () => fsyncCost(),
     },
     [
-      { name: 'webhook listen --record, 32 senders: req/s of listen / req/s with --record', value: (t) => t.listen / t.record, limit: 1.3 },
-      { name: '--record, 1 sender sequential: added p50 latency minus one fdatasync', value: (t) => (t.seqRecord - t.seqListen - t.fsync) * 1000, limit: 0.2, ms: true },
+      {
+        name: 'webhook listen --record, 32 senders: req/s of listen / req/s with --record',
+        value: (t) => t.listen / t.record,
+        limit: 1.3,
+      },
+      {
+        name: '--record, 1 sender sequential: added p50 latency minus one fdatasync',
+        value: (t) => (t.seqRecord - t.seqListen - t.fsync) * 1000,
+        limit: 0.2,
+        ms: true,
+      },
     ],
     { warmup: 0 },
   );
-  console.log(`      medians: listen ${raw.listen.toFixed(0)} req/s, --record ${raw.record.toFixed(0)} req/s; sequential p50 listen ${(raw.seqListen * 1000).toFixed(3)} ms, --record ${(raw.seqRecord * 1000).toFixed(3)} ms; fdatasync of a line (same run, same disk) ${(raw.fsync * 1000).toFixed(3)} ms`);
+  console.log(
+    `      medians: listen ${raw.listen.toFixed(0)} req/s, --record ${raw.record.toFixed(0)} req/s; sequential p50 listen ${(raw.seqListen * 1000).toFixed(3)} ms, --record ${(raw.seqRecord * 1000).toFixed(3)} ms; fdatasync of a line (same run, same disk) ${(raw.fsync * 1000).toFixed(3)} ms`,
+  );
   const ok = results.map((r) => report(r, r.ms ? { fmt: (x) => x.toFixed(3), unit: ' ms' } : {})).every(Boolean);
   return lossVerdict() && ok;
 }

@@ -19,11 +19,17 @@ export async function run() {
       [
         { name: '--version vs node -e 0', value: (t) => t.version / t.node, limit: 1.1 },
         { name: '--help vs node -e 0', value: (t) => t.help / t.node, limit: 1.1 },
-        { name: 'threads list --json (10 threads, piped) vs node -e 0 + curl', value: (t) => t.list / (t.node + t.curl), limit: 1.2 },
+        {
+          name: 'threads list --json (10 threads, piped) vs node -e 0 + curl',
+          value: (t) => t.list / (t.node + t.curl),
+          limit: 1.2,
+        },
       ],
       { env },
     );
-    console.log(`      medians: node -e 0 ${ms(raw.node)}, curl ${ms(raw.curl)}, --version ${ms(raw.version)}, --help ${ms(raw.help)}, threads list --json ${ms(raw.list)}`);
+    console.log(
+      `      medians: node -e 0 ${ms(raw.node)}, curl ${ms(raw.curl)}, --version ${ms(raw.version)}, --help ${ms(raw.help)}, threads list --json ${ms(raw.list)}`,
+    );
     return results.map((r) => report(r)).every(Boolean);
   } finally {
     await server.stop();

@@ -10,5 +10,7 @@ const server = http.createServer((req, res) => {
   res.end(body);
 });
 server.keepAliveTimeout = 1000;
-server.listen(0, '127.0.0.1', () => process.stderr.write(`static server on http://127.0.0.1:${server.address().port}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stderr.write(`static server on http://127.0.0.1:${server.address().port}\n`),
+);
 process.on('SIGINT', () => server.close(() => process.exit(0)));

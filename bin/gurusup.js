@@ -16,7 +16,14 @@ function prerendered() {
 // A write to stdout that fails is an error the user must see: one line on stderr, exit 1, no stack
 // trace (a full disk, /dev/full, EIO). A reader that closed early (`| head`, EPIPE) is not an
 // error: stop quietly. The line goes out with a synchronous write: the process ends right after.
-const WHY = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large', EBADF: 'the stream is closed', EROFS: 'read-only file system' };
+const WHY = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+  EBADF: 'the stream is closed',
+  EROFS: 'read-only file system',
+};
 let streamFailed = false;
 function onStreamError(err, name) {
   if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -25,7 +32,10 @@ function onStreamError(err, name) {
   const why = (err && WHY[err.code]) || String((err && err.message) || err).split('\n')[0];
   if (name === 'stdout') {
     try {
-      require('node:fs').writeSync(2, `error: cannot write to stdout: ${why}${err && err.code && !why.includes(err.code) ? ` (${err.code})` : ''}\n`);
+      require('node:fs').writeSync(
+        2,
+        `error: cannot write to stdout: ${why}${err && err.code && !why.includes(err.code) ? ` (${err.code})` : ''}\n`,
+      );
     } catch {
       // stderr is gone too: the exit code is all that is left
     }

@@ -14,7 +14,9 @@ const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
 function cacheDir(env) {
   if (env.GURUSUP_CACHE_DIR) return env.GURUSUP_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || (process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : path.join(os.homedir(), '.cache'));
+  const base =
+    env.XDG_CACHE_HOME ||
+    (process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : path.join(os.homedir(), '.cache'));
   return path.join(base, 'gurusup');
 }
 
@@ -43,7 +45,11 @@ function loadWithCodeCache(env) {
   // Anything that changes what V8 compiles, or whether it accepts a cache, is in the name.
   const key = require('node:crypto')
     .createHash('sha1')
-    .update([process.version, process.arch, st.size, st.mtimeMs, process.execArgv.join(' '), env.NODE_OPTIONS || ''].join('\0'))
+    .update(
+      [process.version, process.arch, st.size, st.mtimeMs, process.execArgv.join(' '), env.NODE_OPTIONS || ''].join(
+        '\0',
+      ),
+    )
     .digest('hex')
     .slice(0, 16);
   const dir = cacheDir(env);

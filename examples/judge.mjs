@@ -27,5 +27,11 @@ process.stdin.on('end', () => {
   }
   const reply = String(req.reply).toLowerCase();
   const missing = words.filter((w) => !reply.includes(w.toLowerCase()));
-  console.log(JSON.stringify(missing.length ? { pass: false, reason: `the reply never mentions ${missing.join(', ')}` } : { pass: true, reason: `mentions ${words.join(', ')}` }));
+  console.log(
+    JSON.stringify(
+      missing.length
+        ? { pass: false, reason: `the reply never mentions ${missing.join(', ')}` }
+        : { pass: true, reason: `mentions ${words.join(', ')}` },
+    ),
+  );
 });

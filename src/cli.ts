@@ -85,16 +85,18 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
     .addHelpText('after', EXAMPLES);
   for (const o of Object.values(GLOBAL_OPTIONS)) program.addOption(new Option(o.flags, o.help));
 
-  const run: Runner = (load) => async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    const opts = args[args.length - 2] as Record<string, unknown>;
-    const positional = args.slice(0, -2) as Array<string | string[]>;
-    const globals = cmd.optsWithGlobals() as GlobalOptions;
-    state.ctx = await Context.create(io, globals);
-    const handler: Handler = await load();
-    const code = await handler(state.ctx, positional, opts, cmd);
-    state.code = typeof code === 'number' ? code : 0;
-  };
+  const run: Runner =
+    (load) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const opts = args[args.length - 2] as Record<string, unknown>;
+      const positional = args.slice(0, -2) as Array<string | string[]>;
+      const globals = cmd.optsWithGlobals() as GlobalOptions;
+      state.ctx = await Context.create(io, globals);
+      const handler: Handler = await load();
+      const code = await handler(state.ctx, positional, opts, cmd);
+      state.code = typeof code === 'number' ? code : 0;
+    };
 
   for (const [name, register] of Object.entries(GROUPS)) if (!only || name === only) register(program, run);
   return program;
@@ -126,7 +128,12 @@ function normalizeArgv(argv: readonly string[], program: Command): string[] {
   }
   const next = out[i + 1]!;
   const needed = cmd.registeredArguments.filter((a) => a.required).length;
-  if (cmd.commands.some((c) => c.name() === next) || program.commands.some((c) => c.name() === next) || positional < needed) out[i] = '--json=';
+  if (
+    cmd.commands.some((c) => c.name() === next) ||
+    program.commands.some((c) => c.name() === next) ||
+    positional < needed
+  )
+    out[i] = '--json=';
   return out;
 }
 
@@ -142,7 +149,10 @@ function rewriteHelp(argv: string[], program: Command): string[] {
   let cmd = program;
   for (let k = 0; k < words.length; k++) {
     const sub = cmd.commands.find((c) => c.name() === words[k] || c.aliases().includes(words[k]!));
-    if (!sub) return words[k]!.startsWith('-') ? [...before, ...words.slice(0, k), '--help'] : [...before, ...words.slice(0, k + 1)];
+    if (!sub)
+      return words[k]!.startsWith('-')
+        ? [...before, ...words.slice(0, k), '--help']
+        : [...before, ...words.slice(0, k + 1)];
     cmd = sub;
   }
   return [...before, ...words, '--help'];
@@ -152,7 +162,11 @@ function rewriteHelp(argv: string[], program: Command): string[] {
 export function helpTexts(): Record<string, string> {
   let captured = '';
   // A "terminal" as wide as UNWRAPPED: the texts are stored unwrapped, and bin/ fits them.
-  const sink = { write: (s: string) => void (captured += s), isTTY: true, columns: UNWRAPPED } as unknown as Io['stdout'];
+  const sink = {
+    write: (s: string) => void (captured += s),
+    isTTY: true,
+    columns: UNWRAPPED,
+  } as unknown as Io['stdout'];
   const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, signal: new AbortController().signal } as Io;
   const program = buildProgram(io, { code: 0 });
   const texts: Record<string, string> = { version: `${VERSION}\n` };
@@ -196,4 +210,3 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     await runCleanups();
   }
 }
-

@@ -50,7 +50,8 @@ export class Context {
     const raw = this.io.env.GURUSUP_MAX_RESPONSE?.trim();
     if (!raw) return undefined;
     const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`GURUSUP_MAX_RESPONSE must be a positive number of bytes, got ${JSON.stringify(raw)}`);
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new UsageError(`GURUSUP_MAX_RESPONSE must be a positive number of bytes, got ${JSON.stringify(raw)}`);
     return n;
   }
 
@@ -83,7 +84,8 @@ export class Context {
   #choose(active: string | undefined, profiles: Record<string, unknown>, mustExist: boolean): ProfileChoice {
     const choice = selectProfile(this.globals, this.io.env, active);
     const named = choice.from === '--profile' || choice.from === 'GURUSUP_PROFILE';
-    if (mustExist && named && !Object.hasOwn(profiles, choice.name)) throw noSuchProfile(choice.name, Object.keys(profiles));
+    if (mustExist && named && !Object.hasOwn(profiles, choice.name))
+      throw noSuchProfile(choice.name, Object.keys(profiles));
     return choice;
   }
 
@@ -120,7 +122,10 @@ export class Context {
     return s.apiKey;
   }
 
-  async client(s: Settings, opts: { requireKey?: boolean; apiKey?: string; onRetry?: ClientOptions['onRetry'] } = {}): Promise<GurusupClient> {
+  async client(
+    s: Settings,
+    opts: { requireKey?: boolean; apiKey?: string; onRetry?: ClientOptions['onRetry'] } = {},
+  ): Promise<GurusupClient> {
     const apiKey = opts.apiKey ?? (opts.requireKey === false ? s.apiKey : this.requireKey(s));
     this.redactor.add(apiKey);
     if (opts.apiKey === undefined && s.keySource === 'env') this.#usedEnvKey = true;

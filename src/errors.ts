@@ -5,7 +5,11 @@ export class CliError extends Error {
   readonly exitCode: number;
   readonly hint?: string;
   readonly status?: number;
-  constructor(message: string, exitCode: number = EXIT.FAILURE, opts: { hint?: string; status?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    exitCode: number = EXIT.FAILURE,
+    opts: { hint?: string; status?: number; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
@@ -42,7 +46,11 @@ export class NetworkError extends CliError {
 
 export class ApiError extends CliError {
   readonly body?: unknown;
-  constructor(message: string, status: number | undefined, opts: { hint?: string; body?: unknown; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    status: number | undefined,
+    opts: { hint?: string; body?: unknown; cause?: unknown } = {},
+  ) {
     super(message, EXIT.FAILURE, { status, hint: opts.hint, cause: opts.cause });
     this.body = opts.body;
   }
@@ -51,10 +59,14 @@ export class ApiError extends CliError {
 /** The status and headers came, then the connection closed before the whole body: exit 1. */
 export class CutOffError extends ApiError {
   constructor(status: number, received: number, head: string, host: string, cause?: unknown) {
-    super(`the response from ${host} (${statusLine(status)}) was cut off after ${received} bytes${head ? `: ${head}` : ''}`, status, {
-      hint: 'the connection dropped in the middle of the answer; try again (--debug shows the exchange)',
-      cause,
-    });
+    super(
+      `the response from ${host} (${statusLine(status)}) was cut off after ${received} bytes${head ? `: ${head}` : ''}`,
+      status,
+      {
+        hint: 'the connection dropped in the middle of the answer; try again (--debug shows the exchange)',
+        cause,
+      },
+    );
   }
 }
 
@@ -73,7 +85,11 @@ export function withContext<E extends CliError>(err: E, o: { prefix?: string; me
   Object.assign(copy, err);
   const message = o.message ?? (o.prefix ? `${o.prefix}${err.message}` : err.message);
   Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
-  Object.defineProperty(copy, 'stack', { value: `${err.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`, writable: true, configurable: true });
+  Object.defineProperty(copy, 'stack', {
+    value: `${err.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`,
+    writable: true,
+    configurable: true,
+  });
   if (o.hint !== undefined) Object.defineProperty(copy, 'hint', { value: o.hint, writable: true, configurable: true });
   Object.defineProperty(copy, 'cause', { value: err, writable: true, configurable: true });
   return copy;
@@ -84,9 +100,23 @@ export const LOGIN_HINT = "run 'gurusup auth login', or set GURUSUP_API_KEY";
 export const NO_KEY_MESSAGE = 'no API key: this command needs one';
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
@@ -114,7 +144,13 @@ export function bodySummary(text: string, max = 120): string {
   } catch {
     // not JSON: fall through to the raw text
   }
-  return clip(trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), max);
+  return clip(
+    trimmed
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    max,
+  );
 }
 
 function clip(s: string, max: number): string {
@@ -145,24 +181,34 @@ export function errorForStatus(status: number, bodyText = '', body?: unknown): C
 }
 
 /** One plain sentence for a low-level network failure. */
-export function networkError(err: unknown, target: string, hint = 'check --base-url (or GURUSUP_BASE_URL) and your network connection'): NetworkError {
+export function networkError(
+  err: unknown,
+  target: string,
+  hint = 'check --base-url (or GURUSUP_BASE_URL) and your network connection',
+): NetworkError {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.code && e.code !== 'UND_ERR_SOCKET' ? e.code : (e?.cause?.code ?? e?.code);
   // undici, when the proxy will not open a tunnel to the host (a real proxy answers 502/503).
   const refusedByProxy = /Proxy response \((\d{3})\) !== 200/.exec(e?.message ?? '');
   if (refusedByProxy) {
-    return new NetworkError(`cannot connect to ${target}: the proxy answered ${statusLine(Number(refusedByProxy[1]))} to CONNECT`, {
-      code: 'PROXY_CONNECT',
-      hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
-      cause: err,
-    });
+    return new NetworkError(
+      `cannot connect to ${target}: the proxy answered ${statusLine(Number(refusedByProxy[1]))} to CONNECT`,
+      {
+        code: 'PROXY_CONNECT',
+        hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
+        cause: err,
+      },
+    );
   }
   if (code === 'PROXY_CLOSED') {
-    return new NetworkError(`cannot connect to ${target}: the proxy closed the connection instead of opening a tunnel`, {
-      code,
-      hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
-      cause: err,
-    });
+    return new NetworkError(
+      `cannot connect to ${target}: the proxy closed the connection instead of opening a tunnel`,
+      {
+        code,
+        hint: 'check HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY',
+        cause: err,
+      },
+    );
   }
   switch (code) {
     case 'ECONNREFUSED':

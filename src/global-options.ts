@@ -5,10 +5,18 @@
 export const GLOBAL_OPTIONS = {
   profile: { flags: '--profile <name>', help: 'stored profile to use (env GURUSUP_PROFILE)', kind: 'value' },
   baseUrl: { flags: '--base-url <url>', help: 'API base URL (env GURUSUP_BASE_URL)', kind: 'value' },
-  json: { flags: '--json [fields]', help: 'JSON output on stdout; with a comma list, only those fields', kind: 'optional-value' },
+  json: {
+    flags: '--json [fields]',
+    help: 'JSON output on stdout; with a comma list, only those fields',
+    kind: 'optional-value',
+  },
   color: { flags: '--no-color', help: 'no ANSI colour (env NO_COLOR)', kind: 'negated' },
   timeout: { flags: '--timeout <seconds>', help: 'per-request timeout (env GURUSUP_TIMEOUT)', kind: 'value' },
-  debug: { flags: '--debug', help: 'trace HTTP requests on stderr, key redacted (env GURUSUP_DEBUG=1)', kind: 'switch' },
+  debug: {
+    flags: '--debug',
+    help: 'trace HTTP requests on stderr, key redacted (env GURUSUP_DEBUG=1)',
+    kind: 'switch',
+  },
   quiet: { flags: '-q, --quiet', help: 'no progress or success messages on stderr', kind: 'switch' },
   input: { flags: '--no-input', help: 'never prompt (also when CI is set)', kind: 'negated' },
 } as const;

@@ -39,9 +39,14 @@ export function isLoopback(host: string): boolean {
 /** Binding errors as the user should read them. */
 export function bindError(err: unknown, host: string, port: number): CliError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new CliError(`port ${port} is in use`, 1, { hint: 'pick another with --port, or --port 0 for a free one' });
-  if (code === 'EACCES') return new CliError(`permission denied to listen on ${host}:${port}`, 1, { hint: 'ports below 1024 need privileges; pick a higher --port' });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`cannot listen on ${host}: no such local address`);
+  if (code === 'EADDRINUSE')
+    return new CliError(`port ${port} is in use`, 1, { hint: 'pick another with --port, or --port 0 for a free one' });
+  if (code === 'EACCES')
+    return new CliError(`permission denied to listen on ${host}:${port}`, 1, {
+      hint: 'ports below 1024 need privileges; pick a higher --port',
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new UsageError(`cannot listen on ${host}: no such local address`);
   return new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1);
 }
 

@@ -55,7 +55,11 @@ export class GurusupClient {
     this.opts = opts;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.#proxyEnv = readProxyEnv(opts.env ?? process.env);
-    this.#send = withRetries((req) => this.#attempt(req), this.retry, { signal: opts.signal, trace: opts.trace, onRetry: opts.onRetry });
+    this.#send = withRetries((req) => this.#attempt(req), this.retry, {
+      signal: opts.signal,
+      trace: opts.trace,
+      onRetry: opts.onRetry,
+    });
   }
 
   url(path: string): string {
@@ -85,7 +89,9 @@ export class GurusupClient {
     const started = performance.now();
     try {
       const res = await exchange(transport, req);
-      trace?.(`< ${statusLine(res.status)} (${Math.round(performance.now() - started)} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`);
+      trace?.(
+        `< ${statusLine(res.status)} (${Math.round(performance.now() - started)} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`,
+      );
       return res;
     } catch (err) {
       trace?.(`< ${(err as Error).message}`);
@@ -101,13 +107,18 @@ export class GurusupClient {
 
   /** Any URL, the raw exchange: no status mapping. GET is retried, POST never. */
   request(method: string, url: string, o: RequestOptions = {}): Promise<HttpResponse> {
-    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: 'application/json', ...o.headers };
+    const headers: Record<string, string> = {
+      'user-agent': this.opts.userAgent,
+      accept: 'application/json',
+      ...o.headers,
+    };
     const key = o.apiKey === undefined ? this.opts.apiKey : o.apiKey;
     if (key) headers['x-api-key'] = key;
     let payload: string | undefined;
     if (o.rawBody !== undefined) payload = o.rawBody;
     else if (o.body !== undefined) payload = JSON.stringify(o.body);
-    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
     return this.#send({
       method,
       url,
@@ -173,7 +184,10 @@ export function parseJsonBody<T>(res: HttpResponse): T {
     const head = text.slice(0, 200).trim();
     const type = String(res.headers['content-type'] ?? '');
     if (!head && !text.trim()) {
-      throw new ApiError(`unexpected empty response from the API (${statusLine(res.status)}), expected JSON`, res.status);
+      throw new ApiError(
+        `unexpected empty response from the API (${statusLine(res.status)}), expected JSON`,
+        res.status,
+      );
     }
     const start = head.replace(/\s+/g, ' ').slice(0, 80);
     throw new ApiError(

@@ -25,10 +25,22 @@ export const nodeTransport: Transport = {
     if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
     return new Promise((resolve, reject) => {
       // A callback rather than http.request's `signal` option (an event target per request).
-      const req = mod.request(r.url, { method: r.method, headers, agent, ...(r.onCancel ? {} : { signal: r.signal }) }, (res) => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, complete: () => res.complete });
-      });
-      r.onCancel?.((reason) => req.destroy(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: reason })));
+      const req = mod.request(
+        r.url,
+        { method: r.method, headers, agent, ...(r.onCancel ? {} : { signal: r.signal }) },
+        (res) => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, complete: () => res.complete });
+        },
+      );
+      r.onCancel?.((reason) =>
+        req.destroy(
+          Object.assign(new Error('The operation was aborted'), {
+            name: 'AbortError',
+            code: 'ABORT_ERR',
+            cause: reason,
+          }),
+        ),
+      );
       // Before the response this rejects; after it, the body stream reports the fault itself.
       req.on('error', reject);
       req.end(r.body);

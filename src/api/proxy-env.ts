@@ -22,7 +22,12 @@ export function readProxyEnv(env: NodeJS.ProcessEnv): ProxyEnv {
     const m = /^(?:\*?\.)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry.toLowerCase());
     if (m) noProxy.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] });
   }
-  return { http: pick(env, 'http_proxy', 'HTTP_PROXY'), https: pick(env, 'https_proxy', 'HTTPS_PROXY'), noProxy, noProxyAll: raw.trim() === '*' };
+  return {
+    http: pick(env, 'http_proxy', 'HTTP_PROXY'),
+    https: pick(env, 'https_proxy', 'HTTPS_PROXY'),
+    noProxy,
+    noProxyAll: raw.trim() === '*',
+  };
 }
 
 /** The proxy URL that applies to `url`, or undefined when it goes direct (no proxy, or NO_PROXY). */

@@ -38,7 +38,12 @@ export function proxyTransport(proxy: string): Transport {
         signal: r.signal,
       });
       const body = res.body;
-      return { status: res.statusCode, headers: res.headers, body: body as AsyncIterable<Buffer>, complete: () => body.readableEnded };
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: body as AsyncIterable<Buffer>,
+        complete: () => body.readableEnded,
+      };
     },
   };
 }

@@ -23,7 +23,15 @@ export interface RetryHooks {
 }
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
-const RETRY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN', 'PROXY_CONNECT', 'PROXY_CLOSED']);
+const RETRY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'EAI_AGAIN',
+  'PROXY_CONNECT',
+  'PROXY_CLOSED',
+]);
 
 /** Seconds or an HTTP date, as RFC 9110 allows. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -57,7 +65,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** A transient fault worth another GET: connection refused/reset, or a body cut off. A timeout is not. */
 function transient(err: unknown): boolean {
-  return err instanceof CutOffError || (err instanceof NetworkError && err.code !== 'TIMEOUT' && RETRY_CODES.has(err.code ?? ''));
+  return (
+    err instanceof CutOffError ||
+    (err instanceof NetworkError && err.code !== 'TIMEOUT' && RETRY_CODES.has(err.code ?? ''))
+  );
 }
 
 /**
@@ -95,14 +106,23 @@ export function withRetries(send: Send, policy: RetryPolicy = DEFAULT_RETRY, hoo
       const canRetry = retryable && !streamed && attempt < policy.retries;
       if (res && (!RETRY_STATUS.has(res.status) || !canRetry)) return res;
       if (!res && !canRetry) throw failure;
-      const delayMs = backoffMs(attempt, policy, res ? parseRetryAfter(res.headers['retry-after']) : undefined, hooks.random);
+      const delayMs = backoffMs(
+        attempt,
+        policy,
+        res ? parseRetryAfter(res.headers['retry-after']) : undefined,
+        hooks.random,
+      );
       // --timeout is the longest the user waits for an answer: no retry that would wait past it.
       if (now() - started + delayMs > req.timeoutMs) {
         hooks.trace?.(`  not retrying: waiting ${delayMs} ms more would pass the ${req.timeoutMs / 1000}s timeout`);
         if (res) return res;
         throw failure;
       }
-      const reason = res ? statusLine(res.status) : failure instanceof NetworkError ? (failure.code ?? 'network error') : 'response cut off';
+      const reason = res
+        ? statusLine(res.status)
+        : failure instanceof NetworkError
+          ? (failure.code ?? 'network error')
+          : 'response cut off';
       hooks.trace?.(`  retrying in ${delayMs} ms (${reason}, retry ${attempt + 1} of ${policy.retries})`);
       hooks.onRetry?.({ attempt, delayMs, reason });
       await pause(delayMs, hooks.signal);

@@ -63,9 +63,13 @@ function whileRunning(signal: AbortSignal | undefined, c: Cancellation): () => v
   if (!set) {
     const all = new Set<Cancellation>();
     interrupts.set(signal, (set = all));
-    signal.addEventListener('abort', () => {
-      for (const x of [...all]) x.cancel(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const x of [...all]) x.cancel(signal.reason);
+      },
+      { once: true },
+    );
   }
   const mine = set;
   mine.add(c);
@@ -216,7 +220,11 @@ function eachChunk(body: AsyncIterable<Buffer>, take: (chunk: Buffer) => void | 
     const onError = (err: Error) => fail(err);
     const onClose = () => {
       if (s.readableEnded) return onEnd();
-      fail(Object.assign(new Error('the connection closed before the end of the body'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      fail(
+        Object.assign(new Error('the connection closed before the end of the body'), {
+          code: 'ERR_STREAM_PREMATURE_CLOSE',
+        }),
+      );
     };
     s.on('data', onData);
     s.on('end', onEnd);

@@ -25,9 +25,11 @@ export function parseHeader(raw: string): [string, string] {
   if (i <= 0) throw new UsageError(`-H expects 'name: value', got ${JSON.stringify(raw)}`);
   const name = raw.slice(0, i).trim();
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`invalid header name ${JSON.stringify(name)}`);
-  if (name.toLowerCase() === 'x-api-key') throw new UsageError('set the key with gurusup auth login or GURUSUP_API_KEY, not -H');
+  if (name.toLowerCase() === 'x-api-key')
+    throw new UsageError('set the key with gurusup auth login or GURUSUP_API_KEY, not -H');
   const value = raw.slice(i + 1).trim();
-  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new UsageError(`invalid value for header ${name}: only printable Latin-1 characters are allowed`);
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value))
+    throw new UsageError(`invalid value for header ${name}: only printable Latin-1 characters are allowed`);
   return [name, value];
 }
 
@@ -44,11 +46,16 @@ export interface ApiOptions {
 export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
   const { out, io } = ctx;
   let path = String(args[0]);
-  if (/^[a-z]+:\/\//i.test(path)) throw new UsageError('pass a path under the base URL (e.g. /threads), not a full URL', 'use --base-url to talk to another host');
+  if (/^[a-z]+:\/\//i.test(path))
+    throw new UsageError(
+      'pass a path under the base URL (e.g. /threads), not a full URL',
+      'use --base-url to talk to another host',
+    );
   if (!path.startsWith('/')) path = `/${path}`;
   const fields = opts.field ?? [];
   const typedFields = opts.typedField ?? [];
-  if ((fields.length || typedFields.length) && opts.input !== undefined) throw new UsageError('use either -f/-F fields or --input, not both');
+  if ((fields.length || typedFields.length) && opts.input !== undefined)
+    throw new UsageError('use either -f/-F fields or --input, not both');
 
   let rawBody: string | undefined;
   if (fields.length || typedFields.length) {

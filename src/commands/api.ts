@@ -11,7 +11,11 @@ export function registerApi(program: Command, run: Runner): void {
     .argument('<path>', 'path under the base URL, e.g. /threads')
     .option('-X, --method <method>', 'HTTP method (default GET, or POST with -f/-F/--input)')
     .option('-f, --field <key=value>', 'add a string field to a JSON body (repeatable)', collect)
-    .option('-F, --typed-field <key=value>', 'add a field parsed as JSON when it can be (true, 42, null, {"a":1})', collect)
+    .option(
+      '-F, --typed-field <key=value>',
+      'add a field parsed as JSON when it can be (true, 42, null, {"a":1})',
+      collect,
+    )
     .option('--input <file>', 'raw request body from a file (- for stdin)')
     .option('-H, --header <name: value>', 'add a request header (repeatable)', collect)
     .option('-i, --include', 'print the status line and response headers on stderr')

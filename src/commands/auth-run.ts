@@ -17,7 +17,9 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
     key = (await readAll(io.stdin)).trim();
     if (!key) throw new UsageError('no key on stdin', 'pipe it in: echo "$KEY" | gurusup auth login --with-key');
   } else if (io.stdin.isTTY && !ctx.noInput) {
-    out.info('Paste your API key (Gurusup dashboard → Settings → Integrations: https://app.gurusup.com/settings/integrations)');
+    out.info(
+      'Paste your API key (Gurusup dashboard → Settings → Integrations: https://app.gurusup.com/settings/integrations)',
+    );
     key = (await promptHidden(io, 'API key: ')).trim();
     if (!key) throw new UsageError('no key entered');
   } else {
@@ -28,7 +30,11 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   }
   // A header cannot carry control or non-ASCII characters: such a key would fail every command later.
   if (/\s/.test(key)) throw new UsageError('the key contains whitespace; paste only the key');
-  if (/[^\x21-\x7e]/.test(key)) throw new UsageError('the key contains a control or non-ASCII character; paste only the key', 'copy the key again from https://app.gurusup.com/settings/integrations');
+  if (/[^\x21-\x7e]/.test(key))
+    throw new UsageError(
+      'the key contains a control or non-ASCII character; paste only the key',
+      'copy the key again from https://app.gurusup.com/settings/integrations',
+    );
   ctx.redactor.add(key);
 
   const ks = await ctx.keystore();
@@ -38,22 +44,37 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   const existing = ks.profile(name);
   const baseUrl = ctx.globals.baseUrl ? normalizeBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   // The key stored now is being replaced: a broken one must not stand in the way.
-  const s = resolveSettings(ctx.globals, { ...io.env, GURUSUP_API_KEY: undefined }, name, existing && { ...existing, api_key: undefined });
+  const s = resolveSettings(
+    ctx.globals,
+    { ...io.env, GURUSUP_API_KEY: undefined },
+    name,
+    existing && { ...existing, api_key: undefined },
+  );
 
   if (!opts.skipCheck) {
     const client = await ctx.client(s, { apiKey: key });
     try {
       await out.during(`Checking the key with ${s.baseUrl}`, () => client.listThreads());
     } catch (err) {
-      if (err instanceof AuthError) throw withContext(err, { message: `the API rejected this key (${err.status ?? 401}); nothing was saved`, hint: 'copy the key again from https://app.gurusup.com/settings/integrations' });
-      if (err instanceof NetworkError) throw withContext(err, { message: `${err.message}; nothing was saved`, hint: 'check --base-url, or save without checking: --skip-check' });
-      if (err instanceof CliError && !(err instanceof InterruptedError)) throw withContext(err, { message: `${err.message}; nothing was saved` });
+      if (err instanceof AuthError)
+        throw withContext(err, {
+          message: `the API rejected this key (${err.status ?? 401}); nothing was saved`,
+          hint: 'copy the key again from https://app.gurusup.com/settings/integrations',
+        });
+      if (err instanceof NetworkError)
+        throw withContext(err, {
+          message: `${err.message}; nothing was saved`,
+          hint: 'check --base-url, or save without checking: --skip-check',
+        });
+      if (err instanceof CliError && !(err instanceof InterruptedError))
+        throw withContext(err, { message: `${err.message}; nothing was saved` });
       throw err;
     }
   }
   await ks.setProfile(name, { ...existing, api_key: key, ...(baseUrl ? { base_url: baseUrl } : {}) }, true);
   out.info(`Logged in: profile ${name} (key ${maskKey(key)}, ${s.baseUrl}) is now active.`);
-  if (io.env.GURUSUP_API_KEY) out.warn('GURUSUP_API_KEY is set in the environment and takes precedence over the saved key');
+  if (io.env.GURUSUP_API_KEY)
+    out.warn('GURUSUP_API_KEY is set in the environment and takes precedence over the saved key');
   return 0;
 };
 
@@ -117,14 +138,18 @@ export const status: Handler = async (ctx) => {
     for (const r of rows) {
       const mark = r.selected ? p.green('*') : ' ';
       out.line(`${mark} ${p.bold(safeLine(r.name))}${r.active ? p.dim(' (active)') : ''}`);
-      out.line(`    key:      ${r.key ? safeLine(r.key) : p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`);
+      out.line(
+        `    key:      ${r.key ? safeLine(r.key) : p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`,
+      );
       out.line(`    base URL: ${safeLine(r.base_url)}`);
     }
     const shown = check === 'valid' ? p.green(check) : check === 'missing' ? p.yellow('no key') : p.red(check);
     out.line(`Key check (${safeLine(s.profileName)}): ${shown}${detail ? p.dim(` — ${safeLine(detail)}`) : ''}`);
   } else {
     for (const r of rows) {
-      out.line(tsvRow([r.name, r.active ? 'active' : '', r.key ?? '', r.base_url, r.source ?? '', r.selected ? check : '']));
+      out.line(
+        tsvRow([r.name, r.active ? 'active' : '', r.key ?? '', r.base_url, r.source ?? '', r.selected ? check : '']),
+      );
     }
   }
   if (check === 'valid') return 0;
@@ -134,7 +159,14 @@ export const status: Handler = async (ctx) => {
   }
   if (check === 'invalid') {
     // The same words as any command whose key is rejected (Context.explain).
-    out.error(ctx.explain(new AuthError(`the API rejected the key of profile ${s.profileName}${s.keySource === 'env' ? ' (from GURUSUP_API_KEY)' : ''}`, { status: 401 })));
+    out.error(
+      ctx.explain(
+        new AuthError(
+          `the API rejected the key of profile ${s.profileName}${s.keySource === 'env' ? ' (from GURUSUP_API_KEY)' : ''}`,
+          { status: 401 },
+        ),
+      ),
+    );
     return 3;
   }
   if (check === 'unreachable') return 5;
@@ -157,7 +189,9 @@ export const switchProfile: Handler = async (ctx, args) => {
   if (!profiles.includes(name)) {
     throw new UsageError(
       `no profile named ${JSON.stringify(name)}`,
-      profiles.length ? `stored profiles: ${profiles.join(', ')}` : "create one with 'gurusup auth login --profile <name>'",
+      profiles.length
+        ? `stored profiles: ${profiles.join(', ')}`
+        : "create one with 'gurusup auth login --profile <name>'",
     );
   }
   await ks.setActive(name);

@@ -30,7 +30,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   const p = out.paint;
   const ep = out.epaint;
   const width = () => io.stdout.columns ?? 0;
-  const describe = () => `thread ${safeText(state.thread)} as ${safeText(state.user)}${state.agent ? ' (as a support agent)' : ''}`;
+  const describe = () =>
+    `thread ${safeText(state.thread)} as ${safeText(state.user)}${state.agent ? ' (as a support agent)' : ''}`;
 
   const showMessages = async (last?: number, signal?: AbortSignal): Promise<void> => {
     const client = signal ? await clientWith(ctx, settings, signal) : await ctx.client(settings);
@@ -38,14 +39,16 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     try {
       thread = await out.during('Loading thread', () => client.getThread(threadHash(state.thread)));
     } catch (err) {
-      if (err instanceof NotFoundError) return void out.info('No messages yet: the thread starts with your first one.', ep.dim);
+      if (err instanceof NotFoundError)
+        return void out.info('No messages yet: the thread starts with your first one.', ep.dim);
       throw err;
     }
     const all = isObject(thread) && Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
     const shown = last === undefined ? all : all.slice(-last);
-    if (last !== undefined && all.length > shown.length) out.info(`… ${all.length - shown.length} earlier messages (/show prints them all)`, ep.dim);
+    if (last !== undefined && all.length > shown.length)
+      out.info(`… ${all.length - shown.length} earlier messages (/show prints them all)`, ep.dim);
     if (shown.length === 0) return void out.info('No messages yet.', ep.dim);
-    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join("\n"));
+    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join('\n'));
   };
 
   out.info(`Chatting on ${describe()}. /help for commands, Ctrl-D to leave.`);
@@ -63,7 +66,13 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
 
   /** Threads this session has been on, so /new always starts a fresh one. */
   const used = new Set<string>([state.thread]);
-  const rl = readline.createInterface({ input: io.stdin, output: io.stdout, prompt: PROMPT, terminal: true, historySize: 1000 });
+  const rl = readline.createInterface({
+    input: io.stdin,
+    output: io.stdout,
+    prompt: PROMPT,
+    terminal: true,
+    historySize: 1000,
+  });
   const lines: string[] = [];
   let waiter: ((line: string | null) => void) | undefined;
   let ended = false;
@@ -108,7 +117,9 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     let settled = false;
     let spin: Spinner | undefined;
     const timer = setTimeout(() => {
-      void out.spinner(state.agent ? 'Sending' : 'Waiting for the reply').then((s) => (settled ? s.stop() : (spin = s)));
+      void out
+        .spinner(state.agent ? 'Sending' : 'Waiting for the reply')
+        .then((s) => (settled ? s.stop() : (spin = s)));
     }, SPINNER_DELAY_MS);
     // The spinner goes before anything else is written, so nothing is drawn over.
     const quiet = () => {
@@ -140,7 +151,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       busy = undefined;
     }
     const seconds = (performance.now() - started) / 1000;
-    if (state.agent) return void out.info(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`, ep.dim);
+    if (state.agent)
+      return void out.info(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`, ep.dim);
     if (!isObject(reply)) return void out.info(`sent; the API returned no reply (${seconds.toFixed(1)} s)`, ep.dim);
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? '');
     out.write(formatReply(text, seconds, width(), p));
@@ -188,7 +200,9 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
         out.info(state.agent ? 'Now sending as a support agent (no automatic reply).' : 'Now sending as the customer.');
         return true;
       default:
-        out.warn(`unknown command ${safeText(name ?? '')}; /help lists them (start with // to send a message beginning with /)`);
+        out.warn(
+          `unknown command ${safeText(name ?? '')}; /help lists them (start with // to send a message beginning with /)`,
+        );
         return true;
     }
   };

@@ -43,9 +43,16 @@ export function formatReply(body: string, seconds: number, width: number, p: Pai
 /** What the user sees when a send fails: the message may exist even though no reply came. */
 export function sendFailure(err: unknown, thread: string): unknown {
   const hint = `check before sending again: gurusup threads show ${thread}`;
-  if (err instanceof InterruptedError) return new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
-  if (err instanceof CutOffError) return new ApiError(`${err.message}; the message may have been created`, err.status, { hint });
-  if (err instanceof NetworkError && err.code !== 'ECONNREFUSED' && err.code !== 'ENOTFOUND' && err.code !== 'EAI_AGAIN') {
+  if (err instanceof InterruptedError)
+    return new InterruptedError(`the message may have been created; check with: gurusup threads show ${thread}`);
+  if (err instanceof CutOffError)
+    return new ApiError(`${err.message}; the message may have been created`, err.status, { hint });
+  if (
+    err instanceof NetworkError &&
+    err.code !== 'ECONNREFUSED' &&
+    err.code !== 'ENOTFOUND' &&
+    err.code !== 'EAI_AGAIN'
+  ) {
     return new NetworkError(`${err.message}; the message may have been created`, { code: err.code, hint });
   }
   return err;
@@ -59,7 +66,11 @@ export function partialFor(state: ChatState, body: string): Record<string, unkno
 }
 
 /** A client whose requests stop when `signal` aborts (one message's Ctrl-C), as well as on the process's. */
-export async function clientWith(ctx: Context, settings: Awaited<ReturnType<Context['settings']>>, signal: AbortSignal): Promise<GurusupClient> {
+export async function clientWith(
+  ctx: Context,
+  settings: Awaited<ReturnType<Context['settings']>>,
+  signal: AbortSignal,
+): Promise<GurusupClient> {
   const io = { ...ctx.io, signal: AbortSignal.any([ctx.io.signal, signal]) };
   return new Context(io, ctx.globals, ctx.out).client(settings);
 }
@@ -93,7 +104,11 @@ export const chat: Handler<ChatOptions> = async (ctx, _args, opts) => {
 };
 
 /** Not a terminal: one message per stdin line, one reply per stdout line; the first failure ends it. */
-async function batch(ctx: Context, settings: Awaited<ReturnType<Context['settings']>>, state: ChatState): Promise<number> {
+async function batch(
+  ctx: Context,
+  settings: Awaited<ReturnType<Context['settings']>>,
+  state: ChatState,
+): Promise<number> {
   const { out } = ctx;
   const client = await ctx.client(settings);
   const rl = readline.createInterface({ input: ctx.io.stdin, crlfDelay: Infinity, terminal: false });

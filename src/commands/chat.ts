@@ -8,7 +8,10 @@ export function registerChat(program: Command, run: Runner): void {
   program
     .command('chat')
     .description("Talk to your organization's AI as a customer would")
-    .option('--thread <fid>', 'continue this thread (its last 5 messages are shown first); default: a new chat-<user>-<time> thread')
+    .option(
+      '--thread <fid>',
+      'continue this thread (its last 5 messages are shown first); default: a new chat-<user>-<time> thread',
+    )
     .option('--user <fid>', 'user_fid the messages are sent as', CHAT_USER)
     .option('--lang <code>', 'lang of every message (e.g. en, es)')
     .option('--agent', 'send as a support agent (no automatic reply); /agent toggles it')

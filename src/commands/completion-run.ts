@@ -14,7 +14,10 @@ export const completion: Handler<{ profiles?: boolean }> = async (ctx, args, opt
   }
   const shell = typeof args[0] === 'string' ? args[0] : undefined;
   if (!shell || !(shell in SCRIPTS)) {
-    throw new UsageError(shell ? `unsupported shell ${JSON.stringify(shell)}` : 'which shell?', 'gurusup completion bash|zsh|fish');
+    throw new UsageError(
+      shell ? `unsupported shell ${JSON.stringify(shell)}` : 'which shell?',
+      'gurusup completion bash|zsh|fish',
+    );
   }
   let root: Command = cmd;
   while (root.parent) root = root.parent;

@@ -26,7 +26,15 @@ function columns(stream: unknown): number {
 
 function writeProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such directory' : code === 'ENOSPC' ? 'no space left on the device' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (err as Error).message);
+  return code === 'ENOENT'
+    ? 'no such directory'
+    : code === 'ENOSPC'
+      ? 'no space left on the device'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (code ?? (err as Error).message);
 }
 
 /**
@@ -38,7 +46,14 @@ async function checkWritable(file: string, flag: string): Promise<void> {
   const st = await fs.stat(file).catch(() => undefined);
   if (st?.isDirectory()) throw fail('it is a directory');
   const target = st ? file : path.dirname(path.resolve(file));
-  if (!st && !(await fs.stat(target).then((d) => d.isDirectory(), () => false))) throw fail('no such directory');
+  if (
+    !st &&
+    !(await fs.stat(target).then(
+      (d) => d.isDirectory(),
+      () => false,
+    ))
+  )
+    throw fail('no such directory');
   await fs.access(target, fs.constants.W_OK).catch((err: unknown) => {
     throw fail(writeProblem(err));
   });
@@ -49,7 +64,13 @@ async function writeReport(file: string, text: string, flag: string): Promise<vo
     await fs.writeFile(file, text);
   } catch (err) {
     // A cut report (a full disk) must not be left for CI to read as the run's result.
-    if (await fs.lstat(file).then((st) => st.isFile(), () => false)) await fs.rm(file, { force: true }).catch(() => undefined);
+    if (
+      await fs.lstat(file).then(
+        (st) => st.isFile(),
+        () => false,
+      )
+    )
+      await fs.rm(file, { force: true }).catch(() => undefined);
     throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${writeProblem(err)}`, EXIT.FAILURE);
   }
 }
@@ -89,15 +110,29 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   if (problems.length) {
     const lines = problems.slice(0, MAX_PROBLEMS).map((p) => oneLine(formatProblem(p)));
     for (const l of lines.slice(0, -1)) out.error(new UsageError(l));
-    const count = problems.length > MAX_PROBLEMS ? `${problems.length} problems, the first ${MAX_PROBLEMS} shown; ` : problems.length > 1 ? `${problems.length} problems; ` : '';
-    throw new UsageError(lines[lines.length - 1]!, `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`);
+    const count =
+      problems.length > MAX_PROBLEMS
+        ? `${problems.length} problems, the first ${MAX_PROBLEMS} shown; `
+        : problems.length > 1
+          ? `${problems.length} problems; `
+          : '';
+    throw new UsageError(
+      lines[lines.length - 1]!,
+      `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`,
+    );
   }
   if (opts.case !== undefined) {
     const needle = opts.case.toLowerCase();
     const all = suites.flatMap((s) => s.cases.map((c) => c.name));
     for (const s of suites) s.cases = s.cases.filter((c) => c.name.toLowerCase().includes(needle));
     if (!suites.some((s) => s.cases.length)) {
-      throw new UsageError(`no case name contains ${oneLine(JSON.stringify(opts.case))}`, `the cases are: ${all.slice(0, 10).map((n) => oneLine(n)).join('; ')}${all.length > 10 ? '; …' : ''}`);
+      throw new UsageError(
+        `no case name contains ${oneLine(JSON.stringify(opts.case))}`,
+        `the cases are: ${all
+          .slice(0, 10)
+          .map((n) => oneLine(n))
+          .join('; ')}${all.length > 10 ? '; …' : ''}`,
+      );
     }
   }
   const baseline: Baseline | undefined = opts.baseline !== undefined ? await readBaseline(opts.baseline) : undefined;
@@ -117,7 +152,9 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   if (out.stderrTTY && !out.json) {
     const n = suites.reduce((k, x) => k + x.cases.length, 0);
     const runs = repeat > 1 ? `, ${repeat} runs each` : '';
-    out.infoBlock(out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`));
+    out.infoBlock(
+      out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`),
+    );
   }
 
   const summary = await runEval(suites, {
@@ -129,7 +166,13 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     signal: ctx.signal,
     onCase: (r) => {
       if (out.json) return;
-      out.line(hide(out.human ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) }) : caseTsv(r, withSuite)));
+      out.line(
+        hide(
+          out.human
+            ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) })
+            : caseTsv(r, withSuite),
+        ),
+      );
     },
   });
   if (summary.fatal) throw summary.fatal;
@@ -138,26 +181,53 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   // The run's own report first: a report file that cannot be written must not hide what failed.
   report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
   if (opts.junit !== undefined) await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
-  if (opts.report !== undefined) await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
+  if (opts.report !== undefined)
+    await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
 
-  if (summary.interrupted) throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
+  if (summary.interrupted)
+    throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
   const t = totals(summary);
   return t.failed + t.errored > 0 ? EXIT.FAILURE : EXIT.OK;
 };
 
-function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: { withSuite: boolean; judge: boolean; baseline?: Baseline; repeat: number; minPassRate?: number; concurrency: number }): void {
+function report(
+  ctx: Context,
+  summary: Awaited<ReturnType<typeof runEval>>,
+  o: {
+    withSuite: boolean;
+    judge: boolean;
+    baseline?: Baseline;
+    repeat: number;
+    minPassRate?: number;
+    concurrency: number;
+  },
+): void {
   const { out } = ctx;
   if (out.json) {
-    out.printJson(resultsObject(summary, { repeat: o.repeat, minPassRate: o.minPassRate, concurrency: o.concurrency, judge: o.judge, baseline: o.baseline }));
+    out.printJson(
+      resultsObject(summary, {
+        repeat: o.repeat,
+        minPassRate: o.minPassRate,
+        concurrency: o.concurrency,
+        judge: o.judge,
+        baseline: o.baseline,
+      }),
+    );
     return;
   }
   if (out.human) {
-    const failures = failureSection(summary.cases, out.paint, { width: columns(ctx.io.stdout), withSuite: o.withSuite });
+    const failures = failureSection(summary.cases, out.paint, {
+      width: columns(ctx.io.stdout),
+      withSuite: o.withSuite,
+    });
     out.write(out.redact(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`));
     return;
   }
   // Piped: stdout holds only the TSV lines; the readable failure report goes to stderr (CI logs).
-  const failures = failureSection(summary.cases, out.epaint, { width: out.stderrTTY ? columns(ctx.io.stderr) : 0, withSuite: o.withSuite });
+  const failures = failureSection(summary.cases, out.epaint, {
+    width: out.stderrTTY ? columns(ctx.io.stderr) : 0,
+    withSuite: o.withSuite,
+  });
   if (failures) out.infoBlock(`\n${failures}`);
   out.infoBlock(summaryLine(summary, out.epaint, o));
 }
@@ -165,8 +235,17 @@ function report(ctx: Context, summary: Awaited<ReturnType<typeof runEval>>, o: {
 export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, opts) => {
   const { out } = ctx;
   const file = typeof args[0] === 'string' && args[0] ? args[0] : DEFAULT_SUITE_FILE;
-  const exists = () => new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, { hint: 'pass another file name: gurusup eval init <file>' });
-  if (await fs.lstat(file).then(() => true, () => false)) throw exists();
+  const exists = () =>
+    new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, {
+      hint: 'pass another file name: gurusup eval init <file>',
+    });
+  if (
+    await fs.lstat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw exists();
 
   // A thread named twice is one case (two cases with one name would not load).
   const fids = [...new Set(opts.fromThread ?? [])];
@@ -177,9 +256,13 @@ export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, op
     const cases: ThreadCase[] = [];
     for (const fid of fids) {
       const hash = threadHash(fid);
-      const thread = await out.during(`Loading thread ${oneLine(fid)}`, () => client.getThread(hash)).catch((err: unknown) => {
-        throw err instanceof NotFoundError ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`) : err;
-      });
+      const thread = await out
+        .during(`Loading thread ${oneLine(fid)}`, () => client.getThread(hash))
+        .catch((err: unknown) => {
+          throw err instanceof NotFoundError
+            ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`)
+            : err;
+        });
       const c = caseFromThread(fid, thread);
       if (!c) throw new CliError(`thread ${oneLine(fid)} has no customer message to turn into a case`, EXIT.FAILURE);
       cases.push(c);
@@ -196,6 +279,8 @@ export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, op
     throw new CliError(`cannot write ${escapeText(file)}: ${writeProblem(err)}`, EXIT.FAILURE);
   }
   if (out.json) return void out.printJson({ file, cases: count });
-  out.info(`Wrote ${escapeText(file)} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`);
+  out.info(
+    `Wrote ${escapeText(file)} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`,
+  );
   out.info(`Run it: gurusup eval ${escapeText(file)}`);
 };

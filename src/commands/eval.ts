@@ -5,7 +5,8 @@ import { examples, positiveInt } from './parse.js';
 
 function rate(value: string): number {
   const n = Number(value);
-  if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1, e.g. 0.8.');
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(value) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a number from 0 to 1, e.g. 0.8.');
   return n;
 }
 
@@ -45,16 +46,23 @@ export function registerEval(program: Command, run: Runner): void {
     .argument('<suite...>', 'suite files (YAML or JSON)')
     .option('--case <text>', 'run only the cases whose name contains the text (ignoring case)')
     .option('--repeat <n>', `run every case n times (at most ${MAX_REPEAT}), each on a fresh thread`, repeatCount, 1)
-    .option('--min-pass-rate <r>', 'with --repeat: a case passes when at least this share of its runs pass (0..1)', rate)
+    .option(
+      '--min-pass-rate <r>',
+      'with --repeat: a case passes when at least this share of its runs pass (0..1)',
+      rate,
+    )
     .option('--concurrency <n>', 'cases run at once', positiveInt, 4)
-    .option('--judge-cmd <command>', 'command that grades judge: expectations (JSON on stdin, {"pass","reason"} on stdout) (env: GURUSUP_JUDGE_CMD)')
+    .option(
+      '--judge-cmd <command>',
+      'command that grades judge: expectations (JSON on stdin, {"pass","reason"} on stdout) (env: GURUSUP_JUDGE_CMD)',
+    )
     .option('--junit <file>', 'also write a JUnit XML report (for CI)')
     .option('--report <file.md>', 'also write a Markdown summary (for a pull-request comment)')
     .option('--baseline <results.json>', 'compare with an earlier --json results file')
     .addHelpText(
       'after',
       SUITE_HELP +
-      '\nExit codes: 0 every case passed, 1 a case failed or errored, 2 a suite or an option is\ninvalid (nothing sent), 3 no key or the key was rejected, 130 interrupted.\n' +
+        '\nExit codes: 0 every case passed, 1 a case failed or errored, 2 a suite or an option is\ninvalid (nothing sent), 3 no key or the key was rejected, 130 interrupted.\n' +
         examples(
           'gurusup eval init',
           'gurusup eval gurusup.eval.yaml',
@@ -69,7 +77,13 @@ export function registerEval(program: Command, run: Runner): void {
     .command('init')
     .description('Write a commented starter suite, or turn recorded threads into cases')
     .argument('[file]', 'where to write it (default gurusup.eval.yaml; never overwritten)')
-    .option('--from-thread <fid...>', 'make a case of each thread: its customer messages as turns, its replies as reference')
-    .addHelpText('after', examples('gurusup eval init', 'gurusup eval init regressions.yaml --from-thread order-1042 refund-778'))
+    .option(
+      '--from-thread <fid...>',
+      'make a case of each thread: its customer messages as turns, its replies as reference',
+    )
+    .addHelpText(
+      'after',
+      examples('gurusup eval init', 'gurusup eval init regressions.yaml --from-thread order-1042 refund-778'),
+    )
     .action(run(() => import('./eval-run.js').then((m) => m.evalInit)));
 }

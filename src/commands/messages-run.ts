@@ -1,6 +1,14 @@
 import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
-import { ApiError, CutOffError, InterruptedError, NetworkError, NotFoundError, UsageError, withContext } from '../errors.js';
+import {
+  ApiError,
+  CutOffError,
+  InterruptedError,
+  NetworkError,
+  NotFoundError,
+  UsageError,
+  withContext,
+} from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
 import { readAll } from '../output/prompt.js';
 
@@ -19,7 +27,8 @@ export interface SendOptions {
 
 async function readBody(ctx: Parameters<Handler>[0], opts: SendOptions): Promise<string> {
   const { io } = ctx;
-  if (opts.body !== undefined && opts.bodyFile !== undefined) throw new UsageError('pass either --body or --body-file, not both');
+  if (opts.body !== undefined && opts.bodyFile !== undefined)
+    throw new UsageError('pass either --body or --body-file, not both');
   if (opts.body !== undefined) return opts.body;
   if (opts.bodyFile !== undefined) {
     const text = await readUserFile(opts.bodyFile, '--body-file', io.stdin);
@@ -36,10 +45,20 @@ export function withoutFinalNewline(s: string): string {
 
 export const send: Handler<SendOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
-  const missing = [opts.thread === undefined && '--thread <fid>', opts.user === undefined && '--user <fid>'].filter(Boolean);
-  if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}`, 'gurusup messages send --thread <fid> --user <fid> --body <text>');
+  const missing = [opts.thread === undefined && '--thread <fid>', opts.user === undefined && '--user <fid>'].filter(
+    Boolean,
+  );
+  if (missing.length)
+    throw new UsageError(
+      `missing ${missing.join(' and ')}`,
+      'gurusup messages send --thread <fid> --user <fid> --body <text>',
+    );
   const body = await readBody(ctx, opts);
-  if (!body.trim()) throw new UsageError('the message body is empty', 'pass --body <text>, --body-file <path>, or pipe the text on stdin');
+  if (!body.trim())
+    throw new UsageError(
+      'the message body is empty',
+      'pass --body <text>, --body-file <path>, or pipe the text on stdin',
+    );
   const thread = opts.thread!;
   const partial: Record<string, unknown> = { body, user_fid: opts.user!, thread_fid: thread };
   if (opts.lang !== undefined) partial.lang = opts.lang;
@@ -52,11 +71,15 @@ export const send: Handler<SendOptions> = async (ctx, _args, opts) => {
   try {
     reply = await out.during('Sending; waiting for the reply', () => client.sendMessage(partial));
   } catch (err) {
-    if (err instanceof InterruptedError) throw withContext(err, { hint: `the message may have been created; check with: gurusup threads show ${thread}` });
+    if (err instanceof InterruptedError)
+      throw withContext(err, { hint: `the message may have been created; check with: gurusup threads show ${thread}` });
     const hint = `check before sending again: gurusup threads show ${thread}`;
     // The request went out: unless it never connected, the message may exist.
-    const unsent = err instanceof NetworkError && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'PROXY_CONNECT', 'PROXY_CLOSED'].includes(err.code ?? '');
-    if ((err instanceof CutOffError || err instanceof NetworkError) && !unsent) throw withContext(err, { message: `${err.message}; the message may have been created`, hint });
+    const unsent =
+      err instanceof NetworkError &&
+      ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'PROXY_CONNECT', 'PROXY_CLOSED'].includes(err.code ?? '');
+    if ((err instanceof CutOffError || err instanceof NetworkError) && !unsent)
+      throw withContext(err, { message: `${err.message}; the message may have been created`, hint });
     throw err;
   }
   if (reply === undefined) {
@@ -78,9 +101,11 @@ export const get: Handler = async (ctx, args) => {
   if (!id) throw new UsageError('the message id is empty');
   const s = await ctx.settings();
   const client = await ctx.client(s);
-  const msg = await out.during('Loading message', () => client.getMessage(id)).catch((err: unknown) => {
-    throw err instanceof NotFoundError ? new NotFoundError(`message not found: ${id}`) : err;
-  });
+  const msg = await out
+    .during('Loading message', () => client.getMessage(id))
+    .catch((err: unknown) => {
+      throw err instanceof NotFoundError ? new NotFoundError(`message not found: ${id}`) : err;
+    });
   if (out.json) return void out.printJson(msg);
   if (!isObject(msg)) throw new ApiError('unexpected response from GET /messages/{id}: expected a JSON object', 200);
   if (out.human) return void out.write(messageBlock(msg, out.paint, { width: out.columns }));

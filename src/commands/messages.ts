@@ -8,7 +8,13 @@ export function registerMessages(program: Command, run: Runner): void {
   const messages = program
     .command('messages')
     .description('Send messages and fetch them by id')
-    .addHelpText('after', examples('gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"', 'gurusup messages get 64b7f0c2a1b2c3d4e5f60718'));
+    .addHelpText(
+      'after',
+      examples(
+        'gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"',
+        'gurusup messages get 64b7f0c2a1b2c3d4e5f60718',
+      ),
+    );
   messages
     .command('send')
     .description("Send a message to a thread and print the system's reply")
@@ -19,17 +25,27 @@ export function registerMessages(program: Command, run: Runner): void {
     .option('--lang <code>', 'language code, e.g. en, es')
     .option('--subject <text>', 'subject of the thread')
     .option('--agent', 'sent by a support agent (is_customer_support_agent: true)')
-    .addHelpText('after', `\nJSON fields commonly present: ${MESSAGE_FIELDS}` +
-      examples(
-        'gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"',
-        'echo "Hola" | gurusup messages send --thread t-9 --user u-1 --lang es',
-        'gurusup messages send --thread t-9 --user agent-7 --agent --body-file reply.txt --json _id',
-      ))
+    .addHelpText(
+      'after',
+      `\nJSON fields commonly present: ${MESSAGE_FIELDS}` +
+        examples(
+          'gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"',
+          'echo "Hola" | gurusup messages send --thread t-9 --user u-1 --lang es',
+          'gurusup messages send --thread t-9 --user agent-7 --agent --body-file reply.txt --json _id',
+        ),
+    )
     .action(run(() => import('./messages-run.js').then((m) => m.send)));
   messages
     .command('get')
     .description('Fetch one message by its id')
     .argument('<message_id>', 'the message id (24-hex ObjectId or string id)')
-    .addHelpText('after', `\nJSON fields commonly present: ${MESSAGE_FIELDS}` + examples('gurusup messages get 64b7f0c2a1b2c3d4e5f60718', 'gurusup messages get 64b7f0c2a1b2c3d4e5f60718 --json body'))
+    .addHelpText(
+      'after',
+      `\nJSON fields commonly present: ${MESSAGE_FIELDS}` +
+        examples(
+          'gurusup messages get 64b7f0c2a1b2c3d4e5f60718',
+          'gurusup messages get 64b7f0c2a1b2c3d4e5f60718 --json body',
+        ),
+    )
     .action(run(() => import('./messages-run.js').then((m) => m.get)));
 }

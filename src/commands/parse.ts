@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('expected a whole number of 1 or more.');
   return Number(value);
 }
 
@@ -11,7 +12,8 @@ export function nonNegativeInt(value: string): number {
 }
 
 export function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('expected a port number from 0 to 65535.');
   return Number(value);
 }
 

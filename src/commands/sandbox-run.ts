@@ -21,7 +21,8 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   const { out } = ctx;
   const { host, port } = opts;
   const given = opts.apiKey;
-  if (given !== undefined && (given.length < 8 || /\s/.test(given))) throw new UsageError('--api-key must be at least 8 characters, without spaces');
+  if (given !== undefined && (given.length < 8 || /\s/.test(given)))
+    throw new UsageError('--api-key must be at least 8 characters, without spaces');
   const webhookUrl = opts.webhookUrl !== undefined ? checkUrl(opts.webhookUrl, '--webhook-url') : undefined;
   const store = SandboxStore.load(opts.data, seedThreads);
   // Stable across restarts: the one kept in the --data file, else a fixed one.
@@ -47,7 +48,9 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
     throw bindError(err, host, port);
   }
   if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this sandbox`);
-  write(`Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${safeLine(store.file)})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`);
+  write(
+    `Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${safeLine(store.file)})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`,
+  );
   if (webhookUrl) write(`Webhook: every reply is POSTed to ${webhookUrl}`);
   // A generated key is shown in full once, or nobody could use it; a key the user chose is not echoed.
   if (!given) out.rawStatus(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}`);

@@ -9,10 +9,17 @@ export function registerSandbox(program: Command, run: Runner): void {
     .description('Run a local Gurusup API with sample threads, AI replies and webhooks')
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8787).argParser(port))
     .option('--host <addr>', 'address to bind', '127.0.0.1')
-    .option('--api-key <key>', 'the key clients must send (default: gsk_sandbox_local, or the one kept in the --data file)')
+    .option(
+      '--api-key <key>',
+      'the key clients must send (default: gsk_sandbox_local, or the one kept in the --data file)',
+    )
     .option('--webhook-url <url>', 'POST a send-message event here for every reply')
     .option('--data <file>', 'load state from this JSON file and save every change to it')
-    .addOption(new Option('--latency <ms>', 'delay every answer, to feel like a remote API').default(0).argParser(nonNegativeInt))
+    .addOption(
+      new Option('--latency <ms>', 'delay every answer, to feel like a remote API')
+        .default(0)
+        .argParser(nonNegativeInt),
+    )
     .addHelpText(
       'after',
       examples(

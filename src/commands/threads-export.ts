@@ -35,7 +35,9 @@ export function readExported(file: string): Set<string> {
       const k = isObject(v) ? exportKey(v) : undefined;
       if (k) done.add(k);
     } catch {
-      throw new CliError(`--out file ${file} has a line that is not JSON; refusing to resume into it`, 1, { hint: 'export to a new file instead' });
+      throw new CliError(`--out file ${file} has a line that is not JSON; refusing to resume into it`, 1, {
+        hint: 'export to a new file instead',
+      });
     }
   }
   return done;
@@ -68,7 +70,12 @@ export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) =>
   }
 };
 
-const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large', EIO: 'input/output error' };
+const WHY: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
 
 function lockOut(file: string): () => void {
   // `--out /dev/stdout` or a FIFO: nothing to share or resume, and no directory to lock in.
@@ -82,11 +89,19 @@ function lockOut(file: string): () => void {
     // No such directory, no permission: the same rule as any file named on the command line.
     throw fileError('write', '--out', file, err);
   }
-  if (!release) throw new CliError(`another export is writing to ${file}`, 1, { hint: `wait for it to finish; if none is running, delete ${lock}` });
+  if (!release)
+    throw new CliError(`another export is writing to ${file}`, 1, {
+      hint: `wait for it to finish; if none is running, delete ${lock}`,
+    });
   return release;
 }
 
-async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, concurrency: number, resume: boolean): Promise<number> {
+async function runExport(
+  ctx: Parameters<Handler>[0],
+  file: string | undefined,
+  concurrency: number,
+  resume: boolean,
+): Promise<number> {
   const { out } = ctx;
   const opts = { resume };
   const s = await ctx.settings();
@@ -100,7 +115,10 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
 
   const list = await client.listThreads();
   if (!Array.isArray(list)) throw new ApiError('unexpected response from GET /threads: expected a JSON array', 200);
-  const all = list.filter(isObject).map((t) => ({ t, key: exportKey(t) })).filter((x): x is { t: Record<string, unknown>; key: string } => x.key !== undefined);
+  const all = list
+    .filter(isObject)
+    .map((t) => ({ t, key: exportKey(t) }))
+    .filter((x): x is { t: Record<string, unknown>; key: string } => x.key !== undefined);
   const already = file && opts.resume ? readExported(file) : new Set<string>();
   const todo = all.filter((x) => !already.has(x.key));
 
@@ -150,16 +168,21 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
         // the cut failed too: the error below still stops the export
       }
       const code = (err as NodeJS.ErrnoException).code;
-      fatal ??= new CliError(`cannot write to ${file}: ${(code && WHY[code]) ?? (err as Error).message}; ${exported} complete threads are in it`, 1, {
-        hint: 'free some space, then run the same command with --resume to finish it',
-      });
+      fatal ??= new CliError(
+        `cannot write to ${file}: ${(code && WHY[code]) ?? (err as Error).message}; ${exported} complete threads are in it`,
+        1,
+        {
+          hint: 'free some space, then run the same command with --resume to finish it',
+        },
+      );
       return false;
     }
   };
 
   // Lines printed on the same terminal would be drawn over by the bar (and glued to it): the lines
   // scrolling by are the progress there.
-  const bar = out.animate && (fd !== undefined || !out.stdoutTTY) ? await out.progress('Exporting', todo.length) : undefined;
+  const bar =
+    out.animate && (fd !== undefined || !out.stdoutTTY) ? await out.progress('Exporting', todo.length) : undefined;
   const started = performance.now();
   let done = 0;
   let exported = 0;
@@ -184,8 +207,7 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
         else if (err instanceof CliError && err.exitCode === 3) {
           fatal ??= err;
           return;
-        }
-        else {
+        } else {
           failed.push(name);
           if (!bar) out.warn(`thread ${name}: ${(err as Error).message}`);
         }
@@ -208,12 +230,23 @@ async function runExport(ctx: Parameters<Handler>[0], file: string | undefined, 
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   const skipped = all.length - todo.length;
-  out.info(`Exported ${exported} threads${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`);
-  if (vanished.length) out.warn(`${vanished.length} threads were listed but no longer exist: ${vanished.slice(0, 5).join(', ')}${vanished.length > 5 ? ', …' : ''}`);
+  out.info(
+    `Exported ${exported} threads${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`,
+  );
+  if (vanished.length)
+    out.warn(
+      `${vanished.length} threads were listed but no longer exist: ${vanished.slice(0, 5).join(', ')}${vanished.length > 5 ? ', …' : ''}`,
+    );
   if (failed.length) {
-    throw new CliError(`${failed.length} threads could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`, 1, {
-      hint: file ? 'run the same command with --resume to fetch only the missing ones' : 'export with --out <file>, then --resume to retry the missing ones',
-    });
+    throw new CliError(
+      `${failed.length} threads could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
+      1,
+      {
+        hint: file
+          ? 'run the same command with --resume to fetch only the missing ones'
+          : 'export with --out <file>, then --resume to retry the missing ones',
+      },
+    );
   }
   return 0;
 }

@@ -22,7 +22,8 @@ export function parseWhen(value: string, flag: string, now = Date.now()): number
     const t = Date.parse(v.replace(' ', 'T'));
     // Date.parse rolls 2026-02-30 over to March: refuse days and times that do not exist.
     const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(day)));
-    const real = date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(mo) - 1 && date.getUTCDate() === Number(day);
+    const real =
+      date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(mo) - 1 && date.getUTCDate() === Number(day);
     const clock = h === undefined || (Number(h) < 24 && Number(mi) < 60 && (s === undefined || Number(s) < 60));
     if (real && clock && !Number.isNaN(t)) return t;
   }
@@ -62,7 +63,6 @@ function updatedOf(o: Obj): number {
   return typeof u === 'string' && u !== '' ? Date.parse(u) : parsed(o.created_at);
 }
 
-
 /**
  * Sorts indices by time, newest first, ties (and threads without a time: -Infinity) in index
  * order. When the spread of times allows it, each (time, index) pair is packed into one exact
@@ -82,7 +82,11 @@ export function newestFirst(kept: number[], times: Float64Array): number[] {
   for (const i of kept) if (i > top) top = i;
   const n = 2 ** Math.ceil(Math.log2(top + 2));
   const span = max === -Infinity ? 1 : max - min + 2;
-  if (!Number.isInteger(span) || span * n >= 2 ** 53 || kept.some((i) => !Number.isInteger(times[i]!) && times[i] !== -Infinity)) {
+  if (
+    !Number.isInteger(span) ||
+    span * n >= 2 ** 53 ||
+    kept.some((i) => !Number.isInteger(times[i]!) && times[i] !== -Infinity)
+  ) {
     const idx = Uint32Array.from(kept);
     idx.sort((a, b) => times[b]! - times[a]! || a - b);
     return Array.from(idx);
@@ -101,7 +105,15 @@ export function newestFirst(kept: number[], times: Float64Array): number[] {
 
 /** True when the query changes what the API sent (so the bytes cannot be passed through). */
 export function queryChanges(q: ThreadQuery): boolean {
-  return q.user !== undefined || q.since !== undefined || q.until !== undefined || q.grep !== undefined || q.sort !== undefined || q.reverse === true || q.limit !== undefined;
+  return (
+    q.user !== undefined ||
+    q.since !== undefined ||
+    q.until !== undefined ||
+    q.grep !== undefined ||
+    q.sort !== undefined ||
+    q.reverse === true ||
+    q.limit !== undefined
+  );
 }
 
 /**

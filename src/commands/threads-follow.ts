@@ -22,7 +22,8 @@ function messagesOf(thread: unknown): unknown[] {
 /** Network trouble, rate limiting and server errors pass; the follow waits them out. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof NetworkError) return true;
-  if (err instanceof ApiError) return err.status === undefined || err.status === 429 || err.status >= 500 || err.status === 0;
+  if (err instanceof ApiError)
+    return err.status === undefined || err.status === 429 || err.status >= 500 || err.status === 0;
   return false;
 }
 
@@ -72,14 +73,21 @@ function printer(ctx: Context): (m: Obj) => void {
  * Transient failures are reported once per outage on stderr and retried with back-off; 401/403
  * end it (exit 3); Ctrl-C is the normal stop (exit 0).
  */
-export async function follow(ctx: Context, client: GurusupClient, first: unknown, o: FollowOptions, outage = new Outage((s) => ctx.out.warn(s))): Promise<number> {
+export async function follow(
+  ctx: Context,
+  client: GurusupClient,
+  first: unknown,
+  o: FollowOptions,
+  outage = new Outage((s) => ctx.out.warn(s)),
+): Promise<number> {
   const { out } = ctx;
   const print = printer(ctx);
   const seen = new Set<string>();
   messagesOf(first).forEach((m, i) => seen.add(messageKey(m, i)));
   const maxBackoff = o.maxBackoffMs ?? 30_000;
   let failures = 0;
-  if (!out.json) out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
+  if (!out.json)
+    out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
   for (;;) {
     const wait = failures === 0 ? o.intervalMs : Math.min(maxBackoff, o.intervalMs * 2 ** failures);
     if (!(await sleep(wait, ctx.signal))) return 0;
@@ -89,7 +97,8 @@ export async function follow(ctx: Context, client: GurusupClient, first: unknown
     } catch (err) {
       if (ctx.signal.aborted || err instanceof InterruptedError) return 0;
       if (err instanceof AuthError) throw err;
-      if (err instanceof NotFoundError) throw new NotFoundError(`thread not found: ${o.label} (hash ${o.hash}); it was there when the follow started`);
+      if (err instanceof NotFoundError)
+        throw new NotFoundError(`thread not found: ${o.label} (hash ${o.hash}); it was there when the follow started`);
       if (!isTransient(err)) throw err;
       outage.report(err instanceof CliError ? err.message : String(err));
       failures++;

@@ -14,19 +14,21 @@ const BLANK = new Set([0x20, 0x0a, 0x0d, 0x09]);
 export function isJsonArray(chunks: readonly Buffer[]): boolean {
   let first: number | undefined;
   for (const c of chunks) {
-    for (const b of c) if (!BLANK.has(b)) {
-      first = b;
-      break;
-    }
+    for (const b of c)
+      if (!BLANK.has(b)) {
+        first = b;
+        break;
+      }
     if (first !== undefined) break;
   }
   let last: number | undefined;
   for (let k = chunks.length - 1; k >= 0 && last === undefined; k--) {
     const c = chunks[k]!;
-    for (let i = c.length - 1; i >= 0; i--) if (!BLANK.has(c[i]!)) {
-      last = c[i];
-      break;
-    }
+    for (let i = c.length - 1; i >= 0; i--)
+      if (!BLANK.has(c[i]!)) {
+        last = c[i];
+        break;
+      }
   }
   return first === 0x5b && last === 0x5d;
 }
@@ -163,7 +165,12 @@ function hashOf(t: Record<string, unknown>): string {
   return typeof t.thread === 'string' ? t.thread : '';
 }
 
-const WHY: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EIO: 'input/output error', EFBIG: 'file too large' };
+const WHY: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+};
 
 /**
  * stdout failed mid pass-through: a reader that left (EPIPE) stops quietly, anything else is exit
@@ -174,7 +181,9 @@ async function stdoutFailed(err: unknown): Promise<number> {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EPIPE') return 0;
   await new Promise((r) => setImmediate(r));
-  throw new CliError(`cannot write to stdout: ${(code && WHY[code]) ?? (err as Error)?.message ?? String(err)}`, 1, { cause: err });
+  throw new CliError(`cannot write to stdout: ${(code && WHY[code]) ?? (err as Error)?.message ?? String(err)}`, 1, {
+    cause: err,
+  });
 }
 
 /** The filters, sort and limit from the options; bad values are usage errors before any request. */
@@ -215,7 +224,10 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
   // --json in a pipe: the array as the API sent it, byte for byte and as it arrives, without
   // keeping 23 MB in memory or parsing it to print it again (BENCHMARKS.md). Only a 2xx body that
   // is plainly an array qualifies, and only when no filter, sort, limit or field list changes it.
-  const pass = out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY ? new ArrayPassThrough((c) => out.writeChunk(c)) : undefined;
+  const pass =
+    out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY
+      ? new ArrayPassThrough((c) => out.writeChunk(c))
+      : undefined;
   const sink = pass && ((status: number, _headers: Headers) => (status >= 200 && status < 300 ? pass : undefined));
   let res: HttpResponse;
   try {
@@ -229,9 +241,13 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
     if (pass.streaming) {
       const type = String(res.headers['content-type'] ?? '');
       const start = pass.head.replace(/\s+/g, ' ').trim().slice(0, 60);
-      throw new ApiError(`unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not a complete JSON array: ${start}… does not end with ]`, res.status, {
-        hint: 'the output above is incomplete; is --base-url pointing at the Gurusup API? A proxy may be answering instead',
-      });
+      throw new ApiError(
+        `unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not a complete JSON array: ${start}… does not end with ]`,
+        res.status,
+        {
+          hint: 'the output above is incomplete; is --base-url pointing at the Gurusup API? A proxy may be answering instead',
+        },
+      );
     }
     res = new HttpResponse(res.status, res.headers, pass.kept);
   }
@@ -254,7 +270,8 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
       return row;
     });
     out.write(renderTable(cols.header, rows, out.paint.bold, out.columns, cols.table));
-    if (query.limit !== undefined && matched.length > query.limit) out.info(`Showing ${query.limit} of ${matched.length} threads.`);
+    if (query.limit !== undefined && matched.length > query.limit)
+      out.info(`Showing ${query.limit} of ${matched.length} threads.`);
     return;
   }
   const lines = new Array<string>(objs.length);
@@ -267,19 +284,28 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
   const { out } = ctx;
   const arg = String(args[0]);
   // An empty fid would be looked up as md5("") (the API docs' placeholder hash): a usage error, like an empty message id.
-  if (arg === '') throw new UsageError('the thread is empty', 'pass a thread_fid (see gurusup threads list), or a hash with --hash');
+  if (arg === '')
+    throw new UsageError('the thread is empty', 'pass a thread_fid (see gurusup threads list), or a hash with --hash');
   let hash: string;
   if (opts.hash) {
-    if (!isThreadHash(arg)) throw new UsageError(`not a thread hash: ${JSON.stringify(arg)} (expected 32 hex characters)`, 'drop --hash to pass a thread_fid');
+    if (!isThreadHash(arg))
+      throw new UsageError(
+        `not a thread hash: ${JSON.stringify(arg)} (expected 32 hex characters)`,
+        'drop --hash to pass a thread_fid',
+      );
     hash = arg.toLowerCase();
   } else {
     hash = threadHash(arg);
   }
   const following = opts.follow === true;
-  if (opts.interval !== undefined && !following) throw new UsageError('--interval only applies with --follow', 'add --follow (-f), or drop --interval');
+  if (opts.interval !== undefined && !following)
+    throw new UsageError('--interval only applies with --follow', 'add --follow (-f), or drop --interval');
   const s = await ctx.settings();
   let outage: Outage | undefined;
-  const client = await ctx.client(s, following ? { onRetry: (r) => outage?.report(`the API did not answer (${r.reason})`) } : {});
+  const client = await ctx.client(
+    s,
+    following ? { onRetry: (r) => outage?.report(`the API did not answer (${r.reason})`) } : {},
+  );
   let thread: unknown;
   try {
     thread = await out.during('Loading thread', () => client.getThread(hash));
@@ -288,11 +314,17 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
     if (following && err instanceof InterruptedError) return 0;
     if (!(err instanceof NotFoundError)) throw err;
     // An argument that is itself a hash was most likely meant as one.
-    const hint = !opts.hash && isThreadHash(arg) ? `${JSON.stringify(arg)} looks like a thread hash: add --hash to look it up as one` : "list the threads with 'gurusup threads list'";
-    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, { hint });
+    const hint =
+      !opts.hash && isThreadHash(arg)
+        ? `${JSON.stringify(arg)} looks like a thread hash: add --hash to look it up as one`
+        : "list the threads with 'gurusup threads list'";
+    throw new NotFoundError(opts.hash ? `thread not found: hash ${hash}` : `thread not found: ${arg} (hash ${hash})`, {
+      hint,
+    });
   }
   if (following) {
-    if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
+    if (!isObject(thread))
+      throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
     // NDJSON: the thread object on one line, then one line per new message.
     if (out.json) out.printJsonLine(thread);
     else printThread(ctx, thread, hash);
@@ -302,7 +334,8 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
     return follow(ctx, client, thread, { hash, label: opts.hash ? hash : arg, intervalMs: seconds * 1000 }, outage);
   }
   if (out.json) return void out.printJson(thread);
-  if (!isObject(thread)) throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
+  if (!isObject(thread))
+    throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
   printThread(ctx, thread, hash);
 };
 

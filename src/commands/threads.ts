@@ -6,8 +6,10 @@ import { examples, positiveInt } from './parse.js';
 const MAX_INTERVAL_S = 2_147_483;
 
 function interval(value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a number of seconds, 1 or more.');
-  if (Number(value) > MAX_INTERVAL_S) throw new InvalidArgumentError(`at most ${MAX_INTERVAL_S} seconds (about 24 days).`);
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('expected a number of seconds, 1 or more.');
+  if (Number(value) > MAX_INTERVAL_S)
+    throw new InvalidArgumentError(`at most ${MAX_INTERVAL_S} seconds (about 24 days).`);
   return Number(value);
 }
 
@@ -19,7 +21,14 @@ export function registerThreads(program: Command, run: Runner): void {
   const threads = program
     .command('threads')
     .description('List and read conversation threads')
-    .addHelpText('after', examples('gurusup threads list', 'gurusup threads show order-1234', 'gurusup threads export --out threads.ndjson'));
+    .addHelpText(
+      'after',
+      examples(
+        'gurusup threads list',
+        'gurusup threads show order-1234',
+        'gurusup threads export --out threads.ndjson',
+      ),
+    );
   threads
     .command('list')
     .description("List the organization's threads")
@@ -27,18 +36,27 @@ export function registerThreads(program: Command, run: Runner): void {
     .option('--since <when>', 'only threads updated at or after: ISO date/time or 90m, 36h, 7d, 2w ago')
     .option('--until <when>', 'only threads updated at or before: ISO date/time or a duration ago')
     .option('--grep <text>', 'only threads whose thread_fid or subject contains text (any case)')
-    .addOption(new Option('--sort <key>', 'order by updated or created (newest first) or fid (A-Z)').choices(['updated', 'created', 'fid']))
+    .addOption(
+      new Option('--sort <key>', 'order by updated or created (newest first) or fid (A-Z)').choices([
+        'updated',
+        'created',
+        'fid',
+      ]),
+    )
     .option('--reverse', 'reverse the order')
     .option('--limit <n>', 'show at most n threads (after filters and sort)', positiveInt)
-    .addHelpText('after', `\nFilters and sort run in the CLI, after the one request, before --limit.\nJSON fields commonly present: ${LIST_FIELDS}` +
-      examples(
-        'gurusup threads list',
-        'gurusup threads list --since 1d --grep refund',
-        'gurusup threads list --user cust-42 --sort updated --limit 10',
-        'gurusup threads list --since 2026-11-01 --until 2026-11-08 --sort fid',
-        "gurusup threads list | cut -f1",
-        'gurusup threads list --json thread_fid,subject',
-      ))
+    .addHelpText(
+      'after',
+      `\nFilters and sort run in the CLI, after the one request, before --limit.\nJSON fields commonly present: ${LIST_FIELDS}` +
+        examples(
+          'gurusup threads list',
+          'gurusup threads list --since 1d --grep refund',
+          'gurusup threads list --user cust-42 --sort updated --limit 10',
+          'gurusup threads list --since 2026-11-01 --until 2026-11-08 --sort fid',
+          'gurusup threads list | cut -f1',
+          'gurusup threads list --json thread_fid,subject',
+        ),
+    )
     .action(run(() => import('./threads-run.js').then((m) => m.list)));
   threads
     .command('show')
@@ -47,14 +65,17 @@ export function registerThreads(program: Command, run: Runner): void {
     .option('--hash', 'the argument is already the 32-hex thread hash')
     .option('-f, --follow', 'keep printing new messages as they arrive (Ctrl-C stops)')
     .option('--interval <seconds>', 'seconds between polls with --follow (default 3, minimum 1)', interval)
-    .addHelpText('after', `\nJSON fields commonly present: ${THREAD_FIELDS}` +
-      examples(
-        'gurusup threads show order-1234',
-        'gurusup threads show order-1234 --follow',
-        'gurusup threads show order-1234 -f --json | jq -r .body',
-        'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash',
-        'gurusup threads show order-1234 --json messages',
-      ))
+    .addHelpText(
+      'after',
+      `\nJSON fields commonly present: ${THREAD_FIELDS}` +
+        examples(
+          'gurusup threads show order-1234',
+          'gurusup threads show order-1234 --follow',
+          'gurusup threads show order-1234 -f --json | jq -r .body',
+          'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash',
+          'gurusup threads show order-1234 --json messages',
+        ),
+    )
     .action(run(() => import('./threads-run.js').then((m) => m.show)));
   threads
     .command('export')
@@ -64,7 +85,11 @@ export function registerThreads(program: Command, run: Runner): void {
     .option('--resume', 'skip threads already in --out and append the rest')
     .addHelpText(
       'after',
-      examples('gurusup threads export --out threads.ndjson', 'gurusup threads export --out threads.ndjson --resume', 'gurusup threads export | jq -c \'{fid: .thread_fid, n: (.messages | length)}\''),
+      examples(
+        'gurusup threads export --out threads.ndjson',
+        'gurusup threads export --out threads.ndjson --resume',
+        "gurusup threads export | jq -c '{fid: .thread_fid, n: (.messages | length)}'",
+      ),
     )
     .action(run(() => import('./threads-export.js').then((m) => m.exportThreads)));
 }

@@ -40,18 +40,29 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got ${JSON.stringify(path)}`);
   // No request line can carry these (Node refuses them), and the "Listening on" line would print them.
   if (/[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(path)) {
-    throw new UsageError(`--path cannot contain spaces or control characters, got ${JSON.stringify(path)}`, 'percent-encode them, as a sender would: /hooks/a%20b');
+    throw new UsageError(
+      `--path cannot contain spaces or control characters, got ${JSON.stringify(path)}`,
+      'percent-encode them, as a sender would: /hooks/a%20b',
+    );
   }
   if (!verify && !isLoopback(host)) {
-    throw new UsageError(`refusing to accept unverified events on ${host}: anyone on the network could post to it`, 'drop --no-verify, or bind 127.0.0.1');
+    throw new UsageError(
+      `refusing to accept unverified events on ${host}: anyone on the network could post to it`,
+      'drop --no-verify, or bind 127.0.0.1',
+    );
   }
   const forwardTo = opts.forwardTo !== undefined ? checkUrl(opts.forwardTo, '--forward-to') : undefined;
   // Forwards in flight finish while the listener drains after Ctrl-C.
-  const forwardClient = forwardTo ? await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false }) : undefined;
+  const forwardClient = forwardTo
+    ? await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false })
+    : undefined;
   let apiKey: string | undefined;
   if (verify) {
     const s = await ctx.settings();
-    if (!s.apiKey) throw new AuthError('no API key to verify incoming events with', { hint: "run 'gurusup auth login', set GURUSUP_API_KEY, or pass --no-verify" });
+    if (!s.apiKey)
+      throw new AuthError('no API key to verify incoming events with', {
+        hint: "run 'gurusup auth login', set GURUSUP_API_KEY, or pass --no-verify",
+      });
     apiKey = s.apiKey;
   }
 
@@ -60,7 +71,11 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
     try {
       record = await LineAppender.open(opts.record);
     } catch (err) {
-      if (err instanceof NotRegularFileError) throw new UsageError(`--record must name a regular file: ${opts.record} is not one`, 'pass the path of a file to append to (it is created if missing)');
+      if (err instanceof NotRegularFileError)
+        throw new UsageError(
+          `--record must name a regular file: ${opts.record} is not one`,
+          'pass the path of a file to append to (it is created if missing)',
+        );
       throw fileError('write', '--record', opts.record, err);
     }
   }
@@ -113,7 +128,9 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
         async accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
           // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
-          const entry = ndjson ? `${fields ? pickedLine(ev, fields) : ev.line}\n` : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
+          const entry = ndjson
+            ? `${fields ? pickedLine(ev, fields) : ev.line}\n`
+            : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           try {
             await writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
           } catch (err) {
@@ -148,10 +165,15 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   await Promise.allSettled([...pending]);
   await record?.close();
   const { accepted, rejected } = listener.stats;
-  out.io.stderr.write(`Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`);
+  out.io.stderr.write(
+    `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`,
+  );
   if (writeError && writeError.code !== 'EPIPE') {
     const code = writeError.code;
-    throw new CliError(`cannot write to stdout: ${code === 'ENOSPC' ? 'no space left on device' : writeError.message}`, 1);
+    throw new CliError(
+      `cannot write to stdout: ${code === 'ENOSPC' ? 'no space left on device' : writeError.message}`,
+      1,
+    );
   }
   return 0;
 };
@@ -216,7 +238,10 @@ export const trigger: Handler<TriggerOptions> = async (ctx, _args, opts) => {
   const to = checkUrl(opts.to, '--to');
   const { key, timeoutMs } = await keyFor(ctx);
   const event = sampleEvent({ thread: opts.thread, user: opts.user, body: opts.body });
-  const r = await postEvent(to, JSON.stringify(event), key, { timeoutMs, client: await ctx.webhookClient({ timeoutMs }) });
+  const r = await postEvent(to, JSON.stringify(event), key, {
+    timeoutMs,
+    client: await ctx.webhookClient({ timeoutMs }),
+  });
   const ok = r.status >= 200 && r.status < 300;
   if (out.json) {
     let body: unknown = r.text;
@@ -287,7 +312,12 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
     }
   }
-  out.info(`Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`);
-  if (networkFailures) throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, { hint: toHint(to) });
+  out.info(
+    `Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`,
+  );
+  if (networkFailures)
+    throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, {
+      hint: toHint(to),
+    });
   return failures ? 1 : 0;
 };

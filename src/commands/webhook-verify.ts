@@ -21,7 +21,8 @@ export const verify: Handler = async (ctx, args) => {
   const fit = (s: string, indent: number) => (width > 0 ? truncateToWidth(s, Math.max(10, width - indent)) : s);
   const line = (r: ProbeResult, probe: Probe, what: string) => {
     if (out.json) return;
-    if (!out.human) return out.line(tsvRow([r.probe, r.pass ? 'pass' : 'fail', r.status ?? '', r.latency_ms ?? '', r.detail]));
+    if (!out.human)
+      return out.line(tsvRow([r.probe, r.pass ? 'pass' : 'fail', r.status ?? '', r.latency_ms ?? '', r.detail]));
     // Fixed-width columns first, so the title is what gets cut on a narrow terminal.
     const mark = r.pass ? p.green('✓') : p.red('✗');
     const status = r.status === null ? '---' : String(r.status);
@@ -34,10 +35,18 @@ export const verify: Handler = async (ctx, args) => {
     }
     out.write(text);
   };
-  out.info(`Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`, out.epaint.dim);
+  out.info(
+    `Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`,
+    out.epaint.dim,
+  );
   let results: ProbeResult[];
   try {
-    results = await runProbes(url, key, { timeoutMs: s.timeoutMs, signal: ctx.signal, client: await ctx.webhookClient({ timeoutMs: s.timeoutMs }), onResult: line });
+    results = await runProbes(url, key, {
+      timeoutMs: s.timeoutMs,
+      signal: ctx.signal,
+      client: await ctx.webhookClient({ timeoutMs: s.timeoutMs }),
+      onResult: line,
+    });
   } catch (err) {
     if (ctx.signal.aborted) throw new InterruptedError();
     throw err;

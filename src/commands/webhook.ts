@@ -7,7 +7,14 @@ export function registerWebhook(program: Command, run: Runner): void {
   const webhook = program
     .command('webhook')
     .description("Receive, send and replay Gurusup's send-message webhook events")
-    .addHelpText('after', examples('gurusup webhook listen', 'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook', 'gurusup webhook verify http://localhost:3000/gurusup/webhook'));
+    .addHelpText(
+      'after',
+      examples(
+        'gurusup webhook listen',
+        'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook',
+        'gurusup webhook verify http://localhost:3000/gurusup/webhook',
+      ),
+    );
   webhook
     .command('listen')
     .description('Run a local endpoint that receives webhook events and prints them')
@@ -37,7 +44,13 @@ export function registerWebhook(program: Command, run: Runner): void {
     .option('--thread <fid>', 'thread_fid of the sample message', 'sample-thread')
     .option('--user <fid>', 'user_fid of the sample message', 'sample-user')
     .option('--body <text>', 'text of the sample message', 'Hello from gurusup webhook trigger')
-    .addHelpText('after', examples('gurusup webhook trigger --to http://localhost:3000/gurusup/webhook', 'gurusup webhook trigger --to http://127.0.0.1:4000/ --body "Hi there"'))
+    .addHelpText(
+      'after',
+      examples(
+        'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook',
+        'gurusup webhook trigger --to http://127.0.0.1:4000/ --body "Hi there"',
+      ),
+    )
     .action(run(() => import('./webhook-run.js').then((m) => m.trigger)));
   webhook
     .command('replay')
@@ -58,7 +71,7 @@ export function registerWebhook(program: Command, run: Runner): void {
         examples(
           'gurusup webhook verify http://localhost:3000/hooks',
           'gurusup webhook verify https://example.com/gurusup --timeout 5',
-          'gurusup webhook verify http://localhost:3000/hooks --json | jq \'.[] | select(.pass | not)\'',
+          "gurusup webhook verify http://localhost:3000/hooks --json | jq '.[] | select(.pass | not)'",
         ),
     )
     .action(run(() => import('./webhook-verify.js').then((m) => m.verify)));

@@ -63,7 +63,15 @@ export function specOf(cmd: Command): CommandSpec {
         choices,
       };
     });
-  flags.push({ long: '--help', short: '-h', takesValue: false, optionalValue: false, description: 'show help', kind: 'none', choices: [] });
+  flags.push({
+    long: '--help',
+    short: '-h',
+    takesValue: false,
+    optionalValue: false,
+    description: 'show help',
+    kind: 'none',
+    choices: [],
+  });
   const args: ArgSpec[] = cmd.registeredArguments.map((a) => {
     const choices = a.argChoices ?? [];
     return { name: a.name(), kind: valueKind('', a.name(), choices), choices };
@@ -73,7 +81,9 @@ export function specOf(cmd: Command): CommandSpec {
     description: cmd.description(),
     flags,
     args,
-    subcommands: cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help').map(specOf),
+    subcommands: cmd.commands
+      .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden && c.name() !== 'help')
+      .map(specOf),
   };
 }
 

@@ -27,7 +27,10 @@ export const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function checkProfileName(name: string, from: string): string {
   if (!PROFILE_NAME.test(name)) {
-    throw new UsageError(`invalid profile name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} from ${from}`, 'profile names are 1 to 64 letters, digits, ".", "_" or "-"');
+    throw new UsageError(
+      `invalid profile name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} from ${from}`,
+      'profile names are 1 to 64 letters, digits, ".", "_" or "-"',
+    );
   }
   return name;
 }
@@ -39,9 +42,13 @@ export function resolveProfileName(flags: GlobalFlags, env: NodeJS.ProcessEnv, a
 /** A timeout stored in a profile: a clear error naming the profile and setting when it is not usable. */
 export function storedTimeoutMs(value: unknown, profileName: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2_147_483) {
-    throw new CliError(`invalid setting "timeout" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected seconds, more than 0 and at most 2147483)`, 1, {
-      hint: `fix or remove "timeout" of profile ${profileName} in the config file ('gurusup auth status' shows where it is), or pass --timeout`,
-    });
+    throw new CliError(
+      `invalid setting "timeout" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected seconds, more than 0 and at most 2147483)`,
+      1,
+      {
+        hint: `fix or remove "timeout" of profile ${profileName} in the config file ('gurusup auth status' shows where it is), or pass --timeout`,
+      },
+    );
   }
   return Math.round(value * 1000);
 }
@@ -52,9 +59,13 @@ export function storedBaseUrl(value: unknown, profileName: string): string {
     if (typeof value !== 'string') throw new UsageError('not a string');
     return normalizeBaseUrl(value, `profile ${profileName}`);
   } catch {
-    throw new CliError(`invalid setting "base_url" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected an http or https URL)`, 1, {
-      hint: `fix or remove "base_url" of profile ${profileName} in the config file, or pass --base-url`,
-    });
+    throw new CliError(
+      `invalid setting "base_url" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected an http or https URL)`,
+      1,
+      {
+        hint: `fix or remove "base_url" of profile ${profileName} in the config file, or pass --base-url`,
+      },
+    );
   }
 }
 
@@ -65,9 +76,13 @@ export function storedBaseUrl(value: unknown, profileName: string): string {
 export function storedApiKey(value: unknown, profileName: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)) return value;
-  throw new CliError(`invalid setting "api_key" in profile ${profileName}: not a key (a string of printable ASCII characters without spaces)`, 1, {
-    hint: `save it again: gurusup auth login --profile ${profileName}`,
-  });
+  throw new CliError(
+    `invalid setting "api_key" in profile ${profileName}: not a key (a string of printable ASCII characters without spaces)`,
+    1,
+    {
+      hint: `save it again: gurusup auth login --profile ${profileName}`,
+    },
+  );
 }
 
 export interface ProfileChoice {
@@ -79,7 +94,8 @@ export interface ProfileChoice {
 /** The one place that decides which profile a command acts on: --profile, GURUSUP_PROFILE, the active one, else `default`. */
 export function selectProfile(flags: GlobalFlags, env: NodeJS.ProcessEnv, active: string | undefined): ProfileChoice {
   if (flags.profile) return { name: checkProfileName(flags.profile, '--profile'), from: '--profile' };
-  if (env.GURUSUP_PROFILE) return { name: checkProfileName(env.GURUSUP_PROFILE, 'GURUSUP_PROFILE'), from: 'GURUSUP_PROFILE' };
+  if (env.GURUSUP_PROFILE)
+    return { name: checkProfileName(env.GURUSUP_PROFILE, 'GURUSUP_PROFILE'), from: 'GURUSUP_PROFILE' };
   if (active) return { name: checkProfileName(active, 'the config file (active profile)'), from: 'active' };
   return { name: 'default', from: 'default' };
 }
@@ -95,7 +111,11 @@ export function noSuchProfile(name: string, stored: readonly string[]): AuthErro
 
 export function parseTimeout(raw: string, from: string): number {
   const n = raw.trim() === '' ? Number.NaN : Number(raw);
-  const bad = (why: string) => new UsageError(`invalid timeout ${JSON.stringify(raw)} from ${from}: ${why}`, 'give the timeout in seconds, e.g. --timeout 30 or --timeout 2.5');
+  const bad = (why: string) =>
+    new UsageError(
+      `invalid timeout ${JSON.stringify(raw)} from ${from}: ${why}`,
+      'give the timeout in seconds, e.g. --timeout 30 or --timeout 2.5',
+    );
   if (!Number.isFinite(n)) throw bad('expected a number of seconds');
   if (n <= 0) throw bad('it must be more than 0 seconds (there is no "no timeout")');
   // setTimeout's limit is 2^31-1 ms; above it Node fires at once.
@@ -109,7 +129,10 @@ export function normalizeBaseUrl(raw: string, from: string): string {
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`invalid base URL ${JSON.stringify(raw)} from ${from}`, 'expected something like https://api.gurusup.com');
+    throw new UsageError(
+      `invalid base URL ${JSON.stringify(raw)} from ${from}`,
+      'expected something like https://api.gurusup.com',
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw new UsageError(`invalid base URL ${JSON.stringify(raw)} from ${from}: only http and https are supported`);
@@ -142,7 +165,10 @@ export function resolveSettings(
   // The rule auth login applies: such a key cannot go in a header, and would surface as a
   // "network error … check --base-url" on every command.
   if (envKey && /[^\x21-\x7e]/.test(envKey)) {
-    throw new UsageError('GURUSUP_API_KEY contains a space, a control or a non-ASCII character, so it cannot be the key', 'set it to the key alone, copied again from https://app.gurusup.com/settings/integrations');
+    throw new UsageError(
+      'GURUSUP_API_KEY contains a space, a control or a non-ASCII character, so it cannot be the key',
+      'set it to the key alone, copied again from https://app.gurusup.com/settings/integrations',
+    );
   }
   if (envKey) return { profileName, baseUrl, timeoutMs, apiKey: envKey, keySource: 'env' };
   const storedKey = storedApiKey(profile?.api_key, profileName);

@@ -13,7 +13,8 @@ export interface StoreShape {
 
 export function configDir(env: NodeJS.ProcessEnv): string {
   if (env.GURUSUP_CONFIG_DIR) return path.resolve(env.GURUSUP_CONFIG_DIR);
-  if (process.platform === 'win32') return path.join(env.APPDATA || path.join(os.homedir(), 'AppData', 'Roaming'), 'gurusup', 'Config');
+  if (process.platform === 'win32')
+    return path.join(env.APPDATA || path.join(os.homedir(), 'AppData', 'Roaming'), 'gurusup', 'Config');
   if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Preferences', 'gurusup');
   return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'gurusup');
 }
@@ -32,7 +33,12 @@ export class Keystore {
   #corrupt(err: unknown): CliError {
     // Never quote the parser's message: its snippet of the file can include the stored key.
     const at = err instanceof SyntaxError ? /position (\d+)/.exec(err.message)?.[1] : undefined;
-    const why = err instanceof SyntaxError ? `it is not valid JSON${at ? ` (at character ${at})` : ''}` : err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const why =
+      err instanceof SyntaxError
+        ? `it is not valid JSON${at ? ` (at character ${at})` : ''}`
+        : err instanceof Error
+          ? err.message.split('\n')[0]
+          : String(err);
     return new CliError(`cannot read the config file ${this.file}: ${why}`, 1, {
       hint: `fix the JSON by hand, or move the file away and run 'gurusup auth login' again`,
     });
@@ -67,7 +73,10 @@ export class Keystore {
     }
     if (typeof s !== 'object' || s === null || Array.isArray(s)) throw this.#corrupt(new Error('not a JSON object'));
     const store = s as StoreShape;
-    if (store.profiles !== undefined && (typeof store.profiles !== 'object' || store.profiles === null || Array.isArray(store.profiles))) {
+    if (
+      store.profiles !== undefined &&
+      (typeof store.profiles !== 'object' || store.profiles === null || Array.isArray(store.profiles))
+    ) {
       throw this.#corrupt(new Error('"profiles" is not an object'));
     }
     return store;
@@ -80,7 +89,14 @@ export class Keystore {
     if (!this.#conf) {
       const { Conf: ConfClass } = await import('../vendor/conf.js');
       // conf validates what it reads at construction; we already read it ourselves.
-      this.#conf = new ConfClass<StoreShape>({ cwd: this.dir, configName: 'config', projectName: 'gurusup', projectSuffix: '', configFileMode: 0o600, clearInvalidConfig: true });
+      this.#conf = new ConfClass<StoreShape>({
+        cwd: this.dir,
+        configName: 'config',
+        projectName: 'gurusup',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        clearInvalidConfig: true,
+      });
     }
     this.#conf.store = s;
     // conf applies the mode only when it creates the file: tighten an older, looser one too.
@@ -116,7 +132,13 @@ export class Keystore {
   /** A config directory we cannot write to, said plainly (not "internal error: EACCES"). */
   #writeError(err: unknown): unknown {
     const code = (err as NodeJS.ErrnoException).code;
-    const why: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded' };
+    const why: Record<string, string> = {
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EROFS: 'read-only file system',
+      ENOSPC: 'no space left on device',
+      EDQUOT: 'disk quota exceeded',
+    };
     if (err instanceof CliError || !code || !why[code]) return err;
     return new CliError(`cannot write the config file ${this.file}: ${why[code]}`, 1, {
       hint: `make ${this.dir} writable, or set GURUSUP_CONFIG_DIR to a writable directory`,
@@ -128,7 +150,9 @@ export class Keystore {
     const lock = `${this.file}.lock`;
     const release = acquireLock(lock, { waitMs: 5_000, staleMs: 10_000 });
     if (!release) {
-      throw new CliError(`the config file is locked by another gurusup process (${lock})`, 1, { hint: 'if no other gurusup is running, delete the lock file' });
+      throw new CliError(`the config file is locked by another gurusup process (${lock})`, 1, {
+        hint: 'if no other gurusup is running, delete the lock file',
+      });
     }
     try {
       const next = change(this.read());
@@ -140,7 +164,11 @@ export class Keystore {
 
   setProfile(name: string, profile: Profile, makeActive: boolean): Promise<void> {
     checkProfileName(name, 'the profile to save');
-    return this.#update((s) => ({ ...s, profiles: { ...(s.profiles ?? {}), [name]: profile }, active: makeActive ? name : s.active }));
+    return this.#update((s) => ({
+      ...s,
+      profiles: { ...(s.profiles ?? {}), [name]: profile },
+      active: makeActive ? name : s.active,
+    }));
   }
 
   /** Removes the key; the profile is dropped when nothing else is left in it. */

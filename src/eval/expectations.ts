@@ -8,9 +8,30 @@ import { quote } from './text.js';
 export type TextKind = 'contains' | 'icontains' | 'equals' | 'regex' | 'contains_any' | 'contains_all' | 'field';
 export type Kind = TextKind | 'min_length' | 'max_length' | 'latency_ms' | 'no_reply' | 'judge';
 
-export const KINDS: readonly Kind[] = ['contains', 'icontains', 'equals', 'regex', 'contains_any', 'contains_all', 'min_length', 'max_length', 'latency_ms', 'field', 'no_reply', 'judge'];
+export const KINDS: readonly Kind[] = [
+  'contains',
+  'icontains',
+  'equals',
+  'regex',
+  'contains_any',
+  'contains_all',
+  'min_length',
+  'max_length',
+  'latency_ms',
+  'field',
+  'no_reply',
+  'judge',
+];
 /** The kinds the `not-` prefix applies to. */
-export const NEGATABLE: readonly TextKind[] = ['contains', 'icontains', 'equals', 'regex', 'contains_any', 'contains_all', 'field'];
+export const NEGATABLE: readonly TextKind[] = [
+  'contains',
+  'icontains',
+  'equals',
+  'regex',
+  'contains_any',
+  'contains_all',
+  'field',
+];
 
 export type Expectation =
   | { kind: 'contains' | 'icontains' | 'equals'; negated: boolean; text: string }
@@ -38,7 +59,10 @@ export interface Outcome {
 
 /** A problem in how an expectation is written; `at` says whether the key or the value is wrong. */
 export class ExpectationError extends Error {
-  constructor(message: string, readonly at: 'key' | 'value' = 'value') {
+  constructor(
+    message: string,
+    readonly at: 'key' | 'value' = 'value',
+  ) {
     super(message);
   }
 }
@@ -53,11 +77,16 @@ export function parseRegex(raw: string): RegExp {
   const m = /^\/(.*)\/([A-Za-z]*)$/s.exec(raw);
   const [source, flags] = m ? [m[1]!, m[2]!] : [raw, ''];
   const bad = [...flags].find((f) => !'dgimsuvy'.includes(f));
-  if (bad !== undefined) throw new ExpectationError(`invalid regular expression ${quote(raw)}: unknown flag ${quote(bad)} (the flags are d, g, i, m, s, u, v, y); to match slashes as text, escape them: \\/`);
+  if (bad !== undefined)
+    throw new ExpectationError(
+      `invalid regular expression ${quote(raw)}: unknown flag ${quote(bad)} (the flags are d, g, i, m, s, u, v, y); to match slashes as text, escape them: \\/`,
+    );
   try {
     return new RegExp(source, flags.replace(/[gy]/g, ''));
   } catch (err) {
-    throw new ExpectationError(`invalid regular expression ${quote(raw)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '')}`);
+    throw new ExpectationError(
+      `invalid regular expression ${quote(raw)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '')}`,
+    );
   }
 }
 
@@ -84,7 +113,9 @@ export function execWithin(re: RegExp, text: string, timeoutMs = REGEX_TIMEOUT_M
 
 export class RegexTimeout extends Error {
   constructor(readonly ms: number) {
-    super(`the regular expression ran for over ${ms / 1000} s on this reply (catastrophic backtracking: simplify it, e.g. no nested quantifiers like (a+)+)`);
+    super(
+      `the regular expression ran for over ${ms / 1000} s on this reply (catastrophic backtracking: simplify it, e.g. no nested quantifiers like (a+)+)`,
+    );
   }
 }
 
@@ -98,7 +129,10 @@ function needString(key: string, v: unknown): string {
 }
 
 function needCount(key: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ExpectationError(`${key} needs a number of 0 or more, got ${typeof v === 'number' ? String(v) : typeName(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new ExpectationError(
+      `${key} needs a number of 0 or more, got ${typeof v === 'number' ? String(v) : typeName(v)}`,
+    );
   return v;
 }
 
@@ -108,9 +142,13 @@ export function parseExpectation(key: string, value: unknown): Expectation {
   const kind = (negated ? key.slice(4) : key) as Kind;
   if (!KINDS.includes(kind)) {
     const hint = closest(kind, KINDS);
-    throw new ExpectationError(`unknown expectation ${quote(key)}${hint ? ` (did you mean ${negated ? 'not-' : ''}${hint}?)` : ''}; known: ${KINDS.join(', ')}, and not- before ${NEGATABLE.join(', ')}`, 'key');
+    throw new ExpectationError(
+      `unknown expectation ${quote(key)}${hint ? ` (did you mean ${negated ? 'not-' : ''}${hint}?)` : ''}; known: ${KINDS.join(', ')}, and not- before ${NEGATABLE.join(', ')}`,
+      'key',
+    );
   }
-  if (negated && !(NEGATABLE as readonly string[]).includes(kind)) throw new ExpectationError(`not- does not apply to ${kind}; it applies to ${NEGATABLE.join(', ')}`, 'key');
+  if (negated && !(NEGATABLE as readonly string[]).includes(kind))
+    throw new ExpectationError(`not- does not apply to ${kind}; it applies to ${NEGATABLE.join(', ')}`, 'key');
   switch (kind) {
     case 'contains':
     case 'icontains':
@@ -121,7 +159,9 @@ export function parseExpectation(key: string, value: unknown): Expectation {
     case 'contains_any':
     case 'contains_all':
       if (!Array.isArray(value) || value.length === 0 || !value.every((x) => typeof x === 'string')) {
-        throw new ExpectationError(`${key} needs a non-empty list of strings, got ${Array.isArray(value) ? (value.length ? 'a list with a non-string item' : 'an empty list') : typeName(value)}`);
+        throw new ExpectationError(
+          `${key} needs a non-empty list of strings, got ${Array.isArray(value) ? (value.length ? 'a list with a non-string item' : 'an empty list') : typeName(value)}`,
+        );
       }
       return { kind, negated, list: value as string[] };
     case 'min_length':
@@ -129,22 +169,37 @@ export function parseExpectation(key: string, value: unknown): Expectation {
     case 'latency_ms':
       return { kind, negated: false, n: needCount(key, value) };
     case 'no_reply':
-      if (typeof value !== 'boolean') throw new ExpectationError(`no_reply needs true or false, got ${typeName(value)}`);
+      if (typeof value !== 'boolean')
+        throw new ExpectationError(`no_reply needs true or false, got ${typeName(value)}`);
       return { kind, negated: false, want: value };
     case 'judge':
-      if (typeof value !== 'string' || !value.trim()) throw new ExpectationError(`judge needs the criteria as a non-empty string, got ${typeName(value)}`);
+      if (typeof value !== 'string' || !value.trim())
+        throw new ExpectationError(`judge needs the criteria as a non-empty string, got ${typeName(value)}`);
       return { kind, negated: false, criteria: value };
     case 'field': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ExpectationError(`${key} needs a mapping {name, equals | contains | regex}, got ${typeName(value)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new ExpectationError(`${key} needs a mapping {name, equals | contains | regex}, got ${typeName(value)}`);
       const o = value as Record<string, unknown>;
       const extra = Object.keys(o).filter((k) => !['name', 'equals', 'contains', 'regex'].includes(k));
-      if (extra.length) throw new ExpectationError(`${key} has an unknown key ${quote(extra[0])}; it takes name and one of equals, contains, regex`);
-      if (typeof o.name !== 'string' || !o.name) throw new ExpectationError(`${key} needs name: the reply field to check`);
+      if (extra.length)
+        throw new ExpectationError(
+          `${key} has an unknown key ${quote(extra[0])}; it takes name and one of equals, contains, regex`,
+        );
+      if (typeof o.name !== 'string' || !o.name)
+        throw new ExpectationError(`${key} needs name: the reply field to check`);
       const ops = (['equals', 'contains', 'regex'] as const).filter((k) => k in o);
-      if (ops.length !== 1) throw new ExpectationError(`${key} needs exactly one of equals, contains, regex (found ${ops.length})`);
+      if (ops.length !== 1)
+        throw new ExpectationError(`${key} needs exactly one of equals, contains, regex (found ${ops.length})`);
       const op = ops[0]!;
       if (op !== 'equals') needString(`${key} ${op}`, o[op]);
-      return { kind, negated, name: o.name, op, value: o[op], re: op === 'regex' ? parseRegex(o[op] as string) : undefined };
+      return {
+        kind,
+        negated,
+        name: o.name,
+        op,
+        value: o[op],
+        re: op === 'regex' ? parseRegex(o[op] as string) : undefined,
+      };
     }
   }
 }
@@ -225,7 +280,7 @@ export function fieldOf(message: Record<string, unknown>, name: string): { found
 }
 
 function asText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
 /** Equal as JSON, or as text when one side is a string and the other a number or boolean ("5" = 5). */
@@ -260,31 +315,73 @@ function checkOne(e: Expectation, r: Reply): Outcome {
     const { found, value } = fieldOf(r.message, e.name);
     if (!found) return e.negated ? pass : fail(`the reply has no field ${quote(e.name)}`);
     const shown = `${e.name} is ${quote(value)}`;
-    if (e.op === 'equals') return verdict(e.negated, sameValue(value, e.value), `${shown}, not ${quote(e.value)}`, `${shown}`);
+    if (e.op === 'equals')
+      return verdict(e.negated, sameValue(value, e.value), `${shown}, not ${quote(e.value)}`, `${shown}`);
     const text = asText(value);
-    if (e.op === 'contains') return verdict(e.negated, text.includes(String(e.value)), `${shown}, which does not contain ${quote(e.value)}`, `${shown}, which contains ${quote(e.value)}`);
-    return verdict(e.negated, execWithin(e.re!, text) !== null, `${shown}, which does not match ${quote(e.value)}`, `${shown}, which matches ${quote(e.value)}`);
+    if (e.op === 'contains')
+      return verdict(
+        e.negated,
+        text.includes(String(e.value)),
+        `${shown}, which does not contain ${quote(e.value)}`,
+        `${shown}, which contains ${quote(e.value)}`,
+      );
+    return verdict(
+      e.negated,
+      execWithin(e.re!, text) !== null,
+      `${shown}, which does not match ${quote(e.value)}`,
+      `${shown}, which matches ${quote(e.value)}`,
+    );
   }
   if (r.body === undefined) return fail('the reply has no text body');
   const body = r.body;
   switch (e.kind) {
     case 'contains':
-      return verdict(e.negated, body.includes(e.text), `the reply does not contain ${quote(e.text)}`, `the reply contains ${quote(e.text)}`);
+      return verdict(
+        e.negated,
+        body.includes(e.text),
+        `the reply does not contain ${quote(e.text)}`,
+        `the reply contains ${quote(e.text)}`,
+      );
     case 'icontains':
-      return verdict(e.negated, body.toLocaleLowerCase().includes(e.text.toLocaleLowerCase()), `the reply does not contain ${quote(e.text)} (ignoring case)`, `the reply contains ${quote(e.text)} (ignoring case)`);
+      return verdict(
+        e.negated,
+        body.toLocaleLowerCase().includes(e.text.toLocaleLowerCase()),
+        `the reply does not contain ${quote(e.text)} (ignoring case)`,
+        `the reply contains ${quote(e.text)} (ignoring case)`,
+      );
     case 'equals':
-      return verdict(e.negated, body === e.text, `the reply is not exactly ${quote(e.text)}`, `the reply is exactly ${quote(e.text)}`);
+      return verdict(
+        e.negated,
+        body === e.text,
+        `the reply is not exactly ${quote(e.text)}`,
+        `the reply is exactly ${quote(e.text)}`,
+      );
     case 'regex': {
       const m = execWithin(e.re, body);
-      return verdict(e.negated, m !== null, `the reply does not match ${quote(e.source)}`, `the reply matches ${quote(e.source)} (at ${quote(m?.[0] ?? '')})`);
+      return verdict(
+        e.negated,
+        m !== null,
+        `the reply does not match ${quote(e.source)}`,
+        `the reply matches ${quote(e.source)} (at ${quote(m?.[0] ?? '')})`,
+      );
     }
     case 'contains_any': {
       const found = e.list.filter((s) => body.includes(s));
-      return verdict(e.negated, found.length > 0, `the reply contains none of ${e.list.map(quote).join(', ')}`, `the reply contains ${found.map(quote).join(', ')}`);
+      return verdict(
+        e.negated,
+        found.length > 0,
+        `the reply contains none of ${e.list.map(quote).join(', ')}`,
+        `the reply contains ${found.map(quote).join(', ')}`,
+      );
     }
     case 'contains_all': {
       const missing = e.list.filter((s) => !body.includes(s));
-      return verdict(e.negated, missing.length === 0, `the reply lacks ${missing.map(quote).join(', ')}`, `the reply contains all of ${e.list.map(quote).join(', ')}`);
+      return verdict(
+        e.negated,
+        missing.length === 0,
+        `the reply lacks ${missing.map(quote).join(', ')}`,
+        `the reply contains all of ${e.list.map(quote).join(', ')}`,
+      );
     }
     case 'min_length': {
       const n = lengthOf(body);

@@ -89,7 +89,14 @@ export function caseFromThread(fid: string, thread: unknown): ThreadCase | undef
 
 export function suiteFromThreads(y: typeof import('../vendor/yaml.js'), cases: ThreadCase[], fids: string[]): string {
   // A thread id is the API's text: one with a line break must not end the comment and write YAML.
-  const shown = fids.map((f) => (/^[\w.:@/+-]+$/.test(f) ? f : JSON.stringify(f).replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)));
+  const shown = fids.map((f) =>
+    /^[\w.:@/+-]+$/.test(f)
+      ? f
+      : JSON.stringify(f).replace(
+          /[\u0085\u2028\u2029]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+  );
   const head = `# Made by: gurusup eval init --from-thread ${shown.join(' ')}
 # Each thread is a case: its customer messages are the turns, and the reply recorded in the
 # thread is kept as reference: (shown beside the new reply when the case fails).

@@ -30,14 +30,19 @@ export function parseVerdict(stdout: string, stderrFirstLine: string): Outcome {
     v = JSON.parse(stdout.replace(/^\uFEFF/, '').trim());
   } catch {
     const start = oneLine(stdout.trim().slice(0, 80));
-    return { status: 'errored', message: `the judge did not print JSON${start ? `: ${start}` : ' (its output was empty)'}${said}` };
+    return {
+      status: 'errored',
+      message: `the judge did not print JSON${start ? `: ${start}` : ' (its output was empty)'}${said}`,
+    };
   }
   if (typeof v !== 'object' || v === null || typeof (v as { pass?: unknown }).pass !== 'boolean') {
     return { status: 'errored', message: `the judge printed JSON without "pass": true|false${said}` };
   }
   const { pass, reason } = v as { pass: boolean; reason?: unknown };
   const why = typeof reason === 'string' && reason ? reason : '';
-  return pass ? { status: 'passed', message: why } : { status: 'failed', message: `the judge said no${why ? `: ${why}` : ''}` };
+  return pass
+    ? { status: 'passed', message: why }
+    : { status: 'failed', message: `the judge said no${why ? `: ${why}` : ''}` };
 }
 
 /** A Judge that runs `command` through the shell. */
@@ -49,7 +54,12 @@ export function commandJudge(command: string, opts: { timeoutMs?: number; env?: 
       let stderr = '';
       let settled = false;
       // Its own process group, so a timeout ends the shell and whatever it started.
-      const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, detached: process.platform !== 'win32' });
+      const child = spawn(command, {
+        shell: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: opts.env ?? process.env,
+        detached: process.platform !== 'win32',
+      });
       const kill = () => {
         try {
           if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
@@ -68,7 +78,10 @@ export function commandJudge(command: string, opts: { timeoutMs?: number; env?: 
       const firstErrLine = () => stderr.split('\n').find((l) => l.trim()) ?? '';
       const timer = setTimeout(() => {
         kill();
-        done({ status: 'errored', message: `the judge did not answer within ${timeoutMs / 1000} s${firstErrLine() ? ` (stderr: ${oneLine(firstErrLine()).slice(0, 200)})` : ''}` });
+        done({
+          status: 'errored',
+          message: `the judge did not answer within ${timeoutMs / 1000} s${firstErrLine() ? ` (stderr: ${oneLine(firstErrLine()).slice(0, 200)})` : ''}`,
+        });
       }, timeoutMs);
       const onAbort = () => {
         kill();
@@ -81,7 +94,9 @@ export function commandJudge(command: string, opts: { timeoutMs?: number; env?: 
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         if (stderr.length < MAX_OUTPUT) stderr += d;
       });
-      child.on('error', (err) => done({ status: 'errored', message: `the judge command could not start: ${oneLine(err.message)}` }));
+      child.on('error', (err) =>
+        done({ status: 'errored', message: `the judge command could not start: ${oneLine(err.message)}` }),
+      );
       // 'close' waits for every holder of the judge's stdout: a judge that leaves a background
       // process behind (a model server it started) has answered once it exits, not 30 s later.
       let exited: { code: number | null; sig: NodeJS.Signals | null } | undefined;
@@ -99,7 +114,10 @@ export function commandJudge(command: string, opts: { timeoutMs?: number; env?: 
         clearTimeout(grace);
         if (code !== 0) {
           const line = firstErrLine();
-          return done({ status: 'errored', message: `the judge exited with ${sig ?? `code ${code}`}${line ? `: ${oneLine(line).slice(0, 200)}` : ''}` });
+          return done({
+            status: 'errored',
+            message: `the judge exited with ${sig ?? `code ${code}`}${line ? `: ${oneLine(line).slice(0, 200)}` : ''}`,
+          });
         }
         done(parseVerdict(stdout, firstErrLine()));
       };

@@ -21,14 +21,20 @@ export function xmlText(s: string): string {
 }
 
 export function xmlAttr(s: string): string {
-  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return xmlText(s)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
 function replyBody(reply: unknown): string {
   if (reply === null || reply === undefined) return '(no reply)';
-  if (typeof reply === 'object' && typeof (reply as { body?: unknown }).body === 'string') return (reply as { body: string }).body;
+  if (typeof reply === 'object' && typeof (reply as { body?: unknown }).body === 'string')
+    return (reply as { body: string }).body;
   return JSON.stringify(reply);
 }
 
@@ -40,7 +46,12 @@ export function runStory(run: RunResult, maxReply = Infinity): { message: string
   for (const t of run.turns) {
     const missed = t.expectations.filter((e) => e.status === 'failed' || e.status === 'errored');
     if (!missed.length) continue;
-    lines.push('', `turn ${t.index}${t.agent ? ' (as agent)' : ''}`, `sent: ${t.send}`, `reply: ${clip(replyBody(t.reply), maxReply)}`);
+    lines.push(
+      '',
+      `turn ${t.index}${t.agent ? ' (as agent)' : ''}`,
+      `sent: ${t.send}`,
+      `reply: ${clip(replyBody(t.reply), maxReply)}`,
+    );
     if (t.reference !== undefined) lines.push(`reference: ${t.reference}`);
     for (const e of missed) {
       lines.push(`${e.status === 'errored' ? 'errored' : 'missed'}: ${e.expectation}: ${e.message}`);
@@ -58,7 +69,10 @@ function testcase(c: CaseResult): string {
   const time = c.runs.reduce((n, r) => n + r.durationMs, 0);
   const attrs = `name="${xmlAttr(c.case.name)}" classname="${xmlAttr(c.suite.name)}" file="${xmlAttr(c.suite.file)}" time="${secs(time)}"`;
   const passed = c.runs.filter((r) => r.status === 'passed').length;
-  const out = [`pass rate ${passed}/${c.runs.length}`, ...c.runs.map((r) => `run ${r.repeat}: ${r.status} (thread ${r.thread})`)];
+  const out = [
+    `pass rate ${passed}/${c.runs.length}`,
+    ...c.runs.map((r) => `run ${r.repeat}: ${r.status} (thread ${r.thread})`),
+  ];
   if (c.skipped) out.push(`${c.skipped} judge expectation(s) skipped: no judge command`);
   let inner = '';
   if (c.status !== 'passed') {

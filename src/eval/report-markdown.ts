@@ -10,7 +10,10 @@ import { formatMs, percent } from './report-text.js';
  */
 export function mdInline(s: string): string {
   return s
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udfff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(
+      /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udfff]/gu,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
     .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -31,13 +34,28 @@ export function markdownReport(s: EvalSummary, o: { baseline?: Baseline; judge: 
   if (t.errored) head.push(`${t.errored} errored`);
   if (t.not_run) head.push(`${t.not_run} not run (interrupted)`);
   const lines: string[] = [`## ${ok ? '✅' : '❌'} gurusup eval: ${head.join(', ')}`, ''];
-  const notes = [`${t.cases} cases, ${t.runs} runs, ${t.turns} turns in ${formatMs(s.durationMs)}`, `run \`${s.runId}\``];
-  if (t.skipped_expectations && !o.judge) notes.push(`${t.skipped_expectations} judge expectations skipped (no judge command)`);
+  const notes = [
+    `${t.cases} cases, ${t.runs} runs, ${t.turns} turns in ${formatMs(s.durationMs)}`,
+    `run \`${s.runId}\``,
+  ];
+  if (t.skipped_expectations && !o.judge)
+    notes.push(`${t.skipped_expectations} judge expectations skipped (no judge command)`);
   lines.push(notes.join(' · '), '');
   const withBase = Boolean(o.baseline);
-  lines.push(`| | Suite | Case | Pass rate | Slowest${withBase ? ' | Baseline' : ''} |`, `|---|---|---|---|---${withBase ? '|---' : ''}|`);
+  lines.push(
+    `| | Suite | Case | Pass rate | Slowest${withBase ? ' | Baseline' : ''} |`,
+    `|---|---|---|---|---${withBase ? '|---' : ''}|`,
+  );
   for (const c of s.cases) {
-    const cells = [icon(c.status), mdInline(c.suite.name), mdInline(c.case.name), c.runs.length > 1 ? `${percent(c.passRate)} (${c.runs.filter((r) => r.status === 'passed').length}/${c.runs.length})` : percent(c.passRate), formatMs(c.slowestMs)];
+    const cells = [
+      icon(c.status),
+      mdInline(c.suite.name),
+      mdInline(c.case.name),
+      c.runs.length > 1
+        ? `${percent(c.passRate)} (${c.runs.filter((r) => r.status === 'passed').length}/${c.runs.length})`
+        : percent(c.passRate),
+      formatMs(c.slowestMs),
+    ];
     if (o.baseline) {
       const m = baselineMark(o.baseline, c);
       cells.push(m === 'new-failure' ? '**new failure**' : m);
@@ -49,7 +67,8 @@ export function markdownReport(s: EvalSummary, o: { baseline?: Baseline; judge: 
     // A pull-request comment holds 65,536 characters: replies are cut, and so is the list.
     lines.push('', '### Failures');
     for (const c of bad.slice(0, MAX_DETAILS)) lines.push('', ...failureBlock(c));
-    if (bad.length > MAX_DETAILS) lines.push('', `…and ${bad.length - MAX_DETAILS} more: see the JUnit file or \`--json\`.`);
+    if (bad.length > MAX_DETAILS)
+      lines.push('', `…and ${bad.length - MAX_DETAILS} more: see the JUnit file or \`--json\`.`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -58,5 +77,11 @@ function failureBlock(c: CaseResult): string[] {
   const run = c.runs.find((r) => r.status !== 'passed')!;
   const { text } = runStory(run, 500);
   const body = text.split('\n').map((l) => (l ? `> ${mdInline(l)}` : '>'));
-  return [`<details><summary>${icon(c.status)} ${mdInline(c.suite.name)} › ${mdInline(c.case.name)}</summary>`, '', ...body, '', '</details>'];
+  return [
+    `<details><summary>${icon(c.status)} ${mdInline(c.suite.name)} › ${mdInline(c.case.name)}</summary>`,
+    '',
+    ...body,
+    '',
+    '</details>',
+  ];
 }

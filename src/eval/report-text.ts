@@ -22,7 +22,11 @@ export function caseTitle(r: CaseResult, withSuite: boolean): string {
 }
 
 /** One terminal line per finished case: ✓/✗, name, pass rate, slowest latency (and baseline mark). */
-export function caseLine(r: CaseResult, p: Paint, o: { withSuite: boolean; baseline?: Baseline; width?: number }): string {
+export function caseLine(
+  r: CaseResult,
+  p: Paint,
+  o: { withSuite: boolean; baseline?: Baseline; width?: number },
+): string {
   const mark = r.status === 'passed' ? p.green('✓') : r.status === 'failed' ? p.red('✗') : p.yellow('✗');
   const passed = r.runs.filter((x) => x.status === 'passed').length;
   const rate = r.runs.length > 1 ? `${percent(r.passRate)} (${passed}/${r.runs.length})` : percent(r.passRate);
@@ -35,19 +39,25 @@ export function caseLine(r: CaseResult, p: Paint, o: { withSuite: boolean; basel
   return `${mark} ${name}  ${p.dim(rate)}  ${p.dim(formatMs(r.slowestMs))}${errored ? `  ${p.yellow(errored)}` : ''}${mk ? `  ${markLabel(mk, p)}` : ''}`;
 }
 
-
 function markLabel(m: string, p: Paint): string {
   return m === 'new-failure' ? p.red(m) : m === 'fixed' ? p.green(m) : m === 'still-failing' ? p.yellow(m) : p.dim(m);
 }
 
 /** Piped: `status name pass_rate runs latency_ms`, tab-separated; name is `suite › case` when several suites run. */
 export function caseTsv(r: CaseResult, withSuite = false): string {
-  return tsvRow([r.status, caseTitle(r, withSuite), r.passRate.toFixed(2), r.runs.length, r.slowestMs === undefined ? '' : Math.round(r.slowestMs)]);
+  return tsvRow([
+    r.status,
+    caseTitle(r, withSuite),
+    r.passRate.toFixed(2),
+    r.runs.length,
+    r.slowestMs === undefined ? '' : Math.round(r.slowestMs),
+  ]);
 }
 
 function replyText(reply: unknown): string | undefined {
   if (reply === null || reply === undefined) return undefined;
-  if (typeof reply === 'object' && typeof (reply as { body?: unknown }).body === 'string') return (reply as { body: string }).body;
+  if (typeof reply === 'object' && typeof (reply as { body?: unknown }).body === 'string')
+    return (reply as { body: string }).body;
   return JSON.stringify(reply);
 }
 
@@ -75,7 +85,11 @@ function runDetails(run: RunResult, p: Paint, width: number): string[] {
 }
 
 /** The failure section printed after the case lines; empty when nothing failed. */
-export function failureSection(results: readonly CaseResult[], p: Paint, o: { width: number; withSuite: boolean }): string {
+export function failureSection(
+  results: readonly CaseResult[],
+  p: Paint,
+  o: { width: number; withSuite: boolean },
+): string {
   const bad = results.filter((r) => r.status !== 'passed');
   if (!bad.length) return '';
   const out: string[] = [p.bold(`Failures (${bad.length})`)];
@@ -104,7 +118,8 @@ export function summaryLine(s: EvalSummary, p: Paint, o: { judge: boolean; basel
   if (t.errored) parts.push(p.yellow(`${t.errored} errored`));
   if (t.not_run) parts.push(`${t.not_run} not run`);
   let line = `${parts.join(', ')} · ${t.cases} case${t.cases === 1 ? '' : 's'}, ${t.runs} run${t.runs === 1 ? '' : 's'}, ${t.turns} turn${t.turns === 1 ? '' : 's'} · ${formatMs(s.durationMs)}`;
-  if (t.skipped_expectations && !o.judge) line += ` · ${t.skipped_expectations} judge expectation${t.skipped_expectations === 1 ? '' : 's'} skipped (no --judge-cmd)`;
+  if (t.skipped_expectations && !o.judge)
+    line += ` · ${t.skipped_expectations} judge expectation${t.skipped_expectations === 1 ? '' : 's'} skipped (no --judge-cmd)`;
   if (o.baseline) {
     const marks = s.cases.map((c) => baselineMark(o.baseline!, c));
     const n = (m: string) => marks.filter((x) => x === m).length;

@@ -31,10 +31,17 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     v = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new UsageError(`--baseline ${file} is not JSON: ${(err as Error).message}`, 'pass a file written by: gurusup eval <suite> --json > results.json');
+    throw new UsageError(
+      `--baseline ${file} is not JSON: ${(err as Error).message}`,
+      'pass a file written by: gurusup eval <suite> --json > results.json',
+    );
   }
   const suites = (v as { suites?: unknown })?.suites;
-  if (!Array.isArray(suites)) throw new UsageError(`--baseline ${file} is not a gurusup eval results file (no "suites" list)`, 'pass a file written by: gurusup eval <suite> --json > results.json');
+  if (!Array.isArray(suites))
+    throw new UsageError(
+      `--baseline ${file} is not a gurusup eval results file (no "suites" list)`,
+      'pass a file written by: gurusup eval <suite> --json > results.json',
+    );
   const out: Baseline = new Map();
   for (const s of suites) {
     const cases = (s as { cases?: unknown })?.cases;
@@ -55,7 +62,9 @@ export async function readBaseline(file: string): Promise<Baseline> {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read --baseline ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`);
+    throw new UsageError(
+      `cannot read --baseline ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`,
+    );
   }
   return parseBaseline(text, file);
 }
@@ -94,7 +103,10 @@ export function overallStatus(s: EvalSummary): 'passed' | 'failed' | 'interrupte
 const ms = (n: number | undefined) => (n === undefined ? null : Math.round(n));
 
 /** The results object printed by `--json` (and read back by `--baseline`). */
-export function resultsObject(s: EvalSummary, o: { repeat: number; minPassRate?: number; concurrency: number; judge: boolean; baseline?: Baseline }) {
+export function resultsObject(
+  s: EvalSummary,
+  o: { repeat: number; minPassRate?: number; concurrency: number; judge: boolean; baseline?: Baseline },
+) {
   const bySuite = new Map<string, { name: string; file: string; cases: CaseResult[] }>();
   for (const c of s.cases) {
     const k = `${c.suite.file}\u0000${c.suite.name}`;
@@ -134,7 +146,12 @@ export function resultsObject(s: EvalSummary, o: { repeat: number; minPassRate?:
             ...(t.reference !== undefined ? { reference: t.reference } : {}),
             reply: t.reply,
             latency_ms: ms(t.latencyMs),
-            expectations: t.expectations.map((e) => ({ expectation: e.expectation, type: `${e.negated ? 'not-' : ''}${e.kind}`, status: e.status, message: e.message })),
+            expectations: t.expectations.map((e) => ({
+              expectation: e.expectation,
+              type: `${e.negated ? 'not-' : ''}${e.kind}`,
+              status: e.status,
+              message: e.message,
+            })),
           })),
         })),
       })),

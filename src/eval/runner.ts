@@ -96,13 +96,22 @@ export function threadFid(c: Case, runId: string, repeat: number, repeats: numbe
  * or the very message just sent (the answer to an agent's message, which gets no automatic reply).
  */
 export function replyOf(response: unknown, partial: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (typeof response !== 'object' || response === null || Array.isArray(response) || !Object.hasOwn(response, 'body')) return undefined;
+  if (typeof response !== 'object' || response === null || Array.isArray(response) || !Object.hasOwn(response, 'body'))
+    return undefined;
   const r = response as Record<string, unknown>;
-  const echo = r.body === partial.body && r.user_fid === partial.user_fid && r.thread_fid === partial.thread_fid && r.role === undefined && r.in_reply_to === undefined;
+  const echo =
+    r.body === partial.body &&
+    r.user_fid === partial.user_fid &&
+    r.thread_fid === partial.thread_fid &&
+    r.role === undefined &&
+    r.in_reply_to === undefined;
   return echo ? undefined : r;
 }
 
-export function caseStatus(runs: readonly RunResult[], minPassRate: number | undefined): { status: RunStatus; passRate: number } {
+export function caseStatus(
+  runs: readonly RunResult[],
+  minPassRate: number | undefined,
+): { status: RunStatus; passRate: number } {
   const passed = runs.filter((r) => r.status === 'passed').length;
   const passRate = runs.length ? passed / runs.length : 0;
   const bar = minPassRate ?? 1;
@@ -117,7 +126,13 @@ function runStatusOf(turns: readonly TurnResult[]): RunStatus {
   return 'passed';
 }
 
-async function runTurn(turn: Turn, thread: string, o: EvalOptions, conversation: JudgeInput['conversation'], signal: AbortSignal): Promise<TurnResult> {
+async function runTurn(
+  turn: Turn,
+  thread: string,
+  o: EvalOptions,
+  conversation: JudgeInput['conversation'],
+  signal: AbortSignal,
+): Promise<TurnResult> {
   const partial: Record<string, unknown> = { body: turn.send, user_fid: turn.user, thread_fid: thread };
   if (turn.lang !== undefined) partial.lang = turn.lang;
   if (turn.subject !== undefined) partial.subject = turn.subject;
@@ -164,7 +179,13 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let fatal: CliError | undefined;
 
-  interface Slot { suite: Suite; c: Case; runs: Array<RunResult | undefined>; left: number; result?: CaseResult }
+  interface Slot {
+    suite: Suite;
+    c: Case;
+    runs: Array<RunResult | undefined>;
+    left: number;
+    result?: CaseResult;
+  }
   const slots: Slot[] = [];
   const units: Array<{ slot: Slot; repeat: number }> = [];
   for (const suite of suites) {
@@ -194,9 +215,20 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
       }
       const message = err instanceof CliError ? err.message : `internal error: ${(err as Error).message}`;
       // A reply already seen to be wrong stays a failure; otherwise the run could not be judged.
-      return { repeat, thread, status: runStatusOf(turns) === 'failed' ? 'failed' : 'errored', error: { message: `turn ${turns.length + 1}: ${message}`, exitCode: err instanceof CliError ? err.exitCode : 1 }, durationMs: performance.now() - started, turns };
+      return {
+        repeat,
+        thread,
+        status: runStatusOf(turns) === 'failed' ? 'failed' : 'errored',
+        error: {
+          message: `turn ${turns.length + 1}: ${message}`,
+          exitCode: err instanceof CliError ? err.exitCode : 1,
+        },
+        durationMs: performance.now() - started,
+        turns,
+      };
     }
-    if (stop.signal.aborted && turns.some((t) => t.expectations.some((e) => e.message === 'interrupted'))) return undefined;
+    if (stop.signal.aborted && turns.some((t) => t.expectations.some((e) => e.message === 'interrupted')))
+      return undefined;
     return { repeat, thread, status: runStatusOf(turns), durationMs: performance.now() - started, turns };
   };
 
@@ -216,13 +248,18 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
           ...caseStatus(runs, o.minPassRate),
           runs,
           slowestMs: latencies.length ? Math.max(...latencies) : undefined,
-          skipped: runs.reduce((n, x) => n + x.turns.reduce((m, t) => m + t.expectations.filter((e) => e.status === 'skipped').length, 0), 0),
+          skipped: runs.reduce(
+            (n, x) => n + x.turns.reduce((m, t) => m + t.expectations.filter((e) => e.status === 'skipped').length, 0),
+            0,
+          ),
         };
         o.onCase?.(slot.result);
       }
     }
   };
-  const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const stopped = new Promise<void>((resolve) =>
+    stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, units.length)) }, worker);
   // A 401 or Ctrl-C ends the run at once: requests still in flight are not waited for.
   await Promise.race([Promise.all(workers), stopped]);

@@ -68,14 +68,19 @@ export function nameFromFile(file: string): string {
 export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite; problems: LoadProblem[] } {
   const lc = new y.LineCounter();
   const problems: LoadProblem[] = [];
-  const doc = y.parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document.Parsed;
+  const doc = y.parseDocument(text.replace(/^\uFEFF/, ''), {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: true,
+  }) as Document.Parsed;
   let bombed = false;
   const at = (offset: number | undefined, message: string) => {
     if (bombed) return;
     const { line, col } = lc.linePos(offset ?? 0);
     problems.push({ file, line: Math.max(line, 1), col: Math.max(col, 1), message });
   };
-  const nodeAt = (n: Node | null | undefined, message: string, fallback?: number) => at(n?.range?.[0] ?? fallback, message);
+  const nodeAt = (n: Node | null | undefined, message: string, fallback?: number) =>
+    at(n?.range?.[0] ?? fallback, message);
   for (const e of doc.errors) at(e.pos[0], e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   if (problems.length) return { problems };
 
@@ -108,7 +113,10 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
     }
     if (!anchored) {
       const found: Node[] = [];
-      y.visit(doc, { Node: (_k, node) => void ((y.isAlias(node) || (node as { anchor?: string }).anchor) && found.push(node as Node)) });
+      y.visit(doc, {
+        Node: (_k, node) =>
+          void ((y.isAlias(node) || (node as { anchor?: string }).anchor) && found.push(node as Node)),
+      });
       anchored = found;
     }
     // The last node with that anchor before the alias, as YAML defines it.
@@ -141,7 +149,11 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
     const v = js(p.value as Node);
     if (v === INVALID) return undefined;
     if (typeof v !== 'string' || (opts.nonEmpty && !v.trim())) {
-      nodeAt(p.value as Node, `${what} needs ${opts.nonEmpty ? 'a non-empty' : 'a'} string, got ${describeValue(v)}`, keyOffset(p));
+      nodeAt(
+        p.value as Node,
+        `${what} needs ${opts.nonEmpty ? 'a non-empty' : 'a'} string, got ${describeValue(v)}`,
+        keyOffset(p),
+      );
       return undefined;
     }
     return v;
@@ -171,12 +183,23 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
     const seen = new Map<string, number>();
     casesNode.items.forEach((item, ci) => {
       const node = deref(item);
-      if (!y.isMap(node)) return nodeAt(item as Node, `case ${ci + 1} needs to be a mapping with name: and turns:, got ${describeValue(js(node))}`, keyOffset(casesPair));
+      if (!y.isMap(node))
+        return nodeAt(
+          item as Node,
+          `case ${ci + 1} needs to be a mapping with name: and turns:, got ${describeValue(js(node))}`,
+          keyOffset(casesPair),
+        );
       const f = fields(node, CASE_KEYS, 'a case');
-      const name = f.has('name') ? str(f.get('name'), 'name', { nonEmpty: true }) : (nodeAt(node, `case ${ci + 1} has no name:`), undefined);
+      const name = f.has('name')
+        ? str(f.get('name'), 'name', { nonEmpty: true })
+        : (nodeAt(node, `case ${ci + 1} has no name:`), undefined);
       if (name !== undefined) {
         const line = lc.linePos(keyOffset(f.get('name')!) ?? 0).line;
-        if (seen.has(name)) nodeAt(f.get('name')!.value as Node, `two cases are named ${quote(name)} (the other is on line ${seen.get(name)})`);
+        if (seen.has(name))
+          nodeAt(
+            f.get('name')!.value as Node,
+            `two cases are named ${quote(name)} (the other is on line ${seen.get(name)})`,
+          );
         else seen.set(name, line);
       }
       const user = str(f.get('user'), 'user', { nonEmpty: true }) ?? suiteUser;
@@ -184,15 +207,27 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
       const turnsPair = f.get('turns');
       const turnsNode = turnsPair && deref(turnsPair.value);
       const turns: Turn[] = [];
-      if (!turnsPair) nodeAt(node, `case ${quote(name ?? String(ci + 1))} has no turns: add a turns: list with send: and expect:`);
+      if (!turnsPair)
+        nodeAt(node, `case ${quote(name ?? String(ci + 1))} has no turns: add a turns: list with send: and expect:`);
       else if (!y.isSeq(turnsNode) || turnsNode.items.length === 0) {
-        nodeAt(turnsPair.value as Node, 'turns needs a non-empty list of turns (each with send:)', keyOffset(turnsPair));
+        nodeAt(
+          turnsPair.value as Node,
+          'turns needs a non-empty list of turns (each with send:)',
+          keyOffset(turnsPair),
+        );
       } else {
         turnsNode.items.forEach((tItem, ti) => {
           const tn = deref(tItem);
-          if (!y.isMap(tn)) return nodeAt(tItem as Node, `turn ${ti + 1} needs to be a mapping with send: and expect:, got ${describeValue(js(tn))}`, keyOffset(turnsPair));
+          if (!y.isMap(tn))
+            return nodeAt(
+              tItem as Node,
+              `turn ${ti + 1} needs to be a mapping with send: and expect:, got ${describeValue(js(tn))}`,
+              keyOffset(turnsPair),
+            );
           const tf = fields(tn, TURN_KEYS, 'a turn');
-          const send = tf.has('send') ? str(tf.get('send'), 'send', { nonEmpty: true }) : (nodeAt(tn, `turn ${ti + 1} has no send: (the message to send)`), undefined);
+          const send = tf.has('send')
+            ? str(tf.get('send'), 'send', { nonEmpty: true })
+            : (nodeAt(tn, `turn ${ti + 1} has no send: (the message to send)`), undefined);
           const turn: Turn = {
             index: ti + 1,
             send: send ?? '',
@@ -206,12 +241,20 @@ export function parseSuite(y: Yaml, file: string, text: string): { suite?: Suite
           const ep = tf.get('expect');
           const epNode = ep && deref(ep.value);
           if (ep && !(y.isScalar(epNode) && epNode.value === null)) {
-            if (!y.isSeq(epNode)) nodeAt(ep.value as Node, `expect needs a list (each item like - contains: "text"), got ${describeValue(js(epNode))}`, keyOffset(ep));
+            if (!y.isSeq(epNode))
+              nodeAt(
+                ep.value as Node,
+                `expect needs a list (each item like - contains: "text"), got ${describeValue(js(epNode))}`,
+                keyOffset(ep),
+              );
             else {
               for (const eItem of epNode.items) {
                 const en = deref(eItem);
                 if (!y.isMap(en)) {
-                  nodeAt(eItem as Node, `an expectation is a mapping like contains: "text", got ${describeValue(js(en))}`);
+                  nodeAt(
+                    eItem as Node,
+                    `an expectation is a mapping like contains: "text", got ${describeValue(js(en))}`,
+                  );
                   continue;
                 }
                 if (en.items.length === 0) nodeAt(en, 'an empty expectation: write it like contains: "text"');
@@ -243,7 +286,8 @@ function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return v.trim() ? `the string ${quote(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : 'an empty string';
+  if (typeof v === 'string')
+    return v.trim() ? `the string ${quote(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : 'an empty string';
   return `${typeof v} ${quote(v)}`;
 }
 
@@ -297,7 +341,16 @@ export async function loadSuites(files: readonly string[]): Promise<{ suites: Su
       text = await readSuiteFile(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a suite file' : code === 'EACCES' ? 'permission denied' : code === 'EFBIG' ? `larger than ${MAX_SUITE_BYTES / 1024 / 1024} MiB, so not a suite file` : (err as Error).message;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'is a directory, not a suite file'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : code === 'EFBIG'
+                ? `larger than ${MAX_SUITE_BYTES / 1024 / 1024} MiB, so not a suite file`
+                : (err as Error).message;
       problems.push({ file, line: 1, col: 1, message: `cannot read the suite: ${why}` });
       continue;
     }

@@ -17,7 +17,7 @@ export function oneLine(s: string): string {
 
 /** A value quoted the way it was written in a suite: JSON quoting, then terminal-safe. */
 export function quote(v: unknown): string {
-  return escapeText(typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+  return escapeText(typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 }
 
 /** A case name as a thread-id fragment: lowercase ASCII letters, digits and dashes. */
@@ -46,5 +46,7 @@ export function wrap(text: string, width: number, hang: number): string {
 /** At most `max` characters of a long reply, saying how much was left out (the JSON has it all). */
 export function clip(s: string, max: number): string {
   const chars = [...s];
-  return chars.length <= max ? s : `${chars.slice(0, max).join('')}… (${chars.length - max} more characters; --json has the whole reply)`;
+  return chars.length <= max
+    ? s
+    : `${chars.slice(0, max).join('')}… (${chars.length - max} more characters; --json has the whole reply)`;
 }

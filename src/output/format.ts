@@ -11,7 +11,14 @@ export function maskKey(key: string): string {
 
 /** Escapes backslash, tab, CR and LF so every TSV row keeps its columns. */
 export function tsvField(value: unknown): string {
-  const s = value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const s =
+    value === undefined || value === null
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
   if (!/[\\\t\r\n]/.test(s)) return s;
   return s.replace(/[\\\t\r\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'));
 }
@@ -79,7 +86,10 @@ export function pickFields(value: unknown, fields: readonly string[] | undefined
 
 export function parseFieldList(raw: string | boolean | undefined): string[] | undefined {
   if (typeof raw !== 'string') return undefined;
-  const fields = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   return fields.length ? fields : undefined;
 }
 
@@ -122,7 +132,8 @@ export function senderOf(m: Obj): Sender {
 }
 
 export function messageCount(t: Obj): number | undefined {
-  for (const k of ['message_count', 'messages_count', 'messageCount']) if (typeof t[k] === 'number') return t[k] as number;
+  for (const k of ['message_count', 'messages_count', 'messageCount'])
+    if (typeof t[k] === 'number') return t[k] as number;
   if (Array.isArray(t.messages)) return t.messages.length;
   return undefined;
 }
@@ -177,14 +188,27 @@ export interface Paint {
 }
 
 export const plainPaint: Paint = {
-  bold: (s) => s, dim: (s) => s, cyan: (s) => s, green: (s) => s, yellow: (s) => s, magenta: (s) => s, red: (s) => s,
+  bold: (s) => s,
+  dim: (s) => s,
+  cyan: (s) => s,
+  green: (s) => s,
+  yellow: (s) => s,
+  magenta: (s) => s,
+  red: (s) => s,
 };
 
 function senderLabel(m: Obj, p: Paint): string {
   const who = senderOf(m);
   const user = str(m.user_fid);
   const label = who || 'unknown';
-  const painted = who === 'customer' ? p.cyan(label) : who === 'agent' ? p.green(label) : who === 'system' ? p.magenta(label) : p.dim(label);
+  const painted =
+    who === 'customer'
+      ? p.cyan(label)
+      : who === 'agent'
+        ? p.green(label)
+        : who === 'system'
+          ? p.magenta(label)
+          : p.dim(label);
   // One line: a newline in a user_fid would start a forged message block.
   return user ? `${painted} ${p.dim(`(${safeLine(user)})`)}` : painted;
 }
@@ -201,7 +225,10 @@ export interface TextView {
 /** A body indented by two spaces, word-wrapped to the view's width; continuation lines indented alike. */
 export function indentedBody(text: string, view?: TextView): string {
   if (view) return wrapText(text, view.width, '  ');
-  return text.split('\n').map((l) => `  ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
@@ -226,7 +253,13 @@ const TRANSCRIPT_CHUNK = 64 * 1024;
  * one string keep ~100,000 small strings alive until the end, and copying them from one young
  * generation to the next was a third of `threads show`'s time (BENCHMARKS.md).
  */
-export function writeTranscript(thread: Obj, hash: string, p: Paint, view: TextView | undefined, emit: (s: string) => void): void {
+export function writeTranscript(
+  thread: Obj,
+  hash: string,
+  p: Paint,
+  view: TextView | undefined,
+  emit: (s: string) => void,
+): void {
   const lines: string[] = [];
   const fid = safeLine(str(thread.thread_fid) ?? '');
   // On a narrow terminal the hash goes on a line of its own rather than wrapping.

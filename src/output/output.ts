@@ -28,10 +28,21 @@ function chalkPaint(level: 0 | 1 | 2 | 3, Chalk: typeof ChalkClass | undefined):
   if (level === 0 || !Chalk) return plainPaint;
   const c = new Chalk({ level });
   // One argument each: chalk's styles are variadic, so passing them to map() would print the index.
-  return { bold: (s) => c.bold(s), dim: (s) => c.dim(s), cyan: (s) => c.cyan(s), green: (s) => c.green(s), yellow: (s) => c.yellow(s), magenta: (s) => c.magenta(s), red: (s) => c.red(s) };
+  return {
+    bold: (s) => c.bold(s),
+    dim: (s) => c.dim(s),
+    cyan: (s) => c.cyan(s),
+    green: (s) => c.green(s),
+    yellow: (s) => c.yellow(s),
+    magenta: (s) => c.magenta(s),
+    red: (s) => c.red(s),
+  };
 }
 
-const ANSI_PAINT: Pick<Paint, 'red' | 'dim'> = { red: (s) => `\u001b[31m${s}\u001b[39m`, dim: (s) => `\u001b[2m${s}\u001b[22m` };
+const ANSI_PAINT: Pick<Paint, 'red' | 'dim'> = {
+  red: (s) => `\u001b[31m${s}\u001b[39m`,
+  dim: (s) => `\u001b[2m${s}\u001b[22m`,
+};
 
 /**
  * Commander's usage errors in the style of every other error: `error: …`, then one `hint: …`
@@ -39,7 +50,10 @@ const ANSI_PAINT: Pick<Paint, 'red' | 'dim'> = { red: (s) => `\u001b[31m${s}\u00
  * loaded for this: two styles do not need it).
  */
 export function usageErrorText(text: string, io: Io, flagColor: boolean): string {
-  const paint = colorLevel(flagColor, io.env, io.stderr.isTTY === true) > 0 ? ANSI_PAINT : { red: (s: string) => s, dim: (s: string) => s };
+  const paint =
+    colorLevel(flagColor, io.env, io.stderr.isTTY === true) > 0
+      ? ANSI_PAINT
+      : { red: (s: string) => s, dim: (s: string) => s };
   const lines = text.replace(/\n+$/, '').split('\n');
   const first = lines.shift()!.replace(/^error: /, '');
   const rest = lines.join(' ').trim();
@@ -97,7 +111,10 @@ export class Output {
   }
 
   static async create(io: Io, opts: OutputOptions, redactor?: Redactor): Promise<Output> {
-    const colour = colorLevel(opts.color, io.env, io.stdout.isTTY === true) + colorLevel(opts.color, io.env, io.stderr.isTTY === true) > 0;
+    const colour =
+      colorLevel(opts.color, io.env, io.stdout.isTTY === true) +
+        colorLevel(opts.color, io.env, io.stderr.isTTY === true) >
+      0;
     const Chalk = colour ? (await import('../vendor/chalk.js')).Chalk : undefined;
     return new Output(io, opts, Chalk, redactor);
   }
@@ -229,7 +246,9 @@ export class Output {
     const missing = fields.filter((f) => !present.has(f));
     if (missing.length === 0) return;
     const names = missing.map((f) => JSON.stringify(f)).join(', ');
-    this.warn(`no object has the field${missing.length === 1 ? '' : 's'} ${names} (printed as null); fields present: ${safeText([...present].join(', '))}`);
+    this.warn(
+      `no object has the field${missing.length === 1 ? '' : 's'} ${names} (printed as null); fields present: ${safeText([...present].join(', '))}`,
+    );
   }
 
   /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
@@ -278,7 +297,11 @@ export class Output {
 
   error(err: unknown): void {
     const e = err instanceof CliError ? err : undefined;
-    const message = e ? e.message : err instanceof Error ? `internal error: ${err.message}` : `internal error: ${String(err)}`;
+    const message = e
+      ? e.message
+      : err instanceof Error
+        ? `internal error: ${err.message}`
+        : `internal error: ${String(err)}`;
     // Messages quote the API and the user: escaped, so a newline in them never forges a line.
     let text = `${this.epaint.red('error:')} ${safeLine(this.redactor.apply(message))}\n`;
     if (e?.hint) text += `${this.epaint.dim('hint:')} ${safeLine(this.redactor.apply(e.hint))}\n`;
@@ -315,20 +338,23 @@ export class Output {
     const frames = DOTS.map((f) => this.epaint.cyan(f));
     const timer = setTimeout(() => {
       // A spinner that cannot be loaded is not worth failing the command for.
-      void spinnerLoader.load().catch(() => undefined).then((mod) => {
-        if (!mod) return;
-        const { ora } = mod;
-        if (stopped) return;
-        s = ora({
-          text: current,
-          stream: this.io.stderr as NodeJS.WriteStream,
-          isEnabled: true,
-          hideCursor: false,
-          discardStdin: false,
-          color: false,
-          spinner: { interval: 80, frames },
-        }).start();
-      });
+      void spinnerLoader
+        .load()
+        .catch(() => undefined)
+        .then((mod) => {
+          if (!mod) return;
+          const { ora } = mod;
+          if (stopped) return;
+          s = ora({
+            text: current,
+            stream: this.io.stderr as NodeJS.WriteStream,
+            isEnabled: true,
+            hideCursor: false,
+            discardStdin: false,
+            color: false,
+            spinner: { interval: 80, frames },
+          }).start();
+        });
     }, SPINNER_DELAY_MS);
     timer.unref?.();
     return {

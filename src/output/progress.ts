@@ -4,7 +4,9 @@ function duration(s: number): string {
   if (!Number.isFinite(s)) return '--';
   if (s < 60) return `${Math.ceil(s)}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(Math.ceil(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(Math.ceil(s % 60)).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /**
@@ -12,7 +14,14 @@ function duration(s: number): string {
  * most `columns - 1` wide (a full last column would make some terminals wrap): the bar shrinks
  * first, then the rate and the ETA go, then the bar.
  */
-export function progressLine(label: string, done: number, total: number, elapsedMs: number, width = 24, columns = 0): string {
+export function progressLine(
+  label: string,
+  done: number,
+  total: number,
+  elapsedMs: number,
+  width = 24,
+  columns = 0,
+): string {
   const frac = total > 0 ? Math.min(1, done / total) : 1;
   const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
   const eta = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;

@@ -39,7 +39,10 @@ export async function readAll(stream: NodeJS.ReadableStream, limit = 64 * 1024 *
     size += b.length;
     if (size > limit) {
       const mib = limit / (1024 * 1024);
-      throw new UsageError(`the input on stdin is larger than ${Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`}, the most gurusup reads`, 'pass a smaller input, or a file');
+      throw new UsageError(
+        `the input on stdin is larger than ${Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`}, the most gurusup reads`,
+        'pass a smaller input, or a file',
+      );
     }
     chunks.push(b);
   }

@@ -33,7 +33,8 @@ export class Redactor {
   apply(text: string): string {
     let out = text;
     // Longest first, so a secret that contains another is hidden whole.
-    for (const s of [...this.#secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    for (const s of [...this.#secrets].sort((a, b) => b.length - a.length))
+      if (out.includes(s)) out = out.split(s).join('[redacted]');
     // Any user:password@ in a URL, whoever's it is (the user name is not secret).
     return out.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:]+):(?!\[redacted\]@)[^\s/@]+@/gi, '$1:[redacted]@');
   }

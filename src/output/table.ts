@@ -20,10 +20,17 @@ const GAP = 2;
 const NUMBER = /^[-+]?\d[\d,]*(\.\d+)?$/;
 
 /** Which columns to show and how wide, so the row fits `maxWidth` (0: no limit). */
-export function layout(header: readonly string[], natural: readonly number[], maxWidth: number, o: TableOptions, numeric: readonly boolean[]): { show: number[]; widths: number[] } {
+export function layout(
+  header: readonly string[],
+  natural: readonly number[],
+  maxWidth: number,
+  o: TableOptions,
+  numeric: readonly boolean[],
+): { show: number[]; widths: number[] } {
   const all = header.map((_, i) => i);
   if (maxWidth <= 0) return { show: all, widths: [...natural] };
-  const total = (cols: number[], w: (i: number) => number) => cols.reduce((a, i) => a + w(i), 0) + GAP * Math.max(0, cols.length - 1);
+  const total = (cols: number[], w: (i: number) => number) =>
+    cols.reduce((a, i) => a + w(i), 0) + GAP * Math.max(0, cols.length - 1);
   const min = header.map((h, i) => {
     const declared = o.min?.[h];
     // A number cut short would be a different number: never cut one unless told.
@@ -62,7 +69,13 @@ export function layout(header: readonly string[], natural: readonly number[], ma
  * (emoji and East Asian wide characters 2, combining marks 0). Linear in the number of rows:
  * cli-table3 took 7.7 s for 10,000 rows here (BENCHMARKS.md).
  */
-export function renderTable(header: string[], rows: string[][], bold: (s: string) => string, maxWidth = 0, opts: TableOptions = {}): string {
+export function renderTable(
+  header: string[],
+  rows: string[][],
+  bold: (s: string) => string,
+  maxWidth = 0,
+  opts: TableOptions = {},
+): string {
   const cells = rows.map((r) => header.map((_, i) => safeText(tsvField(r[i] ?? ''))));
   const natural = header.map((h) => displayWidth(h));
   const numeric = header.map((h) => opts.right?.includes(h) ?? false);

@@ -29,7 +29,8 @@ const RULES: Rule[] = [
     es: 'Puedo ayudarte con el reembolso. Se devuelve al método de pago original en 5–7 días hábiles desde que recibimos la devolución.',
   },
   {
-    words: /\b(parcel|package|shipping|shipment|delivery|deliver|tracking|order|env[ií]o|pedido|paquete|entrega|seguimiento)\b/i,
+    words:
+      /\b(parcel|package|shipping|shipment|delivery|deliver|tracking|order|env[ií]o|pedido|paquete|entrega|seguimiento)\b/i,
     en: 'Orders ship within 24 hours and arrive in 2–4 business days. You will find the tracking link in your confirmation email.',
     es: 'Los pedidos salen en 24 horas y llegan en 2–4 días hábiles. El enlace de seguimiento está en tu correo de confirmación.',
   },

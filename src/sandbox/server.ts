@@ -32,7 +32,10 @@ const MAX_BODY = 1024 * 1024;
 const SYSTEM_USER = 'gurusup-ai';
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -70,18 +73,27 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /** Validates a PartialMessage, naming the field that is wrong. */
-export function validatePartial(raw: string): { body: string; user_fid: string; thread_fid: string; lang?: string; subject?: string; is_customer_support_agent: boolean } {
+export function validatePartial(raw: string): {
+  body: string;
+  user_fid: string;
+  thread_fid: string;
+  lang?: string;
+  subject?: string;
+  is_customer_support_agent: boolean;
+} {
   let v: unknown;
   try {
     v = JSON.parse(raw);
   } catch {
     throw new HttpError(400, 'request body is not valid JSON');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpError(400, 'request body must be a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new HttpError(400, 'request body must be a JSON object');
   const o = v as Record<string, unknown>;
   for (const f of ['body', 'user_fid', 'thread_fid']) {
     if (o[f] === undefined || o[f] === null) throw new HttpError(400, `field "${f}" is required`);
-    if (typeof o[f] !== 'string' || !(o[f] as string).trim()) throw new HttpError(400, `field "${f}" must be a non-empty string`);
+    if (typeof o[f] !== 'string' || !(o[f] as string).trim())
+      throw new HttpError(400, `field "${f}" must be a non-empty string`);
   }
   for (const f of ['lang', 'subject']) {
     if (o[f] !== undefined && typeof o[f] !== 'string') throw new HttpError(400, `field "${f}" must be a string`);
@@ -211,19 +223,26 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     throw new HttpError(404, `no such endpoint: ${method} ${path}`);
   };
 
-  const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const started = performance.now();
-    const delayed = o.latencyMs ? new Promise((r) => setTimeout(r, o.latencyMs)).then(() => route(req)) : route(req);
-    delayed
-      .then(([status, body]) => send(res, status, body))
-      .catch((err: unknown) => {
-        const status = err instanceof HttpError ? err.status : 500;
-        const message = err instanceof HttpError ? err.message : 'internal sandbox error';
-        if (!res.headersSent && !res.destroyed) send(res, status, errorBody(status, message));
-        if (!(err instanceof HttpError)) o.warn?.(`internal error: ${(err as Error).message ?? String(err)}`);
-      })
-      .finally(() => o.log?.(`${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
-  });
+  const server = http.createServer(
+    { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      const started = performance.now();
+      const delayed = o.latencyMs ? new Promise((r) => setTimeout(r, o.latencyMs)).then(() => route(req)) : route(req);
+      delayed
+        .then(([status, body]) => send(res, status, body))
+        .catch((err: unknown) => {
+          const status = err instanceof HttpError ? err.status : 500;
+          const message = err instanceof HttpError ? err.message : 'internal sandbox error';
+          if (!res.headersSent && !res.destroyed) send(res, status, errorBody(status, message));
+          if (!(err instanceof HttpError)) o.warn?.(`internal error: ${(err as Error).message ?? String(err)}`);
+        })
+        .finally(() =>
+          o.log?.(
+            `${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`,
+          ),
+        );
+    },
+  );
 
   const { port, origin } = await listen(server, o.port, o.host);
   return {
@@ -234,4 +253,3 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     close: () => closeGracefully(server),
   };
 }
-

@@ -35,7 +35,13 @@ const processRandom = randomBytes(5).toString('hex');
 /** 24 hex characters shaped like a MongoDB ObjectId: time, per-process random, counter. */
 export function objectId(now = Date.now()): string {
   counter = (counter + 1) % 0xffffff;
-  return Math.floor(now / 1000).toString(16).padStart(8, '0') + processRandom + counter.toString(16).padStart(6, '0');
+  return (
+    Math.floor(now / 1000)
+      .toString(16)
+      .padStart(8, '0') +
+    processRandom +
+    counter.toString(16).padStart(6, '0')
+  );
 }
 
 /** Without --data the key is fixed, so `auth login` against the sandbox survives a restart. */
@@ -81,7 +87,9 @@ export class SandboxStore {
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new CliError(`--data file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, 1, { hint });
+      throw new CliError(`--data file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, 1, {
+        hint,
+      });
     }
     const threads = (data as { threads?: unknown } | null)?.threads;
     if (!Array.isArray(threads)) throw new CliError(`--data file ${file} has no "threads" array`, 1, { hint });
@@ -92,11 +100,13 @@ export class SandboxStore {
       if (typeof th.thread_fid !== 'string') throw bad('has no "thread_fid" string');
       if (!Array.isArray(th.messages)) throw bad('has no "messages" array');
       th.messages.forEach((m, j) => {
-        if (typeof m !== 'object' || m === null || typeof m._id !== 'string') throw bad(`messages[${j}] has no "_id" string`);
+        if (typeof m !== 'object' || m === null || typeof m._id !== 'string')
+          throw bad(`messages[${j}] has no "_id" string`);
       });
     });
     const stored = (data as { api_key?: unknown }).api_key;
-    if (typeof stored === 'string' && stored.length >= 8 && !/\s/.test(stored)) return new SandboxStore(threads as SandboxThread[], file, stored);
+    if (typeof stored === 'string' && stored.length >= 8 && !/\s/.test(stored))
+      return new SandboxStore(threads as SandboxThread[], file, stored);
     // A file from before keys were kept: give it one now, so the next start has the same.
     const store = new SandboxStore(threads as SandboxThread[], file, newSandboxKey());
     store.save();
@@ -114,7 +124,11 @@ export class SandboxStore {
     if (!this.file) return;
     const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
     try {
-      fs.writeFileSync(tmp, JSON.stringify({ ...(this.apiKey ? { api_key: this.apiKey } : {}), threads: [...this.#byHash.values()] }), { mode: 0o600 });
+      fs.writeFileSync(
+        tmp,
+        JSON.stringify({ ...(this.apiKey ? { api_key: this.apiKey } : {}), threads: [...this.#byHash.values()] }),
+        { mode: 0o600 },
+      );
       fs.renameSync(tmp, this.file);
     } catch (err) {
       // No half-written temporary file is left behind (a full disk).
@@ -164,7 +178,15 @@ export class SandboxStore {
       else Object.assign(thread, before);
     };
     if (!t) {
-      t = { thread_fid: m.thread_fid, subject: m.subject, user_fid: m.user_fid, lang: m.lang, created_at: m.created_at, updated_at: m.created_at, messages: [] };
+      t = {
+        thread_fid: m.thread_fid,
+        subject: m.subject,
+        user_fid: m.user_fid,
+        lang: m.lang,
+        created_at: m.created_at,
+        updated_at: m.created_at,
+        messages: [],
+      };
       this.#byHash.set(hash, t);
     }
     t.messages.push(m);

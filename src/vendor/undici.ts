@@ -26,12 +26,17 @@ export function proxyAgent(uri: string, opts: { keepAliveTimeout?: number } = {}
     ...opts,
     clientFactory: (origin: URL, o: object) => {
       const pool = new P(origin, o);
-      const connect = Object.getPrototypeOf(pool).connect.bind(pool) as (p: Dispatcher.ConnectOptions) => Promise<Dispatcher.ConnectData>;
+      const connect = Object.getPrototypeOf(pool).connect.bind(pool) as (
+        p: Dispatcher.ConnectOptions,
+      ) => Promise<Dispatcher.ConnectData>;
       (pool as { connect: unknown }).connect = (params: Dispatcher.ConnectOptions, cb?: unknown) => {
         if (cb) return (connect as unknown as (...a: unknown[]) => unknown)(params, cb);
         return connect(params).catch((err: { code?: string; message?: string }) => {
           if (err?.code !== 'UND_ERR_SOCKET' && err?.code !== 'ECONNRESET') throw err;
-          throw Object.assign(new Error(`the proxy closed the connection before answering CONNECT (${err.message})`), { code: 'PROXY_CLOSED', cause: err });
+          throw Object.assign(new Error(`the proxy closed the connection before answering CONNECT (${err.message})`), {
+            code: 'PROXY_CLOSED',
+            cause: err,
+          });
         });
       };
       return pool;

@@ -58,7 +58,10 @@ export function eventBlock(body: unknown, receivedAt: Date, p: Paint, view?: Tex
   }
   // JSON.stringify leaves C1 controls and bidi overrides raw: a terminal would act on them.
   const raw = safeJson(JSON.stringify(body, null, 2) ?? String(body));
-  return `${head}\n${raw.split('\n').map((l) => `  ${l}`).join('\n')}\n\n`;
+  return `${head}\n${raw
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}\n\n`;
 }
 
 /** The parts two spaces apart; on a narrow terminal, those that do not fit go on indented lines below. */

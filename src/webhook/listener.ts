@@ -58,7 +58,10 @@ export { keyMatches };
 export function redactHeaders(h: http.IncomingHttpHeaders, key?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(h)) {
-    const carriesKey = key !== undefined && key.length > 0 && (Array.isArray(v) ? v.some((x) => x.includes(key)) : (v ?? '').includes(key));
+    const carriesKey =
+      key !== undefined &&
+      key.length > 0 &&
+      (Array.isArray(v) ? v.some((x) => x.includes(key)) : (v ?? '').includes(key));
     out[k] = k === 'x-api-key' || k === 'authorization' || carriesKey ? '[redacted]' : v;
   }
   return out;
@@ -104,10 +107,20 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     }
   };
 
-  const reject = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}) => {
+  const reject = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    reason: string,
+    extra: Record<string, string> = {},
+  ) => {
     stats.rejected++;
     // The path without its query: a query string is where a confused sender might put a key.
-    hooks.rejected(status, reason, { method: req.method, path: (req.url ?? '').split('?')[0], remote: req.socket.remoteAddress });
+    hooks.rejected(status, reason, {
+      method: req.method,
+      path: (req.url ?? '').split('?')[0],
+      remote: req.socket.remoteAddress,
+    });
     if (!res.headersSent && !res.destroyed) reply(res, status, reason, extra);
   };
 
@@ -115,7 +128,14 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
    * Answers at once and closes the connection: the body is not read, beyond --max-body at most
    * (what the peer already sent while the answer goes out).
    */
-  const refuse = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}, alreadyRead = 0) => {
+  const refuse = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    reason: string,
+    extra: Record<string, string> = {},
+    alreadyRead = 0,
+  ) => {
     reject(req, res, status, reason, { connection: 'close', ...extra });
     if (req.complete) return;
     let seen = alreadyRead;
@@ -132,7 +152,8 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     });
   };
 
-  const tooLarge = (req: http.IncomingMessage, res: http.ServerResponse) => refuse(req, res, 413, `body over ${o.maxBody} bytes`);
+  const tooLarge = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    refuse(req, res, 413, `body over ${o.maxBody} bytes`);
 
   /** The whole body, or undefined when it was over the limit (already answered) or the peer left. */
   const readBody = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> => {
@@ -224,11 +245,17 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     // The peer is gone (or we already answered): nothing to say, nothing to report.
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
     const [status, text] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout']
-      : [400, 'Bad Request'];
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
     stats.rejected++;
-    hooks.rejected(status, status === 408 ? 'request not complete in time' : `malformed request (${err.code ?? err.message})`, { remote: (socket as Socket).remoteAddress });
+    hooks.rejected(
+      status,
+      status === 408 ? 'request not complete in time' : `malformed request (${err.code ?? err.message})`,
+      { remote: (socket as Socket).remoteAddress },
+    );
     socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
 

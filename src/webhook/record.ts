@@ -26,7 +26,14 @@ const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 function describe(err: unknown): RecordError {
   if (err instanceof RecordError) return err;
   const code = (err as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : code === 'EFBIG' ? 'file too large' : (err as Error).message ?? String(err);
+  const why =
+    code === 'ENOSPC'
+      ? 'no space left on device'
+      : code === 'EDQUOT'
+        ? 'disk quota exceeded'
+        : code === 'EFBIG'
+          ? 'file too large'
+          : ((err as Error).message ?? String(err));
   return new RecordError(why, code && FULL.has(code) ? 507 : 503, code);
 }
 
@@ -75,7 +82,11 @@ export class LineAppender {
     // O_NONBLOCK: a FIFO swapped in meanwhile fails at once (ENXIO) instead of hanging the start.
     let fh: fs.FileHandle;
     try {
-      fh = await fs.open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o600);
+      fh = await fs.open(
+        path,
+        constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK,
+        0o600,
+      );
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENXIO' || code === 'EISDIR') throw new NotRegularFileError(`${path} is not a regular file`);
@@ -118,7 +129,10 @@ export class LineAppender {
     while (this.#queue.length) {
       const batch = this.#queue.splice(0);
       try {
-        await this.#commit(Buffer.from(batch.length === 1 ? batch[0]!.line : batch.map((b) => b.line).join('')), batch.length);
+        await this.#commit(
+          Buffer.from(batch.length === 1 ? batch[0]!.line : batch.map((b) => b.line).join('')),
+          batch.length,
+        );
         for (const b of batch) b.resolve();
       } catch (err) {
         for (const b of batch) b.reject(err);
@@ -141,7 +155,8 @@ export class LineAppender {
   async #commit(buf: Buffer, lines: number): Promise<void> {
     const fh = this.#fh;
     if (!fh) throw new RecordError('record file is closed', 503);
-    if (this.#broken) throw new RecordError(`record file could not be repaired after an earlier failure: ${this.#broken.message}`, 503);
+    if (this.#broken)
+      throw new RecordError(`record file could not be repaired after an earlier failure: ${this.#broken.message}`, 503);
     let off = 0;
     try {
       while (off < buf.length) {

@@ -26,9 +26,15 @@ export interface PostOptions {
  * webhooks) through the same client as every API call: same timeouts, errors and traces, and
  * never retried. The endpoint's status is returned as it is, not mapped to an error.
  */
-export async function postEvent(url: string, body: string, apiKey: string | undefined, o: PostOptions = {}): Promise<PostResult> {
+export async function postEvent(
+  url: string,
+  body: string,
+  apiKey: string | undefined,
+  o: PostOptions = {},
+): Promise<PostResult> {
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const client = o.client ?? new GurusupClient({ baseUrl: url, timeoutMs, userAgent: USER_AGENT, env: o.env, signal: o.signal });
+  const client =
+    o.client ?? new GurusupClient({ baseUrl: url, timeoutMs, userAgent: USER_AGENT, env: o.env, signal: o.signal });
   const started = performance.now();
   const res = await client.request('POST', url, {
     rawBody: body,

@@ -67,7 +67,10 @@ export const PROBES: Probe[] = [
     expect: '401 or 403',
     why: 'a receiver that accepts a wrong key lets anyone post messages to your customers',
     pass: authRejected,
-    request: () => ({ body: JSON.stringify(sampleEvent('This event carries a wrong key and must be refused.')), key: `gsk_wrong_${randomBytes(12).toString('hex')}` }),
+    request: () => ({
+      body: JSON.stringify(sampleEvent('This event carries a wrong key and must be refused.')),
+      key: `gsk_wrong_${randomBytes(12).toString('hex')}`,
+    }),
   },
   {
     id: 'missing-key',
@@ -75,13 +78,16 @@ export const PROBES: Probe[] = [
     expect: '401 or 403',
     why: 'a receiver that accepts events without a key lets anyone on the internet post messages to your customers',
     pass: authRejected,
-    request: () => ({ body: JSON.stringify(sampleEvent('This event carries no key and must be refused.')), key: undefined }),
+    request: () => ({
+      body: JSON.stringify(sampleEvent('This event carries no key and must be refused.')),
+      key: undefined,
+    }),
   },
   {
     id: 'unicode-10k',
     title: 'a body with emoji, right-to-left text and 10,000 characters',
     expect: '2xx',
-    why: 'real messages carry emoji, Arabic or Hebrew and long text: a receiver that refuses them loses those customers\' messages',
+    why: "real messages carry emoji, Arabic or Hebrew and long text: a receiver that refuses them loses those customers' messages",
     pass: ok2xx,
     request: (key) => ({ body: JSON.stringify(sampleEvent(hardBody())), key }),
   },
@@ -103,13 +109,28 @@ export function shownUrl(url: string): string {
   return u.toString().replace(':redacted@', ':[redacted]@');
 }
 
-export type Post = (url: string, body: string, key: string | undefined, o: { timeoutMs: number; signal?: AbortSignal; client?: GurusupClient }) => Promise<PostResult>;
+export type Post = (
+  url: string,
+  body: string,
+  key: string | undefined,
+  o: { timeoutMs: number; signal?: AbortSignal; client?: GurusupClient },
+) => Promise<PostResult>;
 
 /**
  * Sends every probe in order (the duplicate follows the valid event) and grades each answer.
  * Throws a network error (exit 5) when the first probe gets no answer at all.
  */
-export async function runProbes(url: string, key: string, o: { timeoutMs: number; signal?: AbortSignal; client?: GurusupClient; post?: Post; onResult?: (r: ProbeResult, p: Probe, what: string) => void }): Promise<ProbeResult[]> {
+export async function runProbes(
+  url: string,
+  key: string,
+  o: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    client?: GurusupClient;
+    post?: Post;
+    onResult?: (r: ProbeResult, p: Probe, what: string) => void;
+  },
+): Promise<ProbeResult[]> {
   const post: Post = o.post ?? ((u, b, k, opts) => postEvent(u, b, k, { ...opts, flag: 'the URL' }));
   const shared = { event: JSON.stringify(sampleEvent('Hello from gurusup webhook verify: this is a test event.')) };
   const results: ProbeResult[] = [];
@@ -123,7 +144,9 @@ export async function runProbes(url: string, key: string, o: { timeoutMs: number
       const res = await post(url, body, k, { timeoutMs: o.timeoutMs, signal: o.signal, client: o.client });
       const pass = p.pass(res.status);
       const said = bodySummary(res.text, 80);
-      what = pass ? `answered ${statusLine(res.status)}` : `expected ${p.expect}, got ${statusLine(res.status)}${said ? ` (${said})` : ''}`;
+      what = pass
+        ? `answered ${statusLine(res.status)}`
+        : `expected ${p.expect}, got ${statusLine(res.status)}${said ? ` (${said})` : ''}`;
       r = { probe: p.id, pass, status: res.status, latency_ms: res.ms, detail: pass ? what : `${what}: ${p.why}` };
     } catch (err) {
       if (o.signal?.aborted || err instanceof InterruptedError) throw err;
@@ -139,7 +162,10 @@ export async function runProbes(url: string, key: string, o: { timeoutMs: number
       // No answer to the very first probe: the URL cannot be reached at all (exit 5), and
       // waiting out five more timeouts would tell the user nothing new.
       if (results.length === 0) {
-        throw new NetworkError(clean(`no answer from ${url}: ${err.message}`), { code: err.code, hint: 'is your receiver running? Check the URL, host and port' });
+        throw new NetworkError(clean(`no answer from ${url}: ${err.message}`), {
+          code: err.code,
+          hint: 'is your receiver running? Check the URL, host and port',
+        });
       }
       what = clean(`expected ${p.expect}, got no answer: ${err.message}`);
       r = { probe: p.id, pass: false, status: null, latency_ms: null, detail: `${what}: ${p.why}` };

@@ -11,8 +11,14 @@ let env: Record<string, string>;
 beforeAll(async () => {
   server = await startServer((req, res) => {
     if (req.headers['x-api-key'] !== KEY) return sendJson(res, 401, { message: 'Unauthorized' });
-    if (req.path === '/threads') return sendJson(res, 200, [{ thread_fid: 'a', subject: 's' }], { 'x-request-id': 'req-1' });
-    if (req.path === '/messages' && req.method === 'POST') return sendJson(res, 201, { echo: req.json, ct: req.headers['content-type'], extra: req.headers['x-extra'] ?? null });
+    if (req.path === '/threads')
+      return sendJson(res, 200, [{ thread_fid: 'a', subject: 's' }], { 'x-request-id': 'req-1' });
+    if (req.path === '/messages' && req.method === 'POST')
+      return sendJson(res, 201, {
+        echo: req.json,
+        ct: req.headers['content-type'],
+        extra: req.headers['x-extra'] ?? null,
+      });
     if (req.path === '/text') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('plain text');
@@ -39,7 +45,23 @@ describe('gurusup api', () => {
   });
 
   it('-f and -F build a JSON body and imply POST; -H adds headers', async () => {
-    const r = await run(['api', '/messages', '-f', 'body=Hello = world', '-f', 'thread_fid=t-1', '-F', 'is_customer_support_agent=false', '-F', 'n=3', '-H', 'X-Extra: yes'], { env });
+    const r = await run(
+      [
+        'api',
+        '/messages',
+        '-f',
+        'body=Hello = world',
+        '-f',
+        'thread_fid=t-1',
+        '-F',
+        'is_customer_support_agent=false',
+        '-F',
+        'n=3',
+        '-H',
+        'X-Extra: yes',
+      ],
+      { env },
+    );
     expect(r.code).toBe(0);
     const req = server.requests[0]!;
     expect(req.method).toBe('POST');

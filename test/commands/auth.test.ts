@@ -12,7 +12,8 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
-    if (req.headers['x-api-key'] !== KEY && req.headers['x-api-key'] !== OTHER) return sendJson(res, 401, { message: 'Unauthorized' });
+    if (req.headers['x-api-key'] !== KEY && req.headers['x-api-key'] !== OTHER)
+      return sendJson(res, 401, { message: 'Unauthorized' });
     return sendJson(res, 200, []);
   });
 });
@@ -41,7 +42,10 @@ describe('auth login', () => {
   });
 
   it('saves --base-url with the profile named by --profile', async () => {
-    const r = await run(['auth', 'login', '--with-key', '--profile', 'acme', '--base-url', `${server.url}/`], { env: { GURUSUP_CONFIG_DIR: dir }, stdin: OTHER });
+    const r = await run(['auth', 'login', '--with-key', '--profile', 'acme', '--base-url', `${server.url}/`], {
+      env: { GURUSUP_CONFIG_DIR: dir },
+      stdin: OTHER,
+    });
     expect(r.code).toBe(0);
     expect(stored()).toEqual({ active: 'acme', profiles: { acme: { api_key: OTHER, base_url: server.url } } });
   });
@@ -54,10 +58,16 @@ describe('auth login', () => {
   });
 
   it('an unreachable API exits 5 and saves nothing; --skip-check saves without a request', async () => {
-    const r = await run(['auth', 'login', '--with-key', '--base-url', 'http://127.0.0.1:9'], { env: { GURUSUP_CONFIG_DIR: dir }, stdin: KEY });
+    const r = await run(['auth', 'login', '--with-key', '--base-url', 'http://127.0.0.1:9'], {
+      env: { GURUSUP_CONFIG_DIR: dir },
+      stdin: KEY,
+    });
     expect(r.code).toBe(5);
     expect(fs.existsSync(configFile())).toBe(false);
-    const s = await run(['auth', 'login', '--with-key', '--skip-check', '--base-url', 'http://127.0.0.1:9'], { env: { GURUSUP_CONFIG_DIR: dir }, stdin: KEY });
+    const s = await run(['auth', 'login', '--with-key', '--skip-check', '--base-url', 'http://127.0.0.1:9'], {
+      env: { GURUSUP_CONFIG_DIR: dir },
+      stdin: KEY,
+    });
     expect(s.code).toBe(0);
     expect(stored().profiles.default.api_key).toBe(KEY);
   });
@@ -129,7 +139,9 @@ describe('auth status, switch, logout', () => {
   it('status: invalid key exits 3, unreachable exits 5, missing exits 3; the TTY view shows the source', async () => {
     const bad = await run(['auth', 'status'], { env: { ...env, GURUSUP_API_KEY: 'gsk_bad_key_0000000000000' } });
     expect(bad.code).toBe(3);
-    const down = await run(['auth', 'status'], { env: { ...env, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: 'http://127.0.0.1:9' } });
+    const down = await run(['auth', 'status'], {
+      env: { ...env, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: 'http://127.0.0.1:9' },
+    });
     expect(down.code).toBe(5);
     const none = await run(['auth', 'status'], { env });
     expect(none.code).toBe(3);

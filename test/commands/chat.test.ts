@@ -14,12 +14,19 @@ let env: Record<string, string>;
 const HANG = 'please hang';
 let failOn: string | undefined;
 const THREAD_FID = 'order-77';
-const HISTORY = Array.from({ length: 7 }, (_, i) => ({ _id: `6500000000000000000000a${i}`, body: `old message ${i}`, user_fid: 'cust-1', is_customer_support_agent: false, created_at: `2026-11-20T10:0${i}:00Z` }));
+const HISTORY = Array.from({ length: 7 }, (_, i) => ({
+  _id: `6500000000000000000000a${i}`,
+  body: `old message ${i}`,
+  user_fid: 'cust-1',
+  is_customer_support_agent: false,
+  created_at: `2026-11-20T10:0${i}:00Z`,
+}));
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
     if (req.headers['x-api-key'] !== KEY) return sendJson(res, 401, { message: 'Unauthorized' });
-    if (req.method === 'GET' && req.path === `/threads/${threadHash(THREAD_FID)}`) return sendJson(res, 200, { thread_fid: THREAD_FID, messages: HISTORY });
+    if (req.method === 'GET' && req.path === `/threads/${threadHash(THREAD_FID)}`)
+      return sendJson(res, 200, { thread_fid: THREAD_FID, messages: HISTORY });
     if (req.method === 'GET') return sendJson(res, 404, { message: 'Not found' });
     const body = (req.json as { body: string }).body;
     if (body === HANG) return; // never answered
@@ -27,7 +34,13 @@ beforeAll(async () => {
     const m = req.json as Record<string, unknown>;
     if (body === 'slow') return void setTimeout(() => sendJson(res, 201, { body: 'finally' }), 700);
     if (body === 'hostile') return sendJson(res, 201, { body: 'bad \u001b]0;pwned\u0007 title \u009b31m' });
-    return sendJson(res, 201, { _id: `r${server.requests.length}`, body: `Reply to: ${body}`, thread_fid: m.thread_fid, user_fid: 'gurusup-ai', role: 'assistant' });
+    return sendJson(res, 201, {
+      _id: `r${server.requests.length}`,
+      body: `Reply to: ${body}`,
+      thread_fid: m.thread_fid,
+      user_fid: 'gurusup-ai',
+      role: 'assistant',
+    });
   });
   env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url, FORCE_COLOR: '0' };
 });
@@ -46,7 +59,9 @@ describe('chat helpers', () => {
 
   it('a reply is wrapped under its prefix, escaped, with its latency', () => {
     const text = formatReply('one two three four five six seven eight nine ten \u001b[31mred', 2.44, 30, plainPaint);
-    expect(text).toBe('gurusup › one two three four\n          five six seven eight\n          nine ten \\x1b[31mred\n          (2.4 s)\n');
+    expect(text).toBe(
+      'gurusup › one two three four\n          five six seven eight\n          nine ten \\x1b[31mred\n          (2.4 s)\n',
+    );
   });
 });
 
@@ -57,15 +72,31 @@ describe('chat, not a terminal', () => {
     expect(r.stdout).toBe('Reply to: Hello\nReply to: Where is my parcel?\n');
     const sent = posts();
     expect(sent).toHaveLength(2);
-    expect(sent[0]).toEqual({ body: 'Hello', user_fid: 'gurusup-chat', thread_fid: expect.stringMatching(/^chat-gurusup-chat-\d{8}-\d{6}$/), is_customer_support_agent: false });
+    expect(sent[0]).toEqual({
+      body: 'Hello',
+      user_fid: 'gurusup-chat',
+      thread_fid: expect.stringMatching(/^chat-gurusup-chat-\d{8}-\d{6}$/),
+      is_customer_support_agent: false,
+    });
     expect(sent[1]!.thread_fid).toBe(sent[0]!.thread_fid);
   });
 
   it('--json: the reply objects as NDJSON; --thread, --user, --lang, --agent are sent', async () => {
-    const r = await run(['chat', '--json', '--thread', 't-1', '--user', 'u-1', '--lang', 'es', '--agent'], { env, stdin: 'Hola\n' });
+    const r = await run(['chat', '--json', '--thread', 't-1', '--user', 'u-1', '--lang', 'es', '--agent'], {
+      env,
+      stdin: 'Hola\n',
+    });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ _id: 'r1', body: 'Reply to: Hola', thread_fid: 't-1', user_fid: 'gurusup-ai', role: 'assistant' });
-    expect(posts()).toEqual([{ body: 'Hola', user_fid: 'u-1', thread_fid: 't-1', lang: 'es', is_customer_support_agent: true }]);
+    expect(JSON.parse(r.stdout.trim())).toEqual({
+      _id: 'r1',
+      body: 'Reply to: Hola',
+      thread_fid: 't-1',
+      user_fid: 'gurusup-ai',
+      role: 'assistant',
+    });
+    expect(posts()).toEqual([
+      { body: 'Hola', user_fid: 'u-1', thread_fid: 't-1', lang: 'es', is_customer_support_agent: true },
+    ]);
   });
 
   it('a reply body with newlines stays on one line', async () => {
@@ -102,7 +133,8 @@ function startRepl(args: string[], extraEnv: Record<string, string> = {}) {
   const waitFor = async (re: RegExp, what: () => string = screen) => {
     const started = Date.now();
     while (!re.test(what())) {
-      if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${re}\nstdout: ${screen()}\nstderr: ${stderr.text}`);
+      if (Date.now() - started > 10_000)
+        throw new Error(`timed out waiting for ${re}\nstdout: ${screen()}\nstderr: ${stderr.text}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   };

@@ -32,7 +32,9 @@ async function freePort(): Promise<number> {
 
 describe('the client under faults', () => {
   it('retries GET after 503 twice, then succeeds', async () => {
-    server = await startServer((_req, res, n) => (n <= 2 ? sendJson(res, 503, { message: 'busy' }) : sendJson(res, 200, [])));
+    server = await startServer((_req, res, n) =>
+      n <= 2 ? sendJson(res, 503, { message: 'busy' }) : sendJson(res, 200, []),
+    );
     const r = await run(['threads', 'list', '--json'], { env: envFor(server.url) });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('[]\n');
@@ -40,7 +42,9 @@ describe('the client under faults', () => {
   });
 
   it('honours Retry-After on 429', async () => {
-    server = await startServer((_req, res, n) => (n === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, [])));
+    server = await startServer((_req, res, n) =>
+      n === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, []),
+    );
     const started = Date.now();
     const r = await run(['threads', 'list'], { env: envFor(server.url) });
     expect(r.code).toBe(0);
@@ -59,7 +63,9 @@ describe('the client under faults', () => {
 
   it('never retries POST: a 503 is one request', async () => {
     server = await startServer((_req, res) => sendJson(res, 503, { message: 'busy' }));
-    const r = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'b'], { env: envFor(server.url) });
+    const r = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'b'], {
+      env: envFor(server.url),
+    });
     expect(r.code).toBe(1);
     expect(server.requests).toHaveLength(1);
   });
@@ -82,7 +88,9 @@ describe('the client under faults', () => {
     });
     const r = await run(['threads', 'list'], { env: envFor(server.url) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: unexpected response from the API (200 OK, text/html), not JSON: <html>Captive portal login</html>');
+    expect(r.stderr).toContain(
+      'error: unexpected response from the API (200 OK, text/html), not JSON: <html>Captive portal login</html>',
+    );
   });
 
   it('connection refused: exit 5 naming the host, after retries', async () => {
@@ -105,7 +113,9 @@ describe('the client under faults', () => {
 
   it('a send that times out says the message may exist and how to check', async () => {
     server = await startServer(() => {});
-    const r = await run(['messages', 'send', '--thread', 'order-9', '--user', 'u', '--body', 'b', '--timeout', '0.3'], { env: envFor(server.url) });
+    const r = await run(['messages', 'send', '--thread', 'order-9', '--user', 'u', '--body', 'b', '--timeout', '0.3'], {
+      env: envFor(server.url),
+    });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('the message may have been created');
     expect(r.stderr).toContain('hint: check before sending again: gurusup threads show order-9');
@@ -134,7 +144,9 @@ describe('the client under faults', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`> GET ${server.url}/threads`);
     expect(r.stderr).toContain('> x-api-key: [redacted]');
-    const h = await run(['api', '/threads', '-H', 'Authorization: Bearer other-secret-123', '--debug'], { env: envFor(server.url) });
+    const h = await run(['api', '/threads', '-H', 'Authorization: Bearer other-secret-123', '--debug'], {
+      env: envFor(server.url),
+    });
     expect(h.stderr).toContain('> Authorization: [redacted]');
     expect(h.stderr).not.toContain('other-secret-123');
     expect(r.stderr).toContain('< 401 Unauthorized');
@@ -146,14 +158,18 @@ describe('the client under faults', () => {
     let connections = 0;
     raw = net.createServer((sock) => {
       connections++;
-      sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread_fid":"a"'));
+      sock.once('data', () =>
+        sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread_fid":"a"'),
+      );
       sock.on('error', () => {});
     });
     await new Promise<void>((res) => raw!.listen(0, '127.0.0.1', res));
     const url = `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}`;
     const r = await run(['threads', 'list'], { env: envFor(url) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: the response from 127\.0\.0\.1:\d+ \(200 OK\) was cut off after 18 bytes: \[\{"thread_fid":"a"\n/);
+    expect(r.stderr).toMatch(
+      /^error: the response from 127\.0\.0\.1:\d+ \(200 OK\) was cut off after 18 bytes: \[\{"thread_fid":"a"\n/,
+    );
     expect(connections).toBe(4);
     noStack(r.stderr);
     const p = await run(['messages', 'send', '--thread', 't-1', '--user', 'u', '--body', 'b'], { env: envFor(url) });
@@ -169,7 +185,9 @@ describe('the client under faults', () => {
     });
     const r = await run(['threads', 'list'], { env: envFor(server.url) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: unexpected response from the API (200 OK, application/json), not JSON: [{"thread_fid":"a"},{"thread_');
+    expect(r.stderr).toContain(
+      'error: unexpected response from the API (200 OK, application/json), not JSON: [{"thread_fid":"a"},{"thread_',
+    );
     noStack(r.stderr);
   });
 
@@ -194,7 +212,9 @@ describe('the client under faults', () => {
 
   it('POST during a 429 storm is sent exactly once', async () => {
     server = await startServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '0' }));
-    const r = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'b'], { env: envFor(server.url) });
+    const r = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'b'], {
+      env: envFor(server.url),
+    });
     expect(r.code).toBe(1);
     expect(server.requests).toHaveLength(1);
   });
@@ -208,7 +228,13 @@ describe('the client under faults', () => {
 
   it('TLS failure (self-signed): exit 5 with a hint about NODE_EXTRA_CA_CERTS', async () => {
     const dir = path.resolve(import.meta.dirname, '../fixtures');
-    const tls = https.createServer({ key: fs.readFileSync(path.join(dir, 'self-signed.key')), cert: fs.readFileSync(path.join(dir, 'self-signed.crt')) }, (_req, res) => res.end('[]'));
+    const tls = https.createServer(
+      {
+        key: fs.readFileSync(path.join(dir, 'self-signed.key')),
+        cert: fs.readFileSync(path.join(dir, 'self-signed.crt')),
+      },
+      (_req, res) => res.end('[]'),
+    );
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
     try {
       const port = (tls.address() as net.AddressInfo).port;

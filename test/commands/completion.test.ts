@@ -15,7 +15,47 @@ const COMMANDS: Record<string, string[]> = {
   api: [],
   completion: [],
 };
-const FLAGS = ['--profile', '--base-url', '--json', '--no-color', '--timeout', '--debug', '--quiet', '--no-input', '--limit', '--hash', '--thread', '--user', '--body', '--body-file', '--lang', '--subject', '--agent', '--port', '--host', '--path', '--forward-to', '--record', '--count', '--no-verify', '--max-body', '--to', '--api-key', '--webhook-url', '--data', '--method', '--field', '--input', '--header', '--include', '--out', '--concurrency', '--resume', '--with-key', '--skip-check'];
+const FLAGS = [
+  '--profile',
+  '--base-url',
+  '--json',
+  '--no-color',
+  '--timeout',
+  '--debug',
+  '--quiet',
+  '--no-input',
+  '--limit',
+  '--hash',
+  '--thread',
+  '--user',
+  '--body',
+  '--body-file',
+  '--lang',
+  '--subject',
+  '--agent',
+  '--port',
+  '--host',
+  '--path',
+  '--forward-to',
+  '--record',
+  '--count',
+  '--no-verify',
+  '--max-body',
+  '--to',
+  '--api-key',
+  '--webhook-url',
+  '--data',
+  '--method',
+  '--field',
+  '--input',
+  '--header',
+  '--include',
+  '--out',
+  '--concurrency',
+  '--resume',
+  '--with-key',
+  '--skip-check',
+];
 
 async function script(shell: string): Promise<string> {
   const r = await run(['completion', shell]);
@@ -47,7 +87,11 @@ describe('gurusup completion', () => {
   /** A stand-in `gurusup` on PATH that answers the profile query, with a hostile name among them. */
   function fakeGurusup(dir: string, canary: string): void {
     const names = ['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary];
-    fs.writeFileSync(path.join(dir, 'gurusup'), `#!/bin/sh\n[ "$1 $2" = "completion --profiles" ] && cat <<'EOF'\n${names.join('\n')}\nEOF\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(dir, 'gurusup'),
+      `#!/bin/sh\n[ "$1 $2" = "completion --profiles" ] && cat <<'EOF'\n${names.join('\n')}\nEOF\n`,
+      { mode: 0o755 },
+    );
   }
 
   it('bash: completes commands, flags, profiles (as data), shells and files', async () => {
@@ -62,10 +106,17 @@ describe('gurusup completion', () => {
     fs.writeFileSync(path.join(dir, 'work', 'body.txt'), '');
     const complete = async (line: string) => {
       const words = line.split(' ');
-      const { stdout } = await exec('bash', ['-c', `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gurusup; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-        env: { PATH: `${dir}:${process.env.PATH}` },
-        cwd: path.join(dir, 'work'),
-      });
+      const { stdout } = await exec(
+        'bash',
+        [
+          '-c',
+          `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gurusup; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        {
+          env: { PATH: `${dir}:${process.env.PATH}` },
+          cwd: path.join(dir, 'work'),
+        },
+      );
       return stdout.trim().split('\n').filter(Boolean).sort();
     };
     expect(await complete('gurusup th')).toEqual(['threads']);
@@ -74,7 +125,15 @@ describe('gurusup completion', () => {
     expect(await complete('gurusup threads list --li')).toEqual(['--limit']);
     expect(await complete('gurusup webhook listen --for')).toEqual(['--forward-to']);
     expect(await complete('gurusup --profile a')).toEqual(['acme']);
-    expect(await complete('gurusup auth switch ')).toEqual(['acme', 'beta', 'x\\$\\(touch\\ ' + canary.replace(/\//g, '/') + '\\)', 'y\\`touch\\ ' + canary + '\\`', 'z\\;touch\\$\\{IFS\\}' + canary].sort());
+    expect(await complete('gurusup auth switch ')).toEqual(
+      [
+        'acme',
+        'beta',
+        'x\\$\\(touch\\ ' + canary.replace(/\//g, '/') + '\\)',
+        'y\\`touch\\ ' + canary + '\\`',
+        'z\\;touch\\$\\{IFS\\}' + canary,
+      ].sort(),
+    );
     expect(await complete('gurusup auth switch b')).toEqual(['beta']);
     expect(await complete('gurusup completion ')).toEqual(['bash', 'fish', 'zsh']);
     expect(await complete('gurusup completion z')).toEqual(['zsh']);
@@ -110,10 +169,17 @@ describe('gurusup completion', () => {
       return stdout.trim().split('\n').filter(Boolean).sort();
     };
     expect(await complete('gurusup threads ')).toEqual(['export', 'list', 'show']);
-    expect(await complete('gurusup auth switch ')).toEqual(['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary].sort());
+    expect(await complete('gurusup auth switch ')).toEqual(
+      ['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary].sort(),
+    );
     expect(await complete('gurusup --profile ')).toContain('acme');
     expect(await complete('gurusup completion ')).toEqual(['bash', 'fish', 'zsh']);
-    for (const line of ['gurusup webhook replay ', 'gurusup messages send --body-file ', 'gurusup threads export --out ', 'gurusup webhook listen --record ']) {
+    for (const line of [
+      'gurusup webhook replay ',
+      'gurusup messages send --body-file ',
+      'gurusup threads export --out ',
+      'gurusup webhook listen --record ',
+    ]) {
       expect(await complete(line), line).toEqual(['FILES']);
     }
     expect(await complete('gurusup messages send --thread ')).toEqual([]);
@@ -131,13 +197,24 @@ describe('gurusup completion', () => {
     fs.mkdirSync(path.join(dir, 'work'));
     fs.writeFileSync(path.join(dir, 'work', 'events.ndjson'), '');
     const complete = async (line: string) => {
-      const { stdout } = await exec('fish', ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line).replace(/\$/g, '\\$')}`], {
-        env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir },
-        cwd: path.join(dir, 'work'),
-      });
-      return stdout.trim().split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort();
+      const { stdout } = await exec(
+        'fish',
+        ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line).replace(/\$/g, '\\$')}`],
+        {
+          env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir },
+          cwd: path.join(dir, 'work'),
+        },
+      );
+      return stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]!)
+        .sort();
     };
-    expect(await complete('gurusup auth switch ')).toEqual(['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary].sort());
+    expect(await complete('gurusup auth switch ')).toEqual(
+      ['acme', 'beta', `x$(touch ${canary})`, `y\`touch ${canary}\``, 'z;touch${IFS}' + canary].sort(),
+    );
     expect(await complete('gurusup --profile ')).toContain('beta');
     expect(await complete('gurusup completion ')).toEqual(['bash', 'fish', 'zsh']);
     expect(await complete('gurusup webhook replay ev')).toEqual(['events.ndjson']);
@@ -147,7 +224,11 @@ describe('gurusup completion', () => {
 
   it('--profiles lists the stored profile names', async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ active: 'b', profiles: { b: { api_key: 'k'.repeat(20) }, a: {} } }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ active: 'b', profiles: { b: { api_key: 'k'.repeat(20) }, a: {} } }),
+      { mode: 0o600 },
+    );
     const r = await run(['completion', '--profiles'], { env: { GURUSUP_CONFIG_DIR: dir } });
     expect(r.stdout).toBe('a\nb\n');
     expect(r.stdout).not.toContain('kkkk');

@@ -10,7 +10,10 @@ const KEY = 'gsk_test_edges_config_0123456789';
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at /);
 
 function login(dir: string, args: string[] = [], stdin = KEY, env: Record<string, string> = {}) {
-  return run(['auth', 'login', '--with-key', '--skip-check', ...args], { env: { GURUSUP_CONFIG_DIR: dir, ...env }, stdin });
+  return run(['auth', 'login', '--with-key', '--skip-check', ...args], {
+    env: { GURUSUP_CONFIG_DIR: dir, ...env },
+    stdin,
+  });
 }
 
 describe('profile names are [A-Za-z0-9._-]{1,64} (item 5)', () => {
@@ -41,7 +44,11 @@ describe('profile names are [A-Za-z0-9._-]{1,64} (item 5)', () => {
 
   it('completion never offers a stored name that is not a valid profile name', async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ profiles: { good: { api_key: KEY }, 'x$(touch /tmp/p)': { api_key: KEY } } }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ profiles: { good: { api_key: KEY }, 'x$(touch /tmp/p)': { api_key: KEY } } }),
+      { mode: 0o600 },
+    );
     const r = await run(['completion', '--profiles'], { env: { GURUSUP_CONFIG_DIR: dir } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('good\n');
@@ -70,7 +77,14 @@ describe('a stored setting that is invalid', () => {
   for (const bad of ['abc', -5, 0, 1e12, true]) {
     it(`timeout ${JSON.stringify(bad)} is a clear error naming the profile and the setting (exit 1)`, async () => {
       const dir = tempDir();
-      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ active: 'work', profiles: { work: { api_key: KEY, base_url: 'http://127.0.0.1:9', timeout: bad } } }), { mode: 0o600 });
+      fs.writeFileSync(
+        path.join(dir, 'config.json'),
+        JSON.stringify({
+          active: 'work',
+          profiles: { work: { api_key: KEY, base_url: 'http://127.0.0.1:9', timeout: bad } },
+        }),
+        { mode: 0o600 },
+      );
       const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: dir } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: invalid setting "timeout" in profile work/m);
@@ -111,7 +125,9 @@ describe('the config file itself', () => {
     try {
       const r = await login(dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^error: cannot write the config file .*config\.json: (permission denied|read-only file system)$/m);
+      expect(r.stderr).toMatch(
+        /^error: cannot write the config file .*config\.json: (permission denied|read-only file system)$/m,
+      );
       expect(r.stderr).toMatch(/^hint: .*GURUSUP_CONFIG_DIR/m);
       expect(r.stderr).not.toContain('internal error');
     } finally {
@@ -153,7 +169,11 @@ for (const name of ['rmSync', 'unlinkSync']) {
     const key = (i: number) => `gsk_stale_${i}_0123456789abcdef`;
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        cli(['auth', 'login', '--with-key', '--skip-check', '--profile', `p${i}`], { env: { GURUSUP_CONFIG_DIR: dir, NODE_OPTIONS: `--require ${slow}` }, input: key(i), timeoutMs: 30_000 }),
+        cli(['auth', 'login', '--with-key', '--skip-check', '--profile', `p${i}`], {
+          env: { GURUSUP_CONFIG_DIR: dir, NODE_OPTIONS: `--require ${slow}` },
+          input: key(i),
+          timeoutMs: 30_000,
+        }),
       ),
     );
     expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));

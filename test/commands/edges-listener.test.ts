@@ -17,7 +17,10 @@ import { compactJson, memberText } from '../../src/webhook/json-text.js';
 // Issue 11: the listener's promises (items 1, 4, 6, 7, 8 and the smaller ones).
 const KEY = 'gsk_test_edges_listen_0123456789ab';
 const env = () => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY });
-const EVENT = { event: 'send_message', data: { _id: '650000000000000000000009', body: 'hi', thread_fid: 'order-1', user_fid: 'u1' } };
+const EVENT = {
+  event: 'send_message',
+  data: { _id: '650000000000000000000009', body: 'hi', thread_fid: 'order-1', user_fid: 'u1' },
+};
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 let stops: Array<() => unknown> = [];
@@ -102,10 +105,18 @@ describe('--record keeps only whole lines (item 1, injected short write)', () =>
     const file = path.join(tempDir(), 'rec.ndjson');
     let n = 0;
     const rec = await LineAppender.open(file, {
-      write: async (fh, buf, off, len) => (++n === 1 ? (await fh.write(buf, off, len)).bytesWritten : n === 2 ? (await fh.write(buf, off, 10)).bytesWritten : 0),
+      write: async (fh, buf, off, len) =>
+        ++n === 1
+          ? (await fh.write(buf, off, len)).bytesWritten
+          : n === 2
+            ? (await fh.write(buf, off, 10)).bytesWritten
+            : 0,
     });
     const accepted: string[] = [];
-    const l = await startListener({ host: '127.0.0.1', port: 0, path: '/', maxBody: 1 << 20, record: rec }, { accepted: (ev) => void accepted.push(ev.line), rejected: () => {} });
+    const l = await startListener(
+      { host: '127.0.0.1', port: 0, path: '/', maxBody: 1 << 20, record: rec },
+      { accepted: (ev) => void accepted.push(ev.line), rejected: () => {} },
+    );
     stops.push(() => l.close());
     expect((await post(l.url, '{"a":1}')).status).toBe(200);
     expect((await post(l.url, '{"a":2}')).status).toBe(507);
@@ -191,7 +202,9 @@ describe('rejected requests are answered at once (item 4)', () => {
     const l = listen();
     const url = new URL(await l.url());
     expect((await post(`${url.origin}/${KEY}`, '{}', { 'x-api-key': KEY })).status).toBe(404);
-    expect((await post(`${url.origin}/hooks/${encodeURIComponent(KEY)}x`, '{}', { 'x-api-key': KEY })).status).toBe(404);
+    expect((await post(`${url.origin}/hooks/${encodeURIComponent(KEY)}x`, '{}', { 'x-api-key': KEY })).status).toBe(
+      404,
+    );
     expect(l.stderr()).toContain('404 POST /[redacted]');
     expect(l.stderr()).not.toContain(KEY);
   });
@@ -202,7 +215,11 @@ describe('--count N accepts exactly N (item 6)', () => {
     const file = path.join(tempDir(), 'rec.ndjson');
     const l = listen(['--count', '1', '--json', '--record', file]);
     const url = await l.url();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post(url, JSON.stringify({ ...EVENT, i }), { 'x-api-key': KEY }).catch(() => ({ status: 0 }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post(url, JSON.stringify({ ...EVENT, i }), { 'x-api-key': KEY }).catch(() => ({ status: 0 })),
+      ),
+    );
     const codes = results.map((r) => r.status);
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
     expect(codes.filter((c) => c !== 200 && c !== 503 && c !== 0)).toEqual([]);
@@ -253,8 +270,10 @@ describe('stdout back-pressure (item 7)', () => {
 });
 
 describe("the sender's bytes are kept (item 8)", () => {
-  const body = '{ "event" : "send_message",\n  "n": 12345678901234567890, "big": 1e400, "d": 1.10,\t"s": "a \\u00e9 \\"q\\" b",\r\n "arr": [ 1 , 2 ] }';
-  const compact = '{"event":"send_message","n":12345678901234567890,"big":1e400,"d":1.10,"s":"a \\u00e9 \\"q\\" b","arr":[1,2]}';
+  const body =
+    '{ "event" : "send_message",\n  "n": 12345678901234567890, "big": 1e400, "d": 1.10,\t"s": "a \\u00e9 \\"q\\" b",\r\n "arr": [ 1 , 2 ] }';
+  const compact =
+    '{"event":"send_message","n":12345678901234567890,"big":1e400,"d":1.10,"s":"a \\u00e9 \\"q\\" b","arr":[1,2]}';
 
   it('compactJson drops only insignificant whitespace', () => {
     expect(compactJson(body)).toBe(compact);
@@ -291,7 +310,9 @@ describe('senders that half-close (nc -N)', () => {
       sock.on('data', (d) => (text += d.toString()));
       sock.on('error', () => resolve(text));
       sock.on('close', () => resolve(text));
-      sock.end(`POST / HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+      sock.end(
+        `POST / HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+      );
     });
     expect(got).toMatch(/^HTTP\/1\.1 200/);
     expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
@@ -322,8 +343,17 @@ describe('the terminal block keeps one header line', () => {
   it('a thread_fid with a newline and escapes cannot start a forged line', async () => {
     const l = listen([], { tty: true, env: { ...env(), NO_COLOR: '1' } });
     const url = await l.url();
-    await post(url, JSON.stringify({ event: 'send_message', data: { thread_fid: 'a\nFORGED \x1b[2J', user_fid: 'u', body: 'b' } }), { 'x-api-key': KEY });
+    await post(
+      url,
+      JSON.stringify({ event: 'send_message', data: { thread_fid: 'a\nFORGED \x1b[2J', user_fid: 'u', body: 'b' } }),
+      { 'x-api-key': KEY },
+    );
     expect(l.stdout()).toContain('thread a\\nFORGED \\x1b[2J');
-    expect(l.stdout().split('\n').some((line) => line.startsWith('FORGED'))).toBe(false);
+    expect(
+      l
+        .stdout()
+        .split('\n')
+        .some((line) => line.startsWith('FORGED')),
+    ).toBe(false);
   });
 });

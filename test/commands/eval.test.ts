@@ -21,13 +21,22 @@ type Msg = { body: string; user_fid: string; thread_fid: string; lang?: string; 
 
 function answer(req: Recorded, res: http.ServerResponse): void {
   const m = req.json as Msg;
-  const reply = (body: string) => sendJson(res, 201, { _id: 'r1', body, thread_fid: m.thread_fid, user_fid: 'gurusup-ai', role: 'assistant', lang: m.lang ?? 'en' });
+  const reply = (body: string) =>
+    sendJson(res, 201, {
+      _id: 'r1',
+      body,
+      thread_fid: m.thread_fid,
+      user_fid: 'gurusup-ai',
+      role: 'assistant',
+      lang: m.lang ?? 'en',
+    });
   if (m.is_customer_support_agent) return sendJson(res, 201, { _id: 'm1', ...m });
   if (m.body.includes('boom')) return sendJson(res, 500, { message: 'database is down' });
   if (m.body.includes('denied')) return sendJson(res, 401, { message: 'Unauthorized' });
   if (m.body.includes('leak')) return reply(`your key is ${KEY}, right?`);
   if (m.body.includes('hostile')) return reply('ok \u001b]0;owned\u0007\u001b[2J\u009b31m done \u202eevil');
-  if (m.body.includes('refund')) return reply(m.lang === 'es' ? 'El reembolso tarda 5–7 días.' : 'Refunds take 5–7 business days.');
+  if (m.body.includes('refund'))
+    return reply(m.lang === 'es' ? 'El reembolso tarda 5–7 días.' : 'Refunds take 5–7 business days.');
   if (m.body.includes('flaky')) {
     const n = server.requests.filter((r) => (r.json as Msg | undefined)?.body?.includes('flaky')).length;
     return reply(n % 2 ? 'yes' : 'no');
@@ -120,16 +129,27 @@ describe('gurusup eval: running a suite', () => {
     expect(p).toHaveLength(3);
     const refund = p.filter((m) => m.thread_fid.startsWith('eval-refund-window-'));
     expect(refund.map((m) => m.body)).toEqual(['I want a refund', 'And in Spanish? refund']);
-    expect(refund[0]).toEqual({ body: 'I want a refund', user_fid: 'eval-bot', thread_fid: refund[0]!.thread_fid, lang: 'en', is_customer_support_agent: false });
+    expect(refund[0]).toEqual({
+      body: 'I want a refund',
+      user_fid: 'eval-bot',
+      thread_fid: refund[0]!.thread_fid,
+      lang: 'en',
+      is_customer_support_agent: false,
+    });
     expect(refund[1]!.lang).toBe('es');
     expect(refund[0]!.thread_fid).toBe(refund[1]!.thread_fid);
     expect(refund[0]!.thread_fid).toMatch(/^eval-refund-window-[a-z0-9]{8,}$/);
     const agent = p.find((m) => m.is_customer_support_agent)!;
     expect(agent.user_fid).toBe('agent-ana');
     expect(agent.thread_fid).toMatch(/^eval-agent-note-[a-z0-9]+$/);
-    expect(agent.thread_fid.slice('eval-agent-note-'.length)).toBe(refund[0]!.thread_fid.slice('eval-refund-window-'.length));
+    expect(agent.thread_fid.slice('eval-agent-note-'.length)).toBe(
+      refund[0]!.thread_fid.slice('eval-refund-window-'.length),
+    );
     // Piped: one TSV line per case.
-    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([expect.stringMatching(/^passed\tagent note\t1\.00\t1\t\d+$/), expect.stringMatching(/^passed\trefund window\t1\.00\t1\t\d+$/)]);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      expect.stringMatching(/^passed\tagent note\t1\.00\t1\t\d+$/),
+      expect.stringMatching(/^passed\trefund window\t1\.00\t1\t\d+$/),
+    ]);
   });
 
   it('the same file named twice runs once', async () => {
@@ -148,15 +168,24 @@ describe('gurusup eval: running a suite', () => {
 
   it('a suite that fails to load sends nothing: exit 2, file:line:col on stderr', async () => {
     const good = suite('good.yaml', SUITE);
-    const bad = suite('bad.yaml', 'cases:\n  - name: x\n    turns:\n      - send: hi\n        expect:\n          - icontain: "x"\n          - regex: "("\n');
+    const bad = suite(
+      'bad.yaml',
+      'cases:\n  - name: x\n    turns:\n      - send: hi\n        expect:\n          - icontain: "x"\n          - regex: "("\n',
+    );
     const r = await run(['eval', good, bad], { env });
     expect(r.code).toBe(2);
     expect(server.requests).toHaveLength(0);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toBe(`error: ${bad}:6:13: unknown expectation "icontain" (did you mean icontains?); known: contains, icontains, equals, regex, contains_any, contains_all, min_length, max_length, latency_ms, field, no_reply, judge, and not- before contains, icontains, equals, regex, contains_any, contains_all, field`);
-    expect(lines[1]).toMatch(new RegExp(`^error: ${bad.replace(/[.]/g, '\\.')}:7:20: invalid regular expression "\\(": `));
-    expect(lines[2]).toBe('hint: 2 problems; the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite');
+    expect(lines[0]).toBe(
+      `error: ${bad}:6:13: unknown expectation "icontain" (did you mean icontains?); known: contains, icontains, equals, regex, contains_any, contains_all, min_length, max_length, latency_ms, field, no_reply, judge, and not- before contains, icontains, equals, regex, contains_any, contains_all, field`,
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^error: ${bad.replace(/[.]/g, '\\.')}:7:20: invalid regular expression "\\(": `),
+    );
+    expect(lines[2]).toBe(
+      'hint: 2 problems; the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite',
+    );
     const missing = await run(['eval', path.join(dir, 'nope.yaml')], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.yaml:1:1: cannot read the suite: no such file');
@@ -165,7 +194,13 @@ describe('gurusup eval: running a suite', () => {
 
   it('bad options are usage errors before any request', async () => {
     const file = suite('ok3.yaml', SUITE);
-    for (const args of [['--repeat', '0'], ['--concurrency', 'x'], ['--min-pass-rate', '1.5'], ['--case', 'no such case'], ['--baseline', path.join(dir, 'nope.json')]]) {
+    for (const args of [
+      ['--repeat', '0'],
+      ['--concurrency', 'x'],
+      ['--min-pass-rate', '1.5'],
+      ['--case', 'no such case'],
+      ['--baseline', path.join(dir, 'nope.json')],
+    ]) {
       const r = await run(['eval', file, ...args], { env });
       expect(r.code, args.join(' ')).toBe(2);
     }
@@ -173,18 +208,29 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('a missed expectation: exit 1, and on a terminal the turn, the reply and what was missed', async () => {
-    const file = suite('fail.yaml', `name: support\ncases:\n  - name: refund window\n    turns:\n      - send: "I want a refund"\n        reference: "Refunds take 30 days."\n        expect:\n          - icontains: "30 days"\n          - min_length: 5\n  - name: greeting\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "You said"\n`);
+    const file = suite(
+      'fail.yaml',
+      `name: support\ncases:\n  - name: refund window\n    turns:\n      - send: "I want a refund"\n        reference: "Refunds take 30 days."\n        expect:\n          - icontains: "30 days"\n          - min_length: 5\n  - name: greeting\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "You said"\n`,
+    );
     const r = await run(['eval', file], { env, tty: true });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ refund window {2}0% {2}\d+ ms$/m);
     expect(r.stdout).toMatch(/^✓ greeting {2}100% {2}\d+ ms$/m);
     expect(r.stdout).toContain('Failures (1)');
-    expect(r.stdout).toMatch(/✗ refund window \(thread eval-refund-window-[a-z0-9]+\)\n {2}turn 1\n {4}sent {7}I want a refund\n {4}reply {6}Refunds take 5–7 business days\.\n {4}reference {2}Refunds take 30 days\.\n {4}missed {5}icontains: "30 days": the reply does not contain "30 days" \(ignoring case\)\n/);
+    expect(r.stdout).toMatch(
+      /✗ refund window \(thread eval-refund-window-[a-z0-9]+\)\n {2}turn 1\n {4}sent {7}I want a refund\n {4}reply {6}Refunds take 5–7 business days\.\n {4}reference {2}Refunds take 30 days\.\n {4}missed {5}icontains: "30 days": the reply does not contain "30 days" \(ignoring case\)\n/,
+    );
     expect(r.stdout).toMatch(/\n1 passed, 1 failed · 2 cases, 2 runs, 2 turns · \d+ ms\n$/);
     expect(r.stderr).toBe('Running 2 cases (2 at a time)…\n');
     // Piped, the same report goes to stderr and stdout keeps only the TSV lines.
     const piped = await run(['eval', file], { env });
-    expect(piped.stdout.trim().split('\n').map((l) => l.split('\t')[0]).sort()).toEqual(['failed', 'passed']);
+    expect(
+      piped.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[0])
+        .sort(),
+    ).toEqual(['failed', 'passed']);
     expect(piped.stderr).toContain('missed     icontains: "30 days"');
     const quiet = await run(['eval', file, '--quiet'], { env });
     expect(quiet.stderr).toBe('');
@@ -192,7 +238,10 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('a reply full of escape sequences is shown escaped', async () => {
-    const file = suite('hostile.yaml', 'cases:\n  - name: hostile\n    turns:\n      - send: "hostile"\n        expect:\n          - contains: "nope"\n');
+    const file = suite(
+      'hostile.yaml',
+      'cases:\n  - name: hostile\n    turns:\n      - send: "hostile"\n        expect:\n          - contains: "nope"\n',
+    );
     const r = await run(['eval', file], { env, tty: true });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('ok \\x1b]0;owned\\x07\\x1b[2J\\x9b31m done \\u202eevil');
@@ -200,7 +249,10 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('a reply that quotes the API key does not put it in the output or the reports', async () => {
-    const file = suite('leak.yaml', 'cases:\n  - name: leak\n    turns:\n      - send: "leak"\n        expect:\n          - contains: "nope"\n');
+    const file = suite(
+      'leak.yaml',
+      'cases:\n  - name: leak\n    turns:\n      - send: "leak"\n        expect:\n          - contains: "nope"\n',
+    );
     const junit = path.join(dir, 'leak.xml');
     const md = path.join(dir, 'leak.md');
     for (const tty of [true, false]) {
@@ -214,7 +266,10 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('on a 40-column terminal the case lines do not wrap', async () => {
-    const file = suite('narrow.yaml', 'cases:\n  - name: a very long case name that would never fit in forty columns\n    turns:\n      - send: "hi"\n');
+    const file = suite(
+      'narrow.yaml',
+      'cases:\n  - name: a very long case name that would never fit in forty columns\n    turns:\n      - send: "hi"\n',
+    );
     const { fakeIo } = await import('../helpers/io.js');
     const { main } = await import('../../src/cli.js');
     const { io, stdout } = fakeIo({ env, tty: true });
@@ -226,17 +281,30 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('a request that fails marks that case errored and the others still run', async () => {
-    const file = suite('err.yaml', `cases:\n  - name: breaks\n    turns:\n      - send: "boom"\n      - send: "never sent"\n  - name: works\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n`);
+    const file = suite(
+      'err.yaml',
+      `cases:\n  - name: breaks\n    turns:\n      - send: "boom"\n      - send: "never sent"\n  - name: works\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n`,
+    );
     const r = await run(['eval', file], { env });
     expect(r.code).toBe(1);
-    expect(r.stdout.trim().split('\n').sort()).toEqual([expect.stringMatching(/^errored\tbreaks\t0\.00\t1\t$/), expect.stringMatching(/^passed\tworks\t1\.00\t1\t\d+$/)]);
+    expect(r.stdout.trim().split('\n').sort()).toEqual([
+      expect.stringMatching(/^errored\tbreaks\t0\.00\t1\t$/),
+      expect.stringMatching(/^passed\tworks\t1\.00\t1\t\d+$/),
+    ]);
     expect(r.stderr).toContain('error: turn 1: the API answered 500 Internal Server Error: database is down');
     expect(r.stderr).toContain('1 passed, 1 errored');
-    expect(posts().map((m) => m.body).sort()).toEqual(['boom', 'hi']);
+    expect(
+      posts()
+        .map((m) => m.body)
+        .sort(),
+    ).toEqual(['boom', 'hi']);
   });
 
   it('a wrong reply before a failed request makes the case failed, not merely errored; both are shown', async () => {
-    const file = suite('err2.yaml', `cases:\n  - name: both\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n      - send: "boom"\n`);
+    const file = suite(
+      'err2.yaml',
+      `cases:\n  - name: both\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n      - send: "boom"\n`,
+    );
     const r = await run(['eval', file], { env, tty: true });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ both {2}0% /m);
@@ -246,7 +314,10 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('a 401 stops everything at once: exit 3, no more messages sent', async () => {
-    const cases = Array.from({ length: 6 }, (_, i) => `  - name: c${i}\n    turns:\n      - send: "${i === 0 ? 'denied' : 'hi'}"\n`).join('');
+    const cases = Array.from(
+      { length: 6 },
+      (_, i) => `  - name: c${i}\n    turns:\n      - send: "${i === 0 ? 'denied' : 'hi'}"\n`,
+    ).join('');
     const file = suite('auth.yaml', `cases:\n${cases}`);
     const r = await run(['eval', file, '--concurrency', '1'], { env });
     expect(r.code).toBe(3);
@@ -261,7 +332,9 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('--concurrency bounds the cases in flight (default 4)', async () => {
-    const cases = Array.from({ length: 8 }, (_, i) => `  - name: c${i}\n    turns:\n      - send: "hi ${i}"\n`).join('');
+    const cases = Array.from({ length: 8 }, (_, i) => `  - name: c${i}\n    turns:\n      - send: "hi ${i}"\n`).join(
+      '',
+    );
     const file = suite('conc.yaml', `cases:\n${cases}`);
     // The server answers only when this many requests wait together: more in flight would show in maxInFlight, fewer would hang.
     holdUntil = 2;
@@ -274,10 +347,15 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('--repeat runs each case n times on fresh threads; --min-pass-rate lowers the bar', async () => {
-    const file = suite('rep.yaml', `cases:\n  - name: steady\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n  - name: flaky\n    turns:\n      - send: "flaky"\n        expect:\n          - equals: "yes"\n`);
+    const file = suite(
+      'rep.yaml',
+      `cases:\n  - name: steady\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n  - name: flaky\n    turns:\n      - send: "flaky"\n        expect:\n          - equals: "yes"\n`,
+    );
     const r = await run(['eval', file, '--repeat', '4', '--concurrency', '1'], { env });
     expect(r.code).toBe(1);
-    const threads = posts().filter((m) => m.body === 'hi').map((m) => m.thread_fid);
+    const threads = posts()
+      .filter((m) => m.body === 'hi')
+      .map((m) => m.thread_fid);
     expect(threads).toHaveLength(4);
     expect(new Set(threads).size).toBe(4);
     expect(threads.map((t) => t.slice(-2)).sort()).toEqual(['-1', '-2', '-3', '-4']);
@@ -293,7 +371,10 @@ describe('gurusup eval: running a suite', () => {
   });
 
   it('Ctrl-C stops at once, prints the cases that finished, exit 130', async () => {
-    const file = suite('int.yaml', `cases:\n  - name: quick\n    turns:\n      - send: "hi"\n  - name: stuck\n    turns:\n      - send: "never"\n`);
+    const file = suite(
+      'int.yaml',
+      `cases:\n  - name: quick\n    turns:\n      - send: "hi"\n  - name: stuck\n    turns:\n      - send: "never"\n`,
+    );
     const p = startInProcess(['eval', file], { env });
     await p.waitFor(/^passed\tquick\t/m, 'stdout');
     await new Promise((r) => setTimeout(r, 50));
@@ -313,47 +394,82 @@ describe('gurusup eval: judge, reports, baseline', () => {
     expect(r.stderr).toContain('1 judge expectation skipped (no --judge-cmd)');
     const j = await run(['eval', suite('j0b.yaml', judged), '--json'], { env });
     const exp = JSON.parse(j.stdout).suites[0].cases[0].runs[0].turns[0].expectations[0];
-    expect(exp).toEqual({ expectation: 'judge: "is polite"', type: 'judge', status: 'skipped', message: 'skipped: no judge command (--judge-cmd or GURUSUP_JUDGE_CMD)' });
+    expect(exp).toEqual({
+      expectation: 'judge: "is polite"',
+      type: 'judge',
+      status: 'skipped',
+      message: 'skipped: no judge command (--judge-cmd or GURUSUP_JUDGE_CMD)',
+    });
   });
 
   it('--judge-cmd (or GURUSUP_JUDGE_CMD) gets the conversation and decides', async () => {
     const judge = path.join(dir, 'judge.cjs');
-    fs.writeFileSync(judge, `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);
+    fs.writeFileSync(
+      judge,
+      `let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);
       require('fs').writeFileSync(process.env.JUDGE_LOG, s); require('fs').writeFileSync(process.env.JUDGE_LOG + '.env', String(process.env.GURUSUP_API_KEY));
-      console.log(JSON.stringify({pass: i.reply.startsWith('You said'), reason: 'checked'}));});`);
+      console.log(JSON.stringify({pass: i.reply.startsWith('You said'), reason: 'checked'}));});`,
+    );
     const log = path.join(dir, 'judge.log');
     const cmd = `"${process.execPath}" "${judge}"`;
     const r = await run(['eval', suite('j1.yaml', judged), '--judge-cmd', cmd], { env: { ...env, JUDGE_LOG: log } });
     expect(r.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(log, 'utf8'))).toEqual({ criteria: 'is polite', conversation: [{ role: 'user', body: 'hi' }], reply: 'You said: hi' });
+    expect(JSON.parse(fs.readFileSync(log, 'utf8'))).toEqual({
+      criteria: 'is polite',
+      conversation: [{ role: 'user', body: 'hi' }],
+      reply: 'You said: hi',
+    });
     expect(r.stderr).not.toContain('skipped');
     // The judge gets the environment, but not the Gurusup key.
     expect(fs.readFileSync(`${log}.env`, 'utf8')).toBe('undefined');
     fs.writeFileSync(judge, `process.stderr.write('judge model unavailable\\n'); process.exit(2)`);
     const bad = await run(['eval', suite('j2.yaml', judged)], { env: { ...env, GURUSUP_JUDGE_CMD: cmd }, tty: true });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('errored    judge: "is polite": the judge exited with code 2: judge model unavailable');
+    expect(bad.stdout).toContain(
+      'errored    judge: "is polite": the judge exited with code 2: judge model unavailable',
+    );
   });
 
   it('--json: one results object; --junit and --report files; --baseline marks each case', async () => {
-    const passing = suite('base.yaml', `name: s\ncases:\n  - name: a\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n  - name: b\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n`);
+    const passing = suite(
+      'base.yaml',
+      `name: s\ncases:\n  - name: a\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n  - name: b\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n`,
+    );
     const first = await run(['eval', passing, '--json'], { env });
     expect(first.code).toBe(1);
     expect(first.stderr).toBe('');
     const results = JSON.parse(first.stdout);
-    expect(results).toMatchObject({ version: 1, status: 'failed', totals: { cases: 2, passed: 1, failed: 1, errored: 0, runs: 2, turns: 2 } });
-    expect(results.suites[0].cases.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([['a', 'passed'], ['b', 'failed']]);
+    expect(results).toMatchObject({
+      version: 1,
+      status: 'failed',
+      totals: { cases: 2, passed: 1, failed: 1, errored: 0, runs: 2, turns: 2 },
+    });
+    expect(results.suites[0].cases.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['a', 'passed'],
+      ['b', 'failed'],
+    ]);
     const turn = results.suites[0].cases[1].runs[0].turns[0];
     expect(turn.reply.body).toBe('You said: hi');
-    expect(turn.expectations[0]).toEqual({ expectation: 'contains: "nope"', type: 'contains', status: 'failed', message: 'the reply does not contain "nope"' });
+    expect(turn.expectations[0]).toEqual({
+      expectation: 'contains: "nope"',
+      type: 'contains',
+      status: 'failed',
+      message: 'the reply does not contain "nope"',
+    });
     const baseFile = path.join(dir, 'results.json');
     fs.writeFileSync(baseFile, first.stdout);
 
     // Now a passes → fails, b fails → passes.
-    const changed = suite('base.yaml', `name: s\ncases:\n  - name: a\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n  - name: b\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n`);
+    const changed = suite(
+      'base.yaml',
+      `name: s\ncases:\n  - name: a\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n  - name: b\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hi"\n`,
+    );
     const junit = path.join(dir, 'eval.xml');
     const md = path.join(dir, 'eval.md');
-    const second = await run(['eval', changed, '--baseline', baseFile, '--junit', junit, '--report', md], { env, tty: true });
+    const second = await run(['eval', changed, '--baseline', baseFile, '--junit', junit, '--report', md], {
+      env,
+      tty: true,
+    });
     expect(second.code).toBe(1);
     expect(second.stdout).toMatch(/✗ a .*new-failure/);
     expect(second.stdout).toMatch(/✓ b .*fixed/);
@@ -361,12 +477,20 @@ describe('gurusup eval: judge, reports, baseline', () => {
     const xml = fs.readFileSync(junit, 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
-    expect(doc.testsuites.testsuite.testcase.map((c: { name: string; failure?: unknown }) => [c.name, Boolean(c.failure)])).toEqual([['a', true], ['b', false]]);
+    expect(
+      doc.testsuites.testsuite.testcase.map((c: { name: string; failure?: unknown }) => [c.name, Boolean(c.failure)]),
+    ).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
     const report = fs.readFileSync(md, 'utf8');
     expect(report).toContain('| ❌ | s | a | 0% |');
     expect(report).toContain('**new failure**');
     const json = await run(['eval', changed, '--baseline', baseFile, '--json'], { env });
-    expect(JSON.parse(json.stdout).suites[0].cases.map((c: { baseline: string }) => c.baseline)).toEqual(['new-failure', 'fixed']);
+    expect(JSON.parse(json.stdout).suites[0].cases.map((c: { baseline: string }) => c.baseline)).toEqual([
+      'new-failure',
+      'fixed',
+    ]);
   });
 
   it('a report that cannot be written is exit 1 with the reason', async () => {

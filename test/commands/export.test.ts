@@ -32,13 +32,21 @@ async function exportServer(fault?: (n: number, res: import('node:http').ServerR
     maxInFlight = Math.max(maxInFlight, inFlight);
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     inFlight--;
-    sendJson(res, 200, { thread: threadHash(fid), thread_fid: fid, messages: [{ body: `hello ${fid}` }, { body: 'bye' }] });
+    sendJson(res, 200, {
+      thread: threadHash(fid),
+      thread_fid: fid,
+      messages: [{ body: `hello ${fid}` }, { body: 'bye' }],
+    });
   });
   return Object.assign(s, { maxInFlight: () => maxInFlight });
 }
 
 const envFor = (url: string) => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url });
-const fids = (text: string) => text.trim().split('\n').map((l) => (JSON.parse(l) as { thread_fid: string }).thread_fid);
+const fids = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { thread_fid: string }).thread_fid);
 
 describe('threads export', () => {
   it('writes every thread with its messages as NDJSON on stdout, with bounded concurrency', async () => {
@@ -105,7 +113,8 @@ describe('threads export', () => {
     const file = path.join(dir, 'out.ndjson');
     const env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: s.url };
     const child = startCli(['threads', 'export', '--out', file, '--concurrency', '2'], { env });
-    for (let i = 0; i < 500 && (!fs.existsSync(file) || fs.readFileSync(file, 'utf8').split('\n').length < 10); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && (!fs.existsSync(file) || fs.readFileSync(file, 'utf8').split('\n').length < 10); i++)
+      await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     await child.done;
     const partial = fs.readFileSync(file, 'utf8');

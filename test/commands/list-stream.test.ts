@@ -20,7 +20,8 @@ async function serve(respond: (res: http.ServerResponse) => unknown): Promise<Re
   return { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url };
 }
 
-const threads = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ thread_fid: `t-${i}`, subject: `Subject ${i}` })));
+const threads = (n: number) =>
+  JSON.stringify(Array.from({ length: n }, (_, i) => ({ thread_fid: `t-${i}`, subject: `Subject ${i}` })));
 
 describe('threads list --json, piped: the streamed pass-through', () => {
   it('writes the start before the API has sent the rest, and the whole array byte for byte', async () => {
@@ -55,7 +56,9 @@ describe('threads list --json, piped: the streamed pass-through', () => {
     });
     const r = await run(['threads', 'list', '--json'], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: unexpected response from the API \(200 OK, application\/json\), not a complete JSON array: \[\{"thread_fid":"a"\}/);
+    expect(r.stderr).toMatch(
+      /error: unexpected response from the API \(200 OK, application\/json\), not a complete JSON array: \[\{"thread_fid":"a"\}/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout.trimEnd().endsWith(']')).toBe(false);
   });

@@ -13,7 +13,11 @@ import { LineAppender } from '../../src/webhook/record.js';
 
 const KEY = 'gsk_test_batch_0123456789abcdef';
 const env = () => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY });
-const event = (id: string) => JSON.stringify({ event: 'send_message', data: { id, body: 'Your parcel ships today.', thread_fid: 'order-1', user_fid: 'gurusup-ai' } });
+const event = (id: string) =>
+  JSON.stringify({
+    event: 'send_message',
+    data: { id, body: 'Your parcel ships today.', thread_fid: 'order-1', user_fid: 'gurusup-ai' },
+  });
 
 let stops: Array<() => void> = [];
 afterEach(() => {
@@ -25,15 +29,19 @@ afterEach(() => {
 function postChecking(url: string, body: string, atStatus: (status: number) => void): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-api-key': KEY } }, (res) => {
-      try {
-        atStatus(res.statusCode ?? 0);
-      } catch (err) {
-        reject(err);
-      }
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-api-key': KEY } },
+      (res) => {
+        try {
+          atStatus(res.statusCode ?? 0);
+        } catch (err) {
+          reject(err);
+        }
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -92,7 +100,9 @@ describe('webhook listen, batched per event-loop turn', () => {
     }
     const early: string[] = [];
     const ids = Array.from({ length: 20 }, (_, i) => `slow-${i}`);
-    const statuses = await Promise.all(ids.map((id) => postChecking(url!, event(id), (s) => s === 200 && !written.has(id) && early.push(id))));
+    const statuses = await Promise.all(
+      ids.map((id) => postChecking(url!, event(id), (s) => s === 200 && !written.has(id) && early.push(id))),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(early).toEqual([]);
     ac.abort();
@@ -103,7 +113,9 @@ describe('webhook listen, batched per event-loop turn', () => {
     const l = startInProcess(['webhook', 'listen', '--port', '0', '--count', '5'], { env: env() });
     stops.push(l.abort);
     const url = await l.url();
-    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => postChecking(url, event(`c-${i}`), () => {}).catch(() => 0)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => postChecking(url, event(`c-${i}`), () => {}).catch(() => 0)),
+    );
     expect(await l.done).toBe(0);
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(l.stdout().trimEnd().split('\n')).toHaveLength(5);

@@ -13,7 +13,8 @@ let api: TestServer;
 
 beforeAll(async () => {
   api = await startServer((req, res) => {
-    if (req.headers['x-api-key'] !== KEY && req.headers['x-api-key'] !== OTHER) return sendJson(res, 401, { message: 'Unauthorized' });
+    if (req.headers['x-api-key'] !== KEY && req.headers['x-api-key'] !== OTHER)
+      return sendJson(res, 401, { message: 'Unauthorized' });
     if (req.path === '/threads') return sendJson(res, 200, [{ thread_fid: 'a', message_count: 1 }]);
     return sendJson(res, 404, { message: 'not found' });
   });
@@ -38,7 +39,9 @@ async function closedPort(): Promise<number> {
 describe('messages that said the wrong thing', () => {
   it('webhook trigger --to <down>: the hint names --to, not --base-url', async () => {
     const port = await closedPort();
-    const r = await run(['webhook', 'trigger', '--to', `http://127.0.0.1:${port}/hook`], { env: { GURUSUP_API_KEY: KEY, GURUSUP_CONFIG_DIR: tempDir() } });
+    const r = await run(['webhook', 'trigger', '--to', `http://127.0.0.1:${port}/hook`], {
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_CONFIG_DIR: tempDir() },
+    });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('connection refused');
     expect(r.stderr).toMatch(/^hint: check --to http:\/\/127\.0\.0\.1:\d+\/hook/m);
@@ -47,24 +50,42 @@ describe('messages that said the wrong thing', () => {
 
   it('--profile ghost: no profile named "ghost", exit 3, the stored names in the hint', async () => {
     const dir = configWith({ acme: { api_key: KEY }, beta: { api_key: OTHER } }, 'acme');
-    const r = await run(['--profile', 'ghost', 'threads', 'list'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url } });
+    const r = await run(['--profile', 'ghost', 'threads', 'list'], {
+      env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^error: no profile named "ghost"\nhint: stored profiles: acme, beta/);
-    const env = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url, GURUSUP_PROFILE: 'ghost' } });
+    const env = await run(['threads', 'list'], {
+      env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url, GURUSUP_PROFILE: 'ghost' },
+    });
     expect(env.code).toBe(3);
     expect(env.stderr).toContain('no profile named "ghost"');
-    const status = await run(['auth', 'status', '--profile', 'ghost'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url } });
+    const status = await run(['auth', 'status', '--profile', 'ghost'], {
+      env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url },
+    });
     expect(status.code).toBe(3);
     expect(status.stderr).toContain('no profile named "ghost"');
     expect(api.requests.filter((q) => q.headers['x-api-key'] === undefined)).toHaveLength(0);
   });
 
   it('GURUSUP_API_KEY set and rejected: the hint says the environment variable is the key in use', async () => {
-    const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: 'gsk_rejected_0000000000000000' } });
+    const r = await run(['threads', 'list'], {
+      env: {
+        GURUSUP_CONFIG_DIR: tempDir(),
+        GURUSUP_BASE_URL: api.url,
+        GURUSUP_API_KEY: 'gsk_rejected_0000000000000000',
+      },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^hint: .*GURUSUP_API_KEY environment variable/m);
     expect(r.stderr).not.toContain('or set GURUSUP_API_KEY');
-    const status = await run(['auth', 'status'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: 'gsk_rejected_0000000000000000' } });
+    const status = await run(['auth', 'status'], {
+      env: {
+        GURUSUP_CONFIG_DIR: tempDir(),
+        GURUSUP_BASE_URL: api.url,
+        GURUSUP_API_KEY: 'gsk_rejected_0000000000000000',
+      },
+    });
     expect(status.code).toBe(3);
     expect(status.stderr).toMatch(/^hint: .*GURUSUP_API_KEY environment variable/m);
     // A stored key that is rejected still points at auth login.
@@ -76,11 +97,15 @@ describe('messages that said the wrong thing', () => {
 
   it('threads show <32 hex> without --hash: the hint says to add --hash', async () => {
     const hash = threadHash('order-1');
-    const r = await run(['threads', 'show', hash], { env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() } });
+    const r = await run(['threads', 'show', hash], {
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() },
+    });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`error: thread not found: ${hash} (hash ${threadHash(hash)})`);
     expect(r.stderr).toMatch(/^hint: .*add --hash/m);
-    const fid = await run(['threads', 'show', 'order-1'], { env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() } });
+    const fid = await run(['threads', 'show', 'order-1'], {
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() },
+    });
     expect(fid.stderr).not.toContain('--hash');
   });
 
@@ -117,10 +142,16 @@ describe('messages that said the wrong thing', () => {
     const env = { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() };
     const missing = path.join(tempDir(), 'nope', 'file.txt');
     const cases: Array<[string[], string]> = [
-      [['messages', 'send', '--thread', 't', '--user', 'u', '--body-file', missing], `error: cannot read --body-file ${missing}: no such file`],
+      [
+        ['messages', 'send', '--thread', 't', '--user', 'u', '--body-file', missing],
+        `error: cannot read --body-file ${missing}: no such file`,
+      ],
       [['webhook', 'replay', missing, '--to', 'http://127.0.0.1:9/'], `error: cannot read ${missing}: no such file`],
       [['threads', 'export', '--out', missing], `error: cannot write --out ${missing}: no such file`],
-      [['webhook', 'listen', '--port', '0', '--record', missing], `error: cannot write --record ${missing}: no such file`],
+      [
+        ['webhook', 'listen', '--port', '0', '--record', missing],
+        `error: cannot write --record ${missing}: no such file`,
+      ],
       [['api', '/threads', '--input', missing], `error: cannot read --input ${missing}: no such file`],
       [['sandbox', '--port', '0', '--data', missing], `error: cannot write --data ${missing}: no such file`],
     ];
@@ -133,11 +164,15 @@ describe('messages that said the wrong thing', () => {
   });
 
   it('--timeout 0 says it must be more than 0, not "at most 2147483"', async () => {
-    const r = await run(['threads', 'list', '--timeout', '0'], { env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() } });
+    const r = await run(['threads', 'list', '--timeout', '0'], {
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error: invalid timeout "0" from --timeout: it must be more than 0 seconds');
     expect(r.stderr).not.toContain('2147483');
-    const big = await run(['threads', 'list', '--timeout', '3000000'], { env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() } });
+    const big = await run(['threads', 'list', '--timeout', '3000000'], {
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, GURUSUP_CONFIG_DIR: tempDir() },
+    });
     expect(big.stderr).toContain('at most 2147483 seconds');
   });
 });

@@ -5,8 +5,23 @@ import { run, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 const KEY = 'gsk_test_messages_0123456789abcdef';
-const REPLY = { _id: '650000000000000000000009', body: 'Your parcel ships today.\nTracking: X1', user_fid: 'gurusup-ai', thread_fid: 'order-1234', is_customer_support_agent: true, role: 'assistant', created_at: '2024-05-01T10:00:05Z' };
-const MESSAGE = { _id: '650000000000000000000001', body: 'Where is my parcel?', user_fid: 'cust-42', thread_fid: 'order-1234', is_customer_support_agent: false, created_at: '2024-05-01T10:00:00Z' };
+const REPLY = {
+  _id: '650000000000000000000009',
+  body: 'Your parcel ships today.\nTracking: X1',
+  user_fid: 'gurusup-ai',
+  thread_fid: 'order-1234',
+  is_customer_support_agent: true,
+  role: 'assistant',
+  created_at: '2024-05-01T10:00:05Z',
+};
+const MESSAGE = {
+  _id: '650000000000000000000001',
+  body: 'Where is my parcel?',
+  user_fid: 'cust-42',
+  thread_fid: 'order-1234',
+  is_customer_support_agent: false,
+  created_at: '2024-05-01T10:00:00Z',
+};
 
 let server: TestServer;
 let env: Record<string, string>;
@@ -37,12 +52,24 @@ describe('messages send', () => {
     expect(req.path).toBe('/messages');
     expect(req.headers['x-api-key']).toBe(KEY);
     expect(req.headers['content-type']).toBe('application/json');
-    expect(req.json).toEqual({ body: 'Where is my parcel?', user_fid: 'cust-42', thread_fid: 'order-1234', lang: 'en', subject: 'Parcel', is_customer_support_agent: false });
+    expect(req.json).toEqual({
+      body: 'Where is my parcel?',
+      user_fid: 'cust-42',
+      thread_fid: 'order-1234',
+      lang: 'en',
+      subject: 'Parcel',
+      is_customer_support_agent: false,
+    });
   });
 
   it('omits lang and subject when not given; --agent sets the flag', async () => {
     await run([...args, '--body', 'x', '--agent'], { env });
-    expect(server.requests[0]!.json).toEqual({ body: 'x', user_fid: 'cust-42', thread_fid: 'order-1234', is_customer_support_agent: true });
+    expect(server.requests[0]!.json).toEqual({
+      body: 'x',
+      user_fid: 'cust-42',
+      thread_fid: 'order-1234',
+      is_customer_support_agent: true,
+    });
   });
 
   it('piped: prints the reply body alone', async () => {
@@ -70,7 +97,12 @@ describe('messages send', () => {
     await run(args, { env, stdin: 'from a pipe' });
     // The newline that ends piped input (echo, a heredoc) is not part of the message; inner ones are.
     await run(args, { env, stdin: 'two\nlines\r\n' });
-    expect(server.requests.map((r) => (r.json as { body: string }).body)).toEqual(['from a file\n', 'from dash', 'from a pipe', 'two\nlines']);
+    expect(server.requests.map((r) => (r.json as { body: string }).body)).toEqual([
+      'from a file\n',
+      'from dash',
+      'from a pipe',
+      'two\nlines',
+    ]);
   });
 
   it('missing --thread/--user or an empty body exits 2 before any request', async () => {

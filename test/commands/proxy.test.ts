@@ -38,7 +38,9 @@ afterAll(async () => {
 describe('proxies', () => {
   it('HTTP_PROXY carries the request through the proxy', async () => {
     tunnels.length = 0;
-    const r = await run(['threads', 'list', '--json'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, HTTP_PROXY: proxyUrl } });
+    const r = await run(['threads', 'list', '--json'], {
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, HTTP_PROXY: proxyUrl },
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([{ thread_fid: 'via-proxy' }]);
     expect(tunnels).toEqual([`127.0.0.1:${api.port}`]);
@@ -46,7 +48,14 @@ describe('proxies', () => {
   });
 
   it('a proxy that refuses is named in the error, without its password', async () => {
-    const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, HTTP_PROXY: 'http://user:s3cret@127.0.0.1:9' } });
+    const r = await run(['threads', 'list'], {
+      env: {
+        GURUSUP_CONFIG_DIR: tempDir(),
+        GURUSUP_API_KEY: KEY,
+        GURUSUP_BASE_URL: api.url,
+        HTTP_PROXY: 'http://user:s3cret@127.0.0.1:9',
+      },
+    });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('(a proxy is set: http://[redacted]@127.0.0.1:9)');
     expect(r.stderr).toContain('NO_PROXY');
@@ -55,7 +64,15 @@ describe('proxies', () => {
 
   it('NO_PROXY bypasses it', async () => {
     tunnels.length = 0;
-    const r = await run(['threads', 'list', '--json'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+    const r = await run(['threads', 'list', '--json'], {
+      env: {
+        GURUSUP_CONFIG_DIR: tempDir(),
+        GURUSUP_API_KEY: KEY,
+        GURUSUP_BASE_URL: api.url,
+        HTTP_PROXY: proxyUrl,
+        NO_PROXY: '127.0.0.1',
+      },
+    });
     expect(r.code).toBe(0);
     expect(tunnels).toEqual([]);
   });

@@ -13,7 +13,12 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-const envFor = (url: string, extra: Record<string, string | undefined> = {}) => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url, ...extra });
+const envFor = (url: string, extra: Record<string, string | undefined> = {}) => ({
+  GURUSUP_CONFIG_DIR: tempDir(),
+  GURUSUP_API_KEY: KEY,
+  GURUSUP_BASE_URL: url,
+  ...extra,
+});
 
 describe('the key does not leak', () => {
   it('auth status on a terminal, when the API quotes the key in its error', async () => {
@@ -35,7 +40,9 @@ describe('the key does not leak', () => {
 
   it('webhook listen: --record hides any header carrying the key; rejected lines drop the query', async () => {
     const file = path.join(tempDir(), 'rec.ndjson');
-    const l = startInProcess(['webhook', 'listen', '--port', '0', '--record', file], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY } });
+    const l = startInProcess(['webhook', 'listen', '--port', '0', '--record', file], {
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY },
+    });
     const url = await l.url();
     await post(url, '{"event":"a"}', { 'x-api-key': KEY, 'x-forwarded-api-key': KEY });
     await post(`${url}?k=${KEY}`, '{"event":"a"}', { 'x-api-key': 'wrong-key-00000000' });
@@ -71,7 +78,8 @@ describe('--json before a required argument', () => {
   it('does not swallow it; a field list still works where nothing is missing', async () => {
     server = await startServer((req, res) => {
       if (req.path === '/threads') return sendJson(res, 200, [{ thread_fid: 'order-1', subject: 's' }]);
-      if (req.path === `/threads/${threadHash('order-1')}`) return sendJson(res, 200, { thread_fid: 'order-1', messages: [] });
+      if (req.path === `/threads/${threadHash('order-1')}`)
+        return sendJson(res, 200, { thread_fid: 'order-1', messages: [] });
       if (req.path === '/messages/m-1') return sendJson(res, 200, { _id: 'm-1', body: 'b' });
       return sendJson(res, 404, {});
     });
@@ -94,7 +102,9 @@ describe('sandbox', () => {
     const url = (await s.waitFor(/sandbox on (http:\/\/\S+)/))[1]!;
     const bad = await post(`${url}/threads/%E0%A4%A`, '', { 'x-api-key': KEY }, 'GET');
     expect(bad.status).toBe(400);
-    const big = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'x'.repeat(2 * 1024 * 1024)], { env: envFor(url) });
+    const big = await run(['messages', 'send', '--thread', 't', '--user', 'u', '--body', 'x'.repeat(2 * 1024 * 1024)], {
+      env: envFor(url),
+    });
     expect(big.code).toBe(1);
     expect(big.stderr).toContain('413');
     expect(s.stderr()).not.toMatch(/\n\s+at /);
@@ -109,13 +119,20 @@ describe('sandbox', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('threads[0] has no "messages" array');
     fs.writeFileSync(file, 'null');
-    expect((await run(['sandbox', '--port', '0', '--data', file], { env: { GURUSUP_CONFIG_DIR: tempDir() } })).stderr).toContain('has no "threads" array');
+    expect(
+      (await run(['sandbox', '--port', '0', '--data', file], { env: { GURUSUP_CONFIG_DIR: tempDir() } })).stderr,
+    ).toContain('has no "threads" array');
   });
 });
 
 describe('terminal safety and files', () => {
   it('escape sequences in a message are shown, not sent to the terminal', async () => {
-    server = await startServer((_req, res) => sendJson(res, 200, { thread_fid: 't', messages: [{ body: 'hi \u001b]0;pwned\u0007 there', is_customer_support_agent: false }] }));
+    server = await startServer((_req, res) =>
+      sendJson(res, 200, {
+        thread_fid: 't',
+        messages: [{ body: 'hi \u001b]0;pwned\u0007 there', is_customer_support_agent: false }],
+      }),
+    );
     const r = await run(['threads', 'show', 't'], { env: envFor(server.url), tty: true });
     expect(r.stdout).toContain('hi \\x1b]0;pwned\\x07 there');
     expect(r.stdout).not.toContain('\u001b]0;');
@@ -124,7 +141,10 @@ describe('terminal safety and files', () => {
   it('saving a key leaves an existing config directory mode alone', async () => {
     const dir = tempDir();
     fs.chmodSync(dir, 0o755);
-    const r = await run(['auth', 'login', '--with-key', '--skip-check'], { env: { GURUSUP_CONFIG_DIR: dir }, stdin: KEY });
+    const r = await run(['auth', 'login', '--with-key', '--skip-check'], {
+      env: { GURUSUP_CONFIG_DIR: dir },
+      stdin: KEY,
+    });
     expect(r.code).toBe(0);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o755);
     expect(fs.statSync(path.join(dir, 'config.json')).mode & 0o777).toBe(0o600);
@@ -144,7 +164,9 @@ describe('terminal safety and files', () => {
     expect(r.stderr).not.toContain('EBADF');
     const text = fs.readFileSync(file, 'utf8');
     expect(text === '' || text.endsWith('\n')).toBe(true);
-    const u = await run(['threads', 'export', '--out', file, '--resume', '--json', 'messages'], { env: envFor(server.url) });
+    const u = await run(['threads', 'export', '--out', file, '--resume', '--json', 'messages'], {
+      env: envFor(server.url),
+    });
     expect(u.code).toBe(2);
   });
 });

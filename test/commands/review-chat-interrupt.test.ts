@@ -14,7 +14,8 @@ let api: TestServer;
 beforeAll(async () => {
   api = await startServer((req, res) => {
     // The thread loads slowly: the user gives up and presses Ctrl-C.
-    if (req.method === 'GET') return void setTimeout(() => sendJson(res, 200, { thread_fid: 'slow', messages: [] }), 5000);
+    if (req.method === 'GET')
+      return void setTimeout(() => sendJson(res, 200, { thread_fid: 'slow', messages: [] }), 5000);
     return sendJson(res, 201, { body: 'reply' });
   });
 });
@@ -23,7 +24,11 @@ afterAll(() => api.close());
 describe('chat: Ctrl-C while the thread is loading', () => {
   it('ends the command (exit 130), it does not open a prompt that drops messages', async () => {
     const ac = new AbortController();
-    const { io } = fakeIo({ env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' }, tty: true, signal: ac.signal });
+    const { io } = fakeIo({
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' },
+      tty: true,
+      signal: ac.signal,
+    });
     const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
     input.isTTY = true;
     input.setRawMode = () => undefined;

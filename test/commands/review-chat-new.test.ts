@@ -10,14 +10,24 @@ import { main } from '../../src/cli.js';
 let api: TestServer;
 beforeAll(async () => {
   api = await startServer((req, res) =>
-    req.method === 'GET' ? sendJson(res, 404, { message: 'Not found' }) : sendJson(res, 201, { body: `ok ${(req.json as { thread_fid: string }).thread_fid}` }),
+    req.method === 'GET'
+      ? sendJson(res, 404, { message: 'Not found' })
+      : sendJson(res, 201, { body: `ok ${(req.json as { thread_fid: string }).thread_fid}` }),
   );
 });
 afterAll(() => api.close());
 
 describe('chat REPL /new', () => {
   it('always starts a thread not used in this session', async () => {
-    const { io, stdout } = fakeIo({ env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_new_012345678', GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' }, tty: true });
+    const { io, stdout } = fakeIo({
+      env: {
+        GURUSUP_CONFIG_DIR: tempDir(),
+        GURUSUP_API_KEY: 'gsk_test_review_new_012345678',
+        GURUSUP_BASE_URL: api.url,
+        FORCE_COLOR: '0',
+      },
+      tty: true,
+    });
     const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
     input.isTTY = true;
     input.setRawMode = () => undefined;
@@ -25,11 +35,15 @@ describe('chat REPL /new', () => {
     const done = main(['chat', '--thread', 'first'], io);
     // Typed ahead: all within one second, as a fast typist or a paste would.
     input.write('a\r/new\rb\r/new\rc\r/new\rd\r');
-    for (let i = 0; i < 2000 && api.requests.filter((r) => r.method === 'POST').length < 4; i++) await new Promise((r) => setTimeout(r, 5));
-    for (let i = 0; i < 200 && !/ok .*\n[^]*ok .*\n[^]*ok .*\n[^]*ok .*\(/.test(stdout.text); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && api.requests.filter((r) => r.method === 'POST').length < 4; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && !/ok .*\n[^]*ok .*\n[^]*ok .*\n[^]*ok .*\(/.test(stdout.text); i++)
+      await new Promise((r) => setTimeout(r, 5));
     input.write('\u0004');
     expect(await done).toBe(0);
-    const threads = api.requests.filter((r) => r.method === 'POST').map((r) => (r.json as { thread_fid: string }).thread_fid);
+    const threads = api.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => (r.json as { thread_fid: string }).thread_fid);
     expect(threads).toHaveLength(4);
     expect(new Set(threads).size).toBe(4);
     expect(threads[0]).toBe('first');

@@ -21,7 +21,10 @@ afterAll(() => api.close());
 
 describe('chat REPL: Ctrl-C during /show', () => {
   it('stops loading and keeps the session: the next message is sent', async () => {
-    const { io, stdout, stderr } = fakeIo({ env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' }, tty: true });
+    const { io, stdout, stderr } = fakeIo({
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' },
+      tty: true,
+    });
     const input = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
     input.isTTY = true;
     input.setRawMode = () => undefined;

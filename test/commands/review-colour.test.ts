@@ -52,7 +52,11 @@ describe('coloured status lines are coloured, not escaped', () => {
   it('webhook listen: the ✗ of a rejected request', async () => {
     const p = startInProcess(['webhook', 'listen', '--port', '0'], { env, tty: true });
     const url = await p.url();
-    const res = await fetch(url, { method: 'POST', headers: { 'x-api-key': 'wrong-key-123', 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'x-api-key': 'wrong-key-123', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     await p.waitFor(/401 POST/);
     p.abort();
@@ -69,7 +73,8 @@ describe('coloured status lines are coloured, not escaped', () => {
     io.stdin = input;
     const done = main(['chat', '--agent'], io);
     input.write('hello\r');
-    for (let i = 0; i < 2000 && !/sent as a support agent/.test(stderr.text); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && !/sent as a support agent/.test(stderr.text); i++)
+      await new Promise((r) => setTimeout(r, 5));
     input.write('\u0004');
     expect(await done).toBe(0);
     expect(stderr.text).toMatch(/\u001b\[2msent as a support agent/);

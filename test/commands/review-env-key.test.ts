@@ -21,7 +21,9 @@ describe('GURUSUP_API_KEY that cannot be a key', () => {
     ['a non-Latin-1 character', 'gsk_ключ_0123456789'],
     ['a space inside', 'gsk_abc defghijklmn'],
   ])('with %s: exit 2 naming GURUSUP_API_KEY, nothing sent, the key not shown', async (_what, key) => {
-    const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: key } });
+    const r = await run(['threads', 'list'], {
+      env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: key },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: GURUSUP_API_KEY contains/);
     expect(r.stderr).not.toMatch(/network|base-url/);
@@ -30,7 +32,9 @@ describe('GURUSUP_API_KEY that cannot be a key', () => {
   });
 
   it('surrounding whitespace is still trimmed and the key used', async () => {
-    const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: '  gsk_fine_0123456789\n' } });
+    const r = await run(['threads', 'list'], {
+      env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_BASE_URL: api.url, GURUSUP_API_KEY: '  gsk_fine_0123456789\n' },
+    });
     expect(r.code).toBe(0);
     expect(api.requests.at(-1)!.headers['x-api-key']).toBe('gsk_fine_0123456789');
   });

@@ -15,7 +15,8 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   api = await startServer((req, res) => {
-    if (req.method === 'GET') return sendJson(res, 200, { thread_fid: 'e-1', subject: EVIL, messages: [{ _id: 'a', body: EVIL }] });
+    if (req.method === 'GET')
+      return sendJson(res, 200, { thread_fid: 'e-1', subject: EVIL, messages: [{ _id: 'a', body: EVIL }] });
     return sendJson(res, 201, { _id: 'r', body: `reply ${EVIL}`, role: 'assistant' });
   });
   env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' };

@@ -30,7 +30,9 @@ function write(name: string, text: string): string {
 
 describe('anchors and aliases in a suite', () => {
   it('an aliased expect list, turn and expectation work like the written-out ones', async () => {
-    const file = write('alias.yaml', `x-polite: &polite
+    const file = write(
+      'alias.yaml',
+      `x-polite: &polite
   - not-icontains: "stupid"
   - min_length: 3
 x-turn: &turn
@@ -48,7 +50,8 @@ cases:
         expect:
           - &said {contains: "You said"}
           - *said
-`);
+`,
+    );
     const r = await run(['eval', file, '--concurrency', '1'], { env });
     expect(r.stderr).toMatch(/^2 passed · 2 cases, 2 runs, 3 turns/m);
     expect(r.code).toBe(0);
@@ -56,7 +59,10 @@ cases:
 
   it('a wrong alias is reported where it is used, nothing sent', async () => {
     server.requests.length = 0;
-    const file = write('bad-alias.yaml', 'x-l: &l [{contains: "a"}]\ncases:\n  - name: a\n    turns:\n      - send: "x"\n        expect:\n          - *l\n  - name: b\n    turns: *nope\n');
+    const file = write(
+      'bad-alias.yaml',
+      'x-l: &l [{contains: "a"}]\ncases:\n  - name: a\n    turns:\n      - send: "x"\n        expect:\n          - *l\n  - name: b\n    turns: *nope\n',
+    );
     const r = await run(['eval', file], { env });
     expect(r.stderr).toContain(`error: ${file}:7:13: an expectation is a mapping like contains: "text", got a list\n`);
     expect(r.stderr).toContain(`error: ${file}:9:12: unknown alias *nope (an anchor &nope must come before it)\n`);
@@ -66,11 +72,19 @@ cases:
 
   it('an alias bomb in the structure is a load error, not millions of expectations', async () => {
     server.requests.length = 0;
-    const lines = ['x-e: &e {contains: "a"}', `x-l: &l [${Array(200).fill('*e').join(',')}]`, 'x-t: &t {send: "a", expect: *l}', `x-ts: &ts [${Array(200).fill('*t').join(',')}]`, 'cases:'];
+    const lines = [
+      'x-e: &e {contains: "a"}',
+      `x-l: &l [${Array(200).fill('*e').join(',')}]`,
+      'x-t: &t {send: "a", expect: *l}',
+      `x-ts: &ts [${Array(200).fill('*t').join(',')}]`,
+      'cases:',
+    ];
     for (let i = 0; i < 200; i++) lines.push(`  - {name: c${i}, turns: *ts}`);
     const file = write('bomb.yaml', `${lines.join('\n')}\n`);
     const r = await run(['eval', file], { env });
-    expect(r.stderr).toMatch(/^error: .*bomb\.yaml:\d+:\d+: more than 10000 uses of aliases; a suite does not need that many\n/);
+    expect(r.stderr).toMatch(
+      /^error: .*bomb\.yaml:\d+:\d+: more than 10000 uses of aliases; a suite does not need that many\n/,
+    );
     expect(r.code).toBe(2);
     expect(server.requests).toHaveLength(0);
   });

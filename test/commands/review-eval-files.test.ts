@@ -16,12 +16,21 @@ let suite: string;
 beforeAll(async () => {
   server = await startServer((req, res) => {
     const m = req.json as { thread_fid: string };
-    sendJson(res, 201, { _id: 'r1', role: 'assistant', thread_fid: m.thread_fid, user_fid: 'ai', body: 'x'.repeat(3000) });
+    sendJson(res, 201, {
+      _id: 'r1',
+      role: 'assistant',
+      thread_fid: m.thread_fid,
+      user_fid: 'ai',
+      body: 'x'.repeat(3000),
+    });
   });
   dir = tempDir('gurusup-review-eval-files-');
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url, NO_COLOR: '1' };
   suite = path.join(dir, 's.yaml');
-  fs.writeFileSync(suite, 'cases:\n  - name: wrong on purpose\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n');
+  fs.writeFileSync(
+    suite,
+    'cases:\n  - name: wrong on purpose\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "nope"\n',
+  );
 });
 afterAll(() => server.close());
 

@@ -9,8 +9,20 @@ import { threadHash } from '../../src/api/hash.js';
 const KEY = 'gsk_test_review_eval_init_0123456';
 const WEIRD = 'weird\nname: pwned\r\u2028x';
 const threads: Record<string, unknown> = {
-  [threadHash(WEIRD)]: { thread_fid: WEIRD, messages: [{ body: 'hello?', is_customer_support_agent: false }, { body: 'hi!', role: 'assistant', is_customer_support_agent: true }] },
-  [threadHash('no-replies')]: { thread_fid: 'no-replies', messages: [{ body: 'anyone?', is_customer_support_agent: false }, { body: 'hello??', is_customer_support_agent: false }] },
+  [threadHash(WEIRD)]: {
+    thread_fid: WEIRD,
+    messages: [
+      { body: 'hello?', is_customer_support_agent: false },
+      { body: 'hi!', role: 'assistant', is_customer_support_agent: true },
+    ],
+  },
+  [threadHash('no-replies')]: {
+    thread_fid: 'no-replies',
+    messages: [
+      { body: 'anyone?', is_customer_support_agent: false },
+      { body: 'hello??', is_customer_support_agent: false },
+    ],
+  },
 };
 let server: TestServer;
 let dir: string;
@@ -20,7 +32,13 @@ beforeAll(async () => {
   server = await startServer((req, res) => {
     const t = threads[req.path.split('/')[2] ?? ''];
     if (req.method === 'GET' && t) return sendJson(res, 200, t);
-    if (req.method === 'POST') return sendJson(res, 201, { _id: 'r', role: 'assistant', body: 'an answer', thread_fid: (req.json as { thread_fid: string }).thread_fid });
+    if (req.method === 'POST')
+      return sendJson(res, 201, {
+        _id: 'r',
+        role: 'assistant',
+        body: 'an answer',
+        thread_fid: (req.json as { thread_fid: string }).thread_fid,
+      });
     sendJson(res, 404, { message: 'Not found' });
   });
   dir = tempDir('gurusup-review-eval-init-');

@@ -13,7 +13,14 @@ let env: Record<string, string>;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startServer((req, res) => sendJson(res, 201, { _id: 'r', role: 'assistant', body: 'hello', thread_fid: (req.json as { thread_fid: string }).thread_fid }));
+  server = await startServer((req, res) =>
+    sendJson(res, 201, {
+      _id: 'r',
+      role: 'assistant',
+      body: 'hello',
+      thread_fid: (req.json as { thread_fid: string }).thread_fid,
+    }),
+  );
   dir = tempDir('gurusup-review-eval-input-');
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url, NO_COLOR: '1' };
 });
@@ -23,14 +30,19 @@ describe('suite files that are not suite files', () => {
   it('/dev/zero: a load error naming the limit (exit 2), nothing sent', async (t) => {
     if (!fs.existsSync('/dev/zero')) return t.skip('no /dev/zero here');
     const r = await run(['eval', '/dev/zero'], { env });
-    expect(r.stderr).toContain('error: /dev/zero:1:1: cannot read the suite: larger than 16 MiB, so not a suite file\n');
+    expect(r.stderr).toContain(
+      'error: /dev/zero:1:1: cannot read the suite: larger than 16 MiB, so not a suite file\n',
+    );
     expect(r.code).toBe(2);
     expect(server.requests).toHaveLength(0);
   });
 
   it('a suite of ordinary size still loads and runs', async () => {
     const file = path.join(dir, 'ok.yaml');
-    fs.writeFileSync(file, `# ${'x'.repeat(200_000)}\ncases:\n  - name: a\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hello"\n`);
+    fs.writeFileSync(
+      file,
+      `# ${'x'.repeat(200_000)}\ncases:\n  - name: a\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hello"\n`,
+    );
     const r = await run(['eval', file], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^passed\ta\t1\.00\t1\t\d+\n$/);

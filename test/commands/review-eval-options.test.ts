@@ -13,11 +13,21 @@ let env: Record<string, string>;
 let suite: string;
 
 beforeAll(async () => {
-  server = await startServer((req, res) => sendJson(res, 201, { _id: 'r', role: 'assistant', body: 'hello', thread_fid: (req.json as { thread_fid: string }).thread_fid }));
+  server = await startServer((req, res) =>
+    sendJson(res, 201, {
+      _id: 'r',
+      role: 'assistant',
+      body: 'hello',
+      thread_fid: (req.json as { thread_fid: string }).thread_fid,
+    }),
+  );
   const dir = tempDir('gurusup-review-eval-options-');
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url, NO_COLOR: '1' };
   suite = path.join(dir, 's.yaml');
-  fs.writeFileSync(suite, 'cases:\n  - name: one\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hello"\n');
+  fs.writeFileSync(
+    suite,
+    'cases:\n  - name: one\n    turns:\n      - send: "hi"\n        expect:\n          - contains: "hello"\n',
+  );
 });
 afterAll(() => server.close());
 
@@ -26,7 +36,9 @@ describe('--repeat bounds', () => {
     it(`--repeat ${n}: a usage error (exit 2), nothing sent`, async () => {
       server.requests.length = 0;
       const r = await run(['eval', suite, '--repeat', n], { env });
-      expect(r.stderr).toContain(`error: option '--repeat <n>' argument '${n}' is invalid. expected a whole number from 1 to 1000.`);
+      expect(r.stderr).toContain(
+        `error: option '--repeat <n>' argument '${n}' is invalid. expected a whole number from 1 to 1000.`,
+      );
       expect(r.code).toBe(2);
       expect(server.requests).toHaveLength(0);
     });

@@ -9,7 +9,13 @@ import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 // JSON string counted as a reply whose body was that string (so contains/min_length passed on
 // a proxy's "OK"), and `{}` or a list counted as a reply, failing no_reply: true.
 const KEY = 'gsk_test_review_eval_replies_0123';
-const ANSWERS: Record<string, unknown> = { string: 'OK', list: [1, 2], number: 42, empty: {}, status: { status: 'queued' } };
+const ANSWERS: Record<string, unknown> = {
+  string: 'OK',
+  list: [1, 2],
+  number: 42,
+  empty: {},
+  status: { status: 'queued' },
+};
 let server: TestServer;
 let dir: string;
 let env: Record<string, string>;
@@ -26,7 +32,9 @@ afterAll(() => server.close());
 
 function suite(expect: string): string {
   const file = path.join(dir, `s-${expect.replace(/\W/g, '')}.yaml`);
-  const cases = Object.keys(ANSWERS).map((k) => `  - name: ${k}\n    turns:\n      - send: "${k}"\n        expect:\n          - ${expect}\n`);
+  const cases = Object.keys(ANSWERS).map(
+    (k) => `  - name: ${k}\n    turns:\n      - send: "${k}"\n        expect:\n          - ${expect}\n`,
+  );
   fs.writeFileSync(file, `cases:\n${cases.join('')}`);
   return file;
 }
@@ -34,14 +42,27 @@ function suite(expect: string): string {
 describe('a 2xx that is not a message', () => {
   it('no_reply: true passes for a bare string, number, list, {} and an object without body', async () => {
     const r = await run(['eval', suite('no_reply: true'), '--concurrency', '1'], { env });
-    expect(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['passed string', 'passed list', 'passed number', 'passed empty', 'passed status']);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t').slice(0, 2).join(' ')),
+    ).toEqual(['passed string', 'passed list', 'passed number', 'passed empty', 'passed status']);
     expect(r.code).toBe(0);
   });
 
   it('text expectations fail on it with "no reply came", never pass on a bare "OK"', async () => {
     const r = await run(['eval', suite('contains: "OK"'), '--concurrency', '1', '--json'], { env });
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout) as { suites: Array<{ cases: Array<{ name: string; status: string; runs: Array<{ turns: Array<{ reply: unknown; expectations: Array<{ message: string }> }> }> }> }> };
+    const j = JSON.parse(r.stdout) as {
+      suites: Array<{
+        cases: Array<{
+          name: string;
+          status: string;
+          runs: Array<{ turns: Array<{ reply: unknown; expectations: Array<{ message: string }> }> }>;
+        }>;
+      }>;
+    };
     for (const c of j.suites[0]!.cases) {
       expect(c.status, c.name).toBe('failed');
       expect(c.runs[0]!.turns[0]!.reply).toBeNull();

@@ -17,11 +17,22 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   api = await startServer((req, res) => {
-    if (req.path === '/threads') return sendJson(res, 200, FIDS.map((f) => ({ thread_fid: f })));
+    if (req.path === '/threads')
+      return sendJson(
+        res,
+        200,
+        FIDS.map((f) => ({ thread_fid: f })),
+      );
     const fid = FIDS.find((f) => req.path === `/threads/${threadHash(f)}`);
     return sendJson(res, 200, { thread_fid: fid, subject: EVIL, messages: [{ _id: 'm', body: EVIL }] });
   });
-  env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0', TERM: 'xterm' };
+  env = {
+    GURUSUP_CONFIG_DIR: tempDir(),
+    GURUSUP_API_KEY: KEY,
+    GURUSUP_BASE_URL: api.url,
+    FORCE_COLOR: '0',
+    TERM: 'xterm',
+  };
 });
 afterAll(() => api.close());
 

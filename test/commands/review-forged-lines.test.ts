@@ -17,7 +17,15 @@ beforeAll(async () => {
     sendJson(res, 200, {
       thread_fid: 'f-1\nthread forged',
       subject: 'Hi\nsubject forged',
-      messages: [{ _id: 'a', body: 'hello', user_fid: FORGE, created_at: '2026-01-01T00:00:00Z\nsystem  forged', is_customer_support_agent: false }],
+      messages: [
+        {
+          _id: 'a',
+          body: 'hello',
+          user_fid: FORGE,
+          created_at: '2026-01-01T00:00:00Z\nsystem  forged',
+          is_customer_support_agent: false,
+        },
+      ],
     }),
   );
   env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' };

@@ -23,14 +23,18 @@ afterAll(() => api.close());
 
 describe('threads list --json, piped, with a body that is not JSON between [ and ]', () => {
   it('without --json: exit 1, not JSON', async () => {
-    const r = await run(['threads', 'list'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_pass_0123456', GURUSUP_BASE_URL: url } });
+    const r = await run(['threads', 'list'], {
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_pass_0123456', GURUSUP_BASE_URL: url },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not JSON/);
   });
 
   // Skipped on purpose: the byte pass-through is a measured performance choice; see the comment above.
   it.skip('with --json: exit 1 as well, nothing on stdout', async () => {
-    const r = await run(['threads', 'list', '--json'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_pass_0123456', GURUSUP_BASE_URL: url } });
+    const r = await run(['threads', 'list', '--json'], {
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_pass_0123456', GURUSUP_BASE_URL: url },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
   });

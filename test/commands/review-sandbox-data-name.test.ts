@@ -12,7 +12,10 @@ describe('sandbox --data with control characters in the name', () => {
     await p.waitFor(/saved to/);
     p.abort();
     expect(await p.done).toBe(0);
-    const start = p.stderr().split('\n').find((l) => l.includes('saved to'))!;
+    const start = p
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('saved to'))!;
     expect(start).toContain('x\\x1b]0;pwned\\x07\\u202e.json');
     expect(start).not.toMatch(/[\u001b\u0007\u202e]/);
   });

@@ -7,7 +7,9 @@ import { startInProcess, tempDir } from '../helpers/io.js';
 describe('sandbox --webhook-url with a password', () => {
   it('is never shown, at start or in the delivery lines', async () => {
     const PW = 'hookPW4567';
-    const p = startInProcess(['sandbox', '--port', '0', '--webhook-url', `http://hook:${PW}@127.0.0.1:1/h`], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    const p = startInProcess(['sandbox', '--port', '0', '--webhook-url', `http://hook:${PW}@127.0.0.1:1/h`], {
+      env: { GURUSUP_CONFIG_DIR: tempDir() },
+    });
     const base = (await p.waitFor(/sandbox on (http:\/\/\S+)/))[1]!;
     const res = await fetch(`${base}/messages`, {
       method: 'POST',

@@ -27,7 +27,10 @@ describe('a password in a URL is never shown', () => {
     ['--json', { json: true }],
     ['on a terminal (with its spinner)', { tty: true }],
   ])('auth status, %s', async (_name, o: { json?: boolean; tty?: boolean }) => {
-    const r = await run(['auth', 'status', '--base-url', withPw(api.url), ...(o.json ? ['--json'] : [])], { env, tty: o.tty });
+    const r = await run(['auth', 'status', '--base-url', withPw(api.url), ...(o.json ? ['--json'] : [])], {
+      env,
+      tty: o.tty,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('bob:[redacted]@127.0.0.1');
     expect(r.stdout + r.stderr).not.toContain(PW);
@@ -45,7 +48,11 @@ describe('a password in a URL is never shown', () => {
     for (const target of [`${api.url}/hook`, 'http://127.0.0.1:1/hook']) {
       const p = startInProcess(['webhook', 'listen', '--port', '0', '--forward-to', withPw(target)], { env });
       const url = await p.url();
-      const res = await fetch(url, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: '{"event":"e"}' });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+        body: '{"event":"e"}',
+      });
       expect(res.status).toBe(200);
       await p.waitFor(/✗ .*forward/);
       p.abort();

@@ -22,8 +22,15 @@ afterAll(() => api.close());
 
 describe('who sent a message', () => {
   it('"ai" counts as a word, not as letters inside another', async () => {
-    const r = await run(['threads', 'show', 's-1'], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_sender_0123', GURUSUP_BASE_URL: api.url } });
+    const r = await run(['threads', 'show', 's-1'], {
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_sender_0123', GURUSUP_BASE_URL: api.url },
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').map((l) => l.split('\t')[1])).toEqual(['customer', '', 'system', 'system', 'system']);
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['customer', '', 'system', 'system', 'system']);
   });
 });

@@ -13,7 +13,9 @@ afterAll(() => api.close());
 
 describe('threads show with an empty argument', () => {
   it.each([[[]], [['--follow']], [['--hash']]])('threads show "" %j: exit 2 before any request', async (extra) => {
-    const r = await run(['threads', 'show', '', ...extra], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_empty_0123', GURUSUP_BASE_URL: api.url } });
+    const r = await run(['threads', 'show', '', ...extra], {
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_empty_0123', GURUSUP_BASE_URL: api.url },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: /);
     expect(api.requests).toHaveLength(0);

@@ -13,7 +13,9 @@ const GOOD = 'gsk_test_review_storedkey_0123456';
 let api: TestServer;
 
 beforeAll(async () => {
-  api = await startServer((req, res) => (req.headers['x-api-key'] === GOOD ? sendJson(res, 200, []) : sendJson(res, 401, { message: 'no' })));
+  api = await startServer((req, res) =>
+    req.headers['x-api-key'] === GOOD ? sendJson(res, 200, []) : sendJson(res, 401, { message: 'no' }),
+  );
 });
 afterAll(() => api.close());
 
@@ -24,16 +26,24 @@ function configWith(profiles: Record<string, Record<string, unknown>>, active = 
 }
 
 describe('an api_key stored by hand that cannot be a key', () => {
-  it.each([[12345678901234], [{ a: 1 }], ['gsk_bad\u001b]0;x\u0007key1234'], ['gsk with space 1234']])('%j in the selected profile: exit 1 naming it, nothing sent', async (bad) => {
-    const before = api.requests.length;
-    for (const args of [['threads', 'list'], ['auth', 'status']]) {
-      const r = await run(args, { env: { GURUSUP_CONFIG_DIR: configWith({ work: { api_key: bad, base_url: api.url } }) } });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^error: invalid setting "api_key" in profile work/);
-      expect(r.stderr).not.toMatch(/internal error|network/);
-    }
-    expect(api.requests.length).toBe(before);
-  });
+  it.each([[12345678901234], [{ a: 1 }], ['gsk_bad\u001b]0;x\u0007key1234'], ['gsk with space 1234']])(
+    '%j in the selected profile: exit 1 naming it, nothing sent',
+    async (bad) => {
+      const before = api.requests.length;
+      for (const args of [
+        ['threads', 'list'],
+        ['auth', 'status'],
+      ]) {
+        const r = await run(args, {
+          env: { GURUSUP_CONFIG_DIR: configWith({ work: { api_key: bad, base_url: api.url } }) },
+        });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/^error: invalid setting "api_key" in profile work/);
+        expect(r.stderr).not.toMatch(/internal error|network/);
+      }
+      expect(api.requests.length).toBe(before);
+    },
+  );
 
   it('in another profile: auth status still reports the selected one', async () => {
     const dir = configWith({ work: { api_key: GOOD, base_url: api.url }, old: { api_key: 42 } });

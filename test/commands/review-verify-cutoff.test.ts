@@ -37,7 +37,10 @@ describe('webhook verify against a receiver that cuts one answer off', () => {
   it('piped: every probe is graded, the cut-off one fails, exit 1', async () => {
     const r = await run(['webhook', 'verify', url], { env: env() });
     expect(r.code).toBe(1);
-    const rows = r.stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(0, 2));
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 2));
     expect(rows).toEqual([
       ['valid-event', 'pass'],
       ['duplicate', 'pass'],
@@ -53,6 +56,9 @@ describe('webhook verify against a receiver that cuts one answer off', () => {
     expect(r.code).toBe(1);
     const results = JSON.parse(r.stdout) as Array<{ probe: string; pass: boolean; detail: string }>;
     expect(results).toHaveLength(6);
-    expect(results.find((x) => x.probe === 'unicode-10k')).toMatchObject({ pass: false, detail: expect.stringMatching(/cut off/) });
+    expect(results.find((x) => x.probe === 'unicode-10k')).toMatchObject({
+      pass: false,
+      detail: expect.stringMatching(/cut off/),
+    });
   });
 });

@@ -71,12 +71,27 @@ describe('sandbox API', () => {
   });
 
   it('POST /messages stores the message, creates the thread, and returns the deterministic reply', async () => {
-    const r = await post(`${sb.url}/messages`, JSON.stringify({ body: 'I want a refund please', thread_fid: 'new-thread-1', user_fid: 'cust-1', lang: 'en', subject: 'Refund' }), H);
+    const r = await post(
+      `${sb.url}/messages`,
+      JSON.stringify({
+        body: 'I want a refund please',
+        thread_fid: 'new-thread-1',
+        user_fid: 'cust-1',
+        lang: 'en',
+        subject: 'Refund',
+      }),
+      H,
+    );
     expect(r.status).toBe(201);
     const reply = JSON.parse(r.body);
     expect(reply._id).toMatch(/^[0-9a-f]{24}$/);
     expect(reply.body).toBe(replyFor('refund', 'en'));
-    expect(reply).toMatchObject({ thread_fid: 'new-thread-1', user_fid: 'gurusup-ai', is_customer_support_agent: true, role: 'assistant' });
+    expect(reply).toMatchObject({
+      thread_fid: 'new-thread-1',
+      user_fid: 'gurusup-ai',
+      is_customer_support_agent: true,
+      role: 'assistant',
+    });
     const t = await get(`/threads/${threadHash('new-thread-1')}`);
     expect(t.json.subject).toBe('Refund');
     expect(t.json.messages.map((m: { body: string }) => m.body)).toEqual(['I want a refund please', reply.body]);
@@ -86,13 +101,26 @@ describe('sandbox API', () => {
   });
 
   it('answers in Spanish when the message is in Spanish, with a fallback otherwise', async () => {
-    const r = await post(`${sb.url}/messages`, JSON.stringify({ body: '¿Dónde está mi pedido?', thread_fid: 'es-1', user_fid: 'c', lang: 'es' }), H);
+    const r = await post(
+      `${sb.url}/messages`,
+      JSON.stringify({ body: '¿Dónde está mi pedido?', thread_fid: 'es-1', user_fid: 'c', lang: 'es' }),
+      H,
+    );
     expect(JSON.parse(r.body).body).toMatch(/^Los pedidos salen/);
     expect(replyFor('zzz', 'fr')).toMatch(/^Thanks for your message/);
   });
 
   it('an agent message is stored and returned (201) with no reply', async () => {
-    const r = await post(`${sb.url}/messages`, JSON.stringify({ body: 'Agent here', thread_fid: 'agent-t', user_fid: 'agent-1', is_customer_support_agent: true }), H);
+    const r = await post(
+      `${sb.url}/messages`,
+      JSON.stringify({
+        body: 'Agent here',
+        thread_fid: 'agent-t',
+        user_fid: 'agent-1',
+        is_customer_support_agent: true,
+      }),
+      H,
+    );
     expect(r.status).toBe(201);
     expect(JSON.parse(r.body)).toMatchObject({ body: 'Agent here', is_customer_support_agent: true });
     expect((await get(`/threads/${threadHash('agent-t')}`)).json.messages).toHaveLength(1);
@@ -102,7 +130,14 @@ describe('sandbox API', () => {
 describe('sandbox webhook', () => {
   it('POSTs a send_message event with the key for every reply, retrying failures, never failing the POST', async () => {
     const hook = await startServer((_req, res, n) => sendJson(res, n === 1 ? 503 : 200, {}));
-    const s = await startSandbox({ host: '127.0.0.1', port: 0, apiKey: KEY, store: new SandboxStore([]), webhookUrl: `${hook.url}/hook`, webhookRetryDelaysMs: [10, 10] });
+    const s = await startSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      apiKey: KEY,
+      store: new SandboxStore([]),
+      webhookUrl: `${hook.url}/hook`,
+      webhookRetryDelaysMs: [10, 10],
+    });
     try {
       const r = await post(`${s.url}/messages`, JSON.stringify({ body: 'hello', thread_fid: 'w', user_fid: 'u' }), H);
       expect(r.status).toBe(201);
@@ -113,7 +148,11 @@ describe('sandbox webhook', () => {
       expect(ev.headers['x-api-key']).toBe(KEY);
       expect(ev.json).toEqual({ event: 'send_message', data: JSON.parse(r.body) });
       // no webhook for agent messages
-      await post(`${s.url}/messages`, JSON.stringify({ body: 'x', thread_fid: 'w', user_fid: 'a', is_customer_support_agent: true }), H);
+      await post(
+        `${s.url}/messages`,
+        JSON.stringify({ body: 'x', thread_fid: 'w', user_fid: 'a', is_customer_support_agent: true }),
+        H,
+      );
       await Promise.all([...s.deliveries]);
       expect(hook.requests).toHaveLength(2);
     } finally {
@@ -139,7 +178,9 @@ describe('gurusup sandbox (command)', () => {
     const b = startInProcess(['sandbox', '--port', '0', '--api-key', KEY, '--data', file, '--quiet'], { env });
     const url2 = (await b.waitFor(/sandbox on (http:\/\/\S+)/))[1]!;
     expect(b.stderr()).toContain('6 threads');
-    const r = await run(['threads', 'show', 'p-1', '--json'], { env: { ...env, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url2 } });
+    const r = await run(['threads', 'show', 'p-1', '--json'], {
+      env: { ...env, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url2 },
+    });
     expect(JSON.parse(r.stdout).messages[0].body).toBe('persist me');
     b.abort();
     await b.done;
@@ -192,7 +233,9 @@ describe('gurusup sandbox (command)', () => {
     expect(a.stderr()).not.toContain('warning');
     a.abort();
     await a.done;
-    const b = startInProcess(['sandbox', '--port', '0', '--host', '0.0.0.0', '--api-key', KEY], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    const b = startInProcess(['sandbox', '--port', '0', '--host', '0.0.0.0', '--api-key', KEY], {
+      env: { GURUSUP_CONFIG_DIR: tempDir() },
+    });
     await b.waitFor(/sandbox on/);
     expect(b.stderr()).toContain('warning: listening on 0.0.0.0: others on the network can reach this sandbox');
     b.abort();

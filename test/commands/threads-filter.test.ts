@@ -22,20 +22,30 @@ describe('parseWhen', () => {
     expect(parseWhen(value, '--since', NOW)).toBe(expected);
   });
 
-  it.each(['yesterday', '7', 'd7', '7 days', '-7d', '1y', '2026-13-01', '2026-02-30', '2026-11-01T25:00Z', '', '2026/11/01', '7d; rm -rf'])(
-    'refuses %j with a usage error naming the flag',
-    (value) => {
-      let err: unknown;
-      try {
-        parseWhen(value, '--until', NOW);
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(UsageError);
-      expect((err as UsageError).exitCode).toBe(2);
-      expect((err as UsageError).message).toContain('--until');
-    },
-  );
+  it.each([
+    'yesterday',
+    '7',
+    'd7',
+    '7 days',
+    '-7d',
+    '1y',
+    '2026-13-01',
+    '2026-02-30',
+    '2026-11-01T25:00Z',
+    '',
+    '2026/11/01',
+    '7d; rm -rf',
+  ])('refuses %j with a usage error naming the flag', (value) => {
+    let err: unknown;
+    try {
+      parseWhen(value, '--until', NOW);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).message).toContain('--until');
+  });
 });
 
 // Times relative to the real clock, so durations and relative display can be checked end to end.
@@ -43,9 +53,27 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const H = 3_600_000;
 const D = 24 * H;
 const THREADS = [
-  { thread_fid: 'order-1', subject: 'Where is my parcel?', user_fid: 'cust-1', created_at: ago(10 * D), updated_at: ago(3 * H) },
-  { thread_fid: 'REFUND-2', subject: 'Money back please', user_fid: 'cust-2', created_at: ago(5 * D), updated_at: ago(2 * D) },
-  { thread_fid: 'billing-3', subject: 'A refund for my invoice', user_fid: 'cust-1', created_at: ago(1 * D), updated_at: ago(20 * 60_000) },
+  {
+    thread_fid: 'order-1',
+    subject: 'Where is my parcel?',
+    user_fid: 'cust-1',
+    created_at: ago(10 * D),
+    updated_at: ago(3 * H),
+  },
+  {
+    thread_fid: 'REFUND-2',
+    subject: 'Money back please',
+    user_fid: 'cust-2',
+    created_at: ago(5 * D),
+    updated_at: ago(2 * D),
+  },
+  {
+    thread_fid: 'billing-3',
+    subject: 'A refund for my invoice',
+    user_fid: 'cust-1',
+    created_at: ago(1 * D),
+    updated_at: ago(20 * 60_000),
+  },
   { thread_fid: 'old-4', subject: 'Hello', user_fid: 'cust-3', created_at: ago(90 * D), updated_at: ago(61 * D) },
   { thread_fid: 'bare-5' },
 ];
@@ -53,10 +81,11 @@ const THREADS = [
 describe('the fast paths agree with the plain ones', () => {
   it('newestFirst sorts like the comparator, ties and missing times included, packed or not', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const spread of [1e3, 3e10, 1e15]) {
       const times = new Float64Array(3000);
-      for (let i = 0; i < times.length; i++) times[i] = rand() < 0.05 ? -Infinity : Math.floor(rand() * spread) + 1.7e12;
+      for (let i = 0; i < times.length; i++)
+        times[i] = rand() < 0.05 ? -Infinity : Math.floor(rand() * spread) + 1.7e12;
       const kept = Array.from({ length: 3000 }, (_, i) => i).filter(() => rand() < 0.7);
       const expected = [...kept].sort((a, b) => times[b]! - times[a]! || a - b);
       expect(newestFirst(kept, times)).toEqual(expected);
@@ -66,7 +95,8 @@ describe('the fast paths agree with the plain ones', () => {
 
 describe('applyQuery', () => {
   it('drops threads without any time from a time filter, keeps them otherwise', () => {
-    const fids = (q: Parameters<typeof applyQuery>[1]) => applyQuery(THREADS, q).map((t) => (t as { thread_fid: string }).thread_fid);
+    const fids = (q: Parameters<typeof applyQuery>[1]) =>
+      applyQuery(THREADS, q).map((t) => (t as { thread_fid: string }).thread_fid);
     expect(fids({ since: Date.now() - 100 * D })).toEqual(['order-1', 'REFUND-2', 'billing-3', 'old-4']);
     // No updated_at: created_at is compared instead.
     const createdOnly = [{ thread_fid: 'c', created_at: ago(2 * H) }, 'not an object', null];
@@ -92,7 +122,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const firstColumn = (stdout: string) => stdout.trimEnd().split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+const firstColumn = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]);
 
 describe('threads list filters and sort', () => {
   it('--grep matches thread_fid or subject, any case (piped)', async () => {
@@ -143,7 +178,10 @@ describe('threads list filters and sort', () => {
   });
 
   it('TTY: the table shows relative times, and filters apply there too', async () => {
-    const r = await run(['threads', 'list', '--user', 'cust-1', '--sort', 'updated'], { env: { ...env, FORCE_COLOR: '0' }, tty: true });
+    const r = await run(['threads', 'list', '--user', 'cust-1', '--sort', 'updated'], {
+      env: { ...env, FORCE_COLOR: '0' },
+      tty: true,
+    });
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
@@ -156,7 +194,9 @@ describe('threads list filters and sort', () => {
     const r = await run(['threads', 'list', '--grep', 'old'], { env: { ...env, FORCE_COLOR: '0' }, tty: true });
     expect(r.stdout).toMatch(/old-4 .*\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     const p = await run(['threads', 'list', '--grep', 'order'], { env });
-    expect(p.stdout).toBe(`order-1\t${threadHash('order-1')}\tWhere is my parcel?\tcust-1\t${THREADS[0]!.updated_at}\n`);
+    expect(p.stdout).toBe(
+      `order-1\t${threadHash('order-1')}\tWhere is my parcel?\tcust-1\t${THREADS[0]!.updated_at}\n`,
+    );
   });
 
   it('TTY: nothing matches says so on stderr', async () => {

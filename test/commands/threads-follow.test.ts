@@ -34,7 +34,12 @@ beforeAll(async () => {
       return sendJson(res, status, { message: 'upstream exploded' });
     }
     // A fresh copy each time, as the wire would give.
-    return sendJson(res, 200, { thread: HASH, thread_fid: FID, subject: 'Live', messages: messages.map((m) => ({ ...m })) });
+    return sendJson(res, 200, {
+      thread: HASH,
+      thread_fid: FID,
+      subject: 'Live',
+      messages: messages.map((m) => ({ ...m })),
+    });
   });
   env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url };
 });
@@ -65,7 +70,11 @@ describe('threads show --follow', () => {
     // The server fails once (a 500 is not retried by the client itself: the follow must cope).
     failNext = 500;
     await p.waitFor(/upstream exploded.*still following/);
-    messages.push({ body: 'a message without an id\non two lines', created_at: '2026-11-25T10:05:00Z', is_customer_support_agent: false });
+    messages.push({
+      body: 'a message without an id\non two lines',
+      created_at: '2026-11-25T10:05:00Z',
+      is_customer_support_agent: false,
+    });
     await p.waitFor(/without an id/, 'stdout');
     // Let one more poll pass with nothing new: nothing is printed twice.
     const polls = server.requests.length;
@@ -89,7 +98,11 @@ describe('threads show --follow', () => {
     await p.waitFor(/third/, 'stdout');
     p.abort();
     expect(await p.done).toBe(0);
-    const lines = p.stdout().trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = p
+      .stdout()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ thread_fid: FID, messages: [{ body: 'first question' }] });
     expect(lines[1]).toEqual(msg(2, 'second'));
@@ -99,7 +112,10 @@ describe('threads show --follow', () => {
   }, 20_000);
 
   it('TTY: the transcript block for each new message, bodies escaped', async () => {
-    const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '1'], { env: { ...env, FORCE_COLOR: '0' }, tty: true });
+    const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '1'], {
+      env: { ...env, FORCE_COLOR: '0' },
+      tty: true,
+    });
     await p.waitFor(/first question/, 'stdout');
     messages.push(msg(2, 'evil \u001b[2J answer'));
     await p.waitFor(/answer/, 'stdout');
@@ -107,7 +123,9 @@ describe('threads show --follow', () => {
     expect(await p.done).toBe(0);
     expect(p.stdout()).toContain('thread live-1');
     // On a terminal the time reads relative (the API value stays in pipes and --json).
-    expect(p.stdout()).toMatch(/\nagent \(gurusup-ai\)  (\d+ \w+ ago|in \d+ \w+|just now|\d{4}-\d\d-\d\d \d\d:\d\d)\n  evil \\x1b\[2J answer\n$/);
+    expect(p.stdout()).toMatch(
+      /\nagent \(gurusup-ai\)  (\d+ \w+ ago|in \d+ \w+|just now|\d{4}-\d\d-\d\d \d\d:\d\d)\n  evil \\x1b\[2J answer\n$/,
+    );
     expect(p.stdout()).not.toContain('\u001b');
     expect(p.stderr()).toContain('Following live-1');
   }, 20_000);
@@ -129,7 +147,9 @@ describe('threads show --follow', () => {
     let thread = [msg(1, 'before the outage')];
     const own = await start((req, res) => sendJson(res, 200, { thread_fid: FID, messages: thread }));
     const port = own.port;
-    const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '1'], { env: { ...env, GURUSUP_BASE_URL: own.url } });
+    const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '1'], {
+      env: { ...env, GURUSUP_BASE_URL: own.url },
+    });
     await p.waitFor(/before the outage/, 'stdout');
     await own.close();
     await p.waitFor(/still following/);

@@ -5,7 +5,12 @@ import { threadHash } from '../../src/api/hash.js';
 
 const KEY = 'gsk_test_threads_0123456789abcdef';
 const THREADS = [
-  { thread: 'placeholder', thread_fid: 'order-1234', subject: 'Where is my parcel?', messages: [{ body: 'a' }, { body: 'b' }] },
+  {
+    thread: 'placeholder',
+    thread_fid: 'order-1234',
+    subject: 'Where is my parcel?',
+    messages: [{ body: 'a' }, { body: 'b' }],
+  },
   { thread_fid: 'pedido\t77', subject: 'Factura\nabril' },
 ];
 const THREAD = {
@@ -13,8 +18,20 @@ const THREAD = {
   thread_fid: 'order-1234',
   subject: 'Where is my parcel?',
   messages: [
-    { _id: '650000000000000000000001', body: 'Where is my parcel?\nIt is late.', user_fid: 'cust-42', is_customer_support_agent: false, created_at: '2024-05-01T10:00:00Z' },
-    { _id: '650000000000000000000002', body: 'It ships today.', user_fid: 'agent-7', is_customer_support_agent: true, created_at: '2024-05-01T10:05:00Z' },
+    {
+      _id: '650000000000000000000001',
+      body: 'Where is my parcel?\nIt is late.',
+      user_fid: 'cust-42',
+      is_customer_support_agent: false,
+      created_at: '2024-05-01T10:00:00Z',
+    },
+    {
+      _id: '650000000000000000000002',
+      body: 'It ships today.',
+      user_fid: 'agent-7',
+      is_customer_support_agent: true,
+      created_at: '2024-05-01T10:05:00Z',
+    },
   ],
 };
 
@@ -89,7 +106,9 @@ describe('threads list', () => {
     try {
       const e = { ...env, GURUSUP_BASE_URL: s.url };
       expect((await run(['threads', 'list', '--json'], { env: e })).stdout).toBe(`${raw}\n`);
-      expect((await run(['threads', 'list', '--json', '--limit', '1'], { env: e })).stdout).toBe('[{"thread_fid":"x","n":1.5}]\n');
+      expect((await run(['threads', 'list', '--json', '--limit', '1'], { env: e })).stdout).toBe(
+        '[{"thread_fid":"x","n":1.5}]\n',
+      );
       expect((await run(['threads', 'list', '--json', 'n'], { env: e })).stdout).toBe('[{"n":1.5}]\n');
     } finally {
       await s.close();
@@ -139,7 +158,9 @@ describe('threads show', () => {
 
   it('piped: time, sender, body per message, newlines escaped', async () => {
     const r = await run(['threads', 'show', 'order-1234'], { env });
-    expect(r.stdout).toBe('2024-05-01T10:00:00Z\tcustomer\tWhere is my parcel?\\nIt is late.\n2024-05-01T10:05:00Z\tagent\tIt ships today.\n');
+    expect(r.stdout).toBe(
+      '2024-05-01T10:00:00Z\tcustomer\tWhere is my parcel?\\nIt is late.\n2024-05-01T10:05:00Z\tagent\tIt ships today.\n',
+    );
   });
 
   it('TTY: a transcript with header and senders', async () => {
@@ -178,18 +199,36 @@ describe('threads show', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     const last = r.stderr.trim().split('\n').pop()!;
-    expect(JSON.parse(last)).toEqual({ error: { message: `thread not found: nope (hash ${threadHash('nope')})`, status: 404, exit_code: 4 } });
+    expect(JSON.parse(last)).toEqual({
+      error: { message: `thread not found: nope (hash ${threadHash('nope')})`, status: 404, exit_code: 4 },
+    });
   });
 });
 
 describe('--json with a field no object carries', () => {
   it('prints null for it, and warns once on stderr with the fields that are there', async () => {
-    const server = await startServer((_req, res) => sendJson(res, 200, [{ thread_fid: 'a', message_count: 2 }, { thread_fid: 'b', message_count: 1 }]));
+    const server = await startServer((_req, res) =>
+      sendJson(res, 200, [
+        { thread_fid: 'a', message_count: 2 },
+        { thread_fid: 'b', message_count: 1 },
+      ]),
+    );
     try {
-      const r = await run(['threads', 'list', '--json', 'thread_fid,messages'], { env: { GURUSUP_API_KEY: 'gsk_test_fields_0123456789', GURUSUP_BASE_URL: server.url, GURUSUP_CONFIG_DIR: tempDir() } });
+      const r = await run(['threads', 'list', '--json', 'thread_fid,messages'], {
+        env: {
+          GURUSUP_API_KEY: 'gsk_test_fields_0123456789',
+          GURUSUP_BASE_URL: server.url,
+          GURUSUP_CONFIG_DIR: tempDir(),
+        },
+      });
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual([{ thread_fid: 'a', messages: null }, { thread_fid: 'b', messages: null }]);
-      expect(r.stderr).toBe('warning: no object has the field "messages" (printed as null); fields present: thread_fid, message_count\n');
+      expect(JSON.parse(r.stdout)).toEqual([
+        { thread_fid: 'a', messages: null },
+        { thread_fid: 'b', messages: null },
+      ]);
+      expect(r.stderr).toBe(
+        'warning: no object has the field "messages" (printed as null); fields present: thread_fid, message_count\n',
+      );
     } finally {
       await server.close();
     }

@@ -35,7 +35,9 @@ beforeAll(async () => {
     });
     let connected = false;
     upstream.once('connect', () => void (connected = true));
-    upstream.on('error', () => (connected ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n')));
+    upstream.on('error', () =>
+      connected ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n'),
+    );
     upstream.on('close', () => connected && client.destroy());
     client.on('error', () => upstream.destroy());
   });
@@ -78,9 +80,13 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'a body cut off mid-way',
-    url: () => rawServer((sock) => sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread_fid":"a"')),
+    url: () =>
+      rawServer((sock) =>
+        sock.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread_fid":"a"'),
+      ),
     code: 1,
-    error: (h) => new RegExp(`^error: the response from ${h} \\(200 OK\\) was cut off after 18 bytes: \\[\\{"thread_fid":"a"`),
+    error: (h) =>
+      new RegExp(`^error: the response from ${h} \\(200 OK\\) was cut off after 18 bytes: \\[\\{"thread_fid":"a"`),
   },
   {
     name: 'a connection reset before the answer',
@@ -103,7 +109,10 @@ const cases: Case[] = [
   },
   {
     name: 'a timeout in the middle of the body',
-    url: () => rawServer((sock) => sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread')),
+    url: () =>
+      rawServer((sock) =>
+        sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n[{"thread'),
+      ),
     args: ['--timeout', '0.5'],
     code: 5,
     error: (h) => new RegExp(`^error: timed out after 0.5s: the response body from http://${h}/threads did not finish`),
@@ -112,7 +121,13 @@ const cases: Case[] = [
     name: 'a TLS certificate that is not trusted',
     url: async () => {
       const dir = path.resolve(import.meta.dirname, '../fixtures');
-      const s = https.createServer({ key: fs.readFileSync(path.join(dir, 'self-signed.key')), cert: fs.readFileSync(path.join(dir, 'self-signed.crt')) }, (_q, r) => r.end('[]'));
+      const s = https.createServer(
+        {
+          key: fs.readFileSync(path.join(dir, 'self-signed.key')),
+          cert: fs.readFileSync(path.join(dir, 'self-signed.crt')),
+        },
+        (_q, r) => r.end('[]'),
+      );
       return `https://127.0.0.1:${(await listen(s)).port}`;
     },
     code: 5,
@@ -121,7 +136,11 @@ const cases: Case[] = [
   {
     name: 'an HTML 502 page',
     url: async () => {
-      const s = http.createServer((_q, r) => r.writeHead(502, { 'content-type': 'text/html', 'retry-after': '0' }).end('<html><h1>502 Bad Gateway</h1>nginx</html>'));
+      const s = http.createServer((_q, r) =>
+        r
+          .writeHead(502, { 'content-type': 'text/html', 'retry-after': '0' })
+          .end('<html><h1>502 Bad Gateway</h1>nginx</html>'),
+      );
       return `http://127.0.0.1:${(await listen(s)).port}`;
     },
     code: 1,
@@ -158,7 +177,12 @@ describe('a proxy that drops the tunnel', () => {
     });
     const { port } = await listen(dropper);
     const r = await run(['threads', 'list', '--timeout', '5'], {
-      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: 'http://127.0.0.1:9', HTTP_PROXY: `http://127.0.0.1:${port}` },
+      env: {
+        GURUSUP_CONFIG_DIR: tempDir(),
+        GURUSUP_API_KEY: KEY,
+        GURUSUP_BASE_URL: 'http://127.0.0.1:9',
+        HTTP_PROXY: `http://127.0.0.1:${port}`,
+      },
     });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^error: cannot connect to 127\.0\.0\.1:9: the proxy closed the connection/);

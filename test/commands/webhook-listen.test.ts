@@ -7,7 +7,15 @@ import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 const KEY = 'gsk_test_listen_0123456789abcdef';
 const env = () => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY });
-const EVENT = { event: 'send_message', data: { _id: '650000000000000000000009', body: 'Your parcel ships today.', thread_fid: 'order-1234', user_fid: 'gurusup-ai' } };
+const EVENT = {
+  event: 'send_message',
+  data: {
+    _id: '650000000000000000000009',
+    body: 'Your parcel ships today.',
+    thread_fid: 'order-1234',
+    user_fid: 'gurusup-ai',
+  },
+};
 
 let stops: Array<() => void> = [];
 afterEach(() => {
@@ -40,7 +48,9 @@ describe('webhook listen', () => {
     const url = await l.url();
     await post(url, JSON.stringify(EVENT), { 'x-api-key': KEY });
     // The local time it arrived (one time style with transcripts: local, no milliseconds).
-    expect(l.stdout()).toMatch(/\d\d:\d\d:\d\d  send_message  thread order-1234  user gurusup-ai\n  Your parcel ships today\.\n/);
+    expect(l.stdout()).toMatch(
+      /\d\d:\d\d:\d\d  send_message  thread order-1234  user gurusup-ai\n  Your parcel ships today\.\n/,
+    );
     await post(url, JSON.stringify({ something: 'else' }), { 'x-api-key': KEY });
     expect(l.stdout()).toContain('"something": "else"');
   });
@@ -59,10 +69,15 @@ describe('webhook listen', () => {
     expect((await post(url, JSON.stringify(EVENT), { 'x-api-key': 'gsk_wrong_key_0000000000' })).status).toBe(401);
     expect((await post(url, JSON.stringify(EVENT))).status).toBe(401);
     expect((await post(url, '', { 'x-api-key': KEY }, 'GET')).status).toBe(405);
-    expect((await post(url.replace('/hooks/gurusup', '/other'), JSON.stringify(EVENT), { 'x-api-key': KEY })).status).toBe(404);
+    expect(
+      (await post(url.replace('/hooks/gurusup', '/other'), JSON.stringify(EVENT), { 'x-api-key': KEY })).status,
+    ).toBe(404);
     expect((await post(url, '{"event": ', { 'x-api-key': KEY })).status).toBe(400);
     expect(l.stdout()).toBe('');
-    const lines = l.stderr().split('\n').filter((x) => x.startsWith('✗'));
+    const lines = l
+      .stderr()
+      .split('\n')
+      .filter((x) => x.startsWith('✗'));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toContain('401 POST /hooks/gurusup');
     expect(lines[0]).toContain('wrong x-api-key');
@@ -88,14 +103,21 @@ describe('webhook listen', () => {
     const file = path.join(tempDir(), 'events.ndjson');
     const l = listen(['--record', file]);
     const url = await l.url();
-    const sent = Array.from({ length: 200 }, (_, i) => ({ event: 'send_message', data: { n: i, body: `message ${i} ${'x'.repeat(i * 10)}` } }));
+    const sent = Array.from({ length: 200 }, (_, i) => ({
+      event: 'send_message',
+      data: { n: i, body: `message ${i} ${'x'.repeat(i * 10)}` },
+    }));
     const replies = await Promise.all(sent.map((e) => post(url, JSON.stringify(e), { 'x-api-key': KEY })));
     expect(replies.every((r) => r.status === 200)).toBe(true);
     const lines = l.stdout().trimEnd().split('\n');
     expect(lines).toHaveLength(200);
     const got = lines.map((x) => JSON.parse(x) as { data: { n: number } });
     expect(got.map((e) => e.data.n).sort((a, b) => a - b)).toEqual(sent.map((_, i) => i));
-    const recorded = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((x) => JSON.parse(x));
+    const recorded = fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((x) => JSON.parse(x));
     expect(recorded).toHaveLength(200);
     expect(recorded.map((r) => r.body)).toEqual(got);
     expect(recorded[0].headers['x-api-key']).toBe('[redacted]');

@@ -17,7 +17,10 @@ describe('webhook trigger', () => {
   it('POSTs a sample send-message event with the key; a listener receives it', async () => {
     const l = startInProcess(['webhook', 'listen', '--port', '0', '--count', '1'], { env: env() });
     const url = await l.url();
-    const r = await run(['webhook', 'trigger', '--to', url, '--thread', 'order-1', '--user', 'u-1', '--body', 'Hi there'], { env: env() });
+    const r = await run(
+      ['webhook', 'trigger', '--to', url, '--thread', 'order-1', '--user', 'u-1', '--body', 'Hi there'],
+      { env: env() },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/POST .*: 200 OK/);
     expect(JSON.parse(r.stdout)).toEqual({ received: true });
@@ -45,7 +48,8 @@ describe('webhook replay', () => {
     const file = path.join(tempDir(), 'rec.ndjson');
     const l = startInProcess(['webhook', 'listen', '--port', '0', '--record', file], { env: env() });
     const url = await l.url();
-    for (let i = 0; i < 5; i++) await post(url, JSON.stringify({ event: 'send_message', data: { n: i } }), { 'x-api-key': KEY });
+    for (let i = 0; i < 5; i++)
+      await post(url, JSON.stringify({ event: 'send_message', data: { n: i } }), { 'x-api-key': KEY });
     l.abort();
     await l.done;
 
@@ -54,7 +58,10 @@ describe('webhook replay', () => {
     expect(r.code).toBe(1);
     expect(server.requests.map((q) => (q.json as { data: { n: number } }).data.n)).toEqual([0, 1, 2, 3, 4]);
     expect(server.requests.every((q) => q.headers['x-api-key'] === KEY && q.path === '/in')).toBe(true);
-    const rows = r.stdout.trim().split('\n').map((x) => x.split('\t'));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((x) => x.split('\t'));
     expect(rows.map((x) => [x[0], x[1], x[3]])).toEqual([
       ['1', '200', 'send_message'],
       ['2', '200', 'send_message'],
@@ -67,13 +74,22 @@ describe('webhook replay', () => {
   it('replays into a listener: the same events arrive in order', async () => {
     const file = path.join(tempDir(), 'events.ndjson');
     const events = Array.from({ length: 4 }, (_, i) => ({ event: 'send_message', data: { body: `m${i}` } }));
-    fs.writeFileSync(file, events.map((e) => JSON.stringify({ received_at: 'x', headers: {}, body: e })).join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      events.map((e) => JSON.stringify({ received_at: 'x', headers: {}, body: e })).join('\n') + '\n',
+    );
     const l = startInProcess(['webhook', 'listen', '--port', '0', '--count', '4'], { env: env() });
     const url = await l.url();
     const r = await run(['webhook', 'replay', file, '--to', url], { env: env() });
     expect(r.code).toBe(0);
     expect(await l.done).toBe(0);
-    expect(l.stdout().trim().split('\n').map((x) => JSON.parse(x))).toEqual(events);
+    expect(
+      l
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x)),
+    ).toEqual(events);
   });
 
   it('refuses a file with a broken line before sending anything', async () => {

@@ -72,12 +72,19 @@ describe('webhook verify', () => {
     expect(b).toMatch(/[\u0590-\u06ff]/);
   });
 
-  it('a correct receiver: every probe passes, exit 0, the probes it received are the contract\'s', async () => {
+  it("a correct receiver: every probe passes, exit 0, the probes it received are the contract's", async () => {
     correct.bodies.length = 0;
     const r = await run(['webhook', 'verify', correct.url, '--json'], { env });
     expect(r.code).toBe(0);
     const results = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-    expect(results.map((x) => x.probe)).toEqual(['valid-event', 'duplicate', 'wrong-key', 'missing-key', 'unicode-10k', 'not-json']);
+    expect(results.map((x) => x.probe)).toEqual([
+      'valid-event',
+      'duplicate',
+      'wrong-key',
+      'missing-key',
+      'unicode-10k',
+      'not-json',
+    ]);
     expect(results.map((x) => x.status)).toEqual([200, 200, 401, 401, 200, 400]);
     for (const x of results) {
       expect(Object.keys(x)).toEqual(['probe', 'pass', 'status', 'latency_ms', 'detail']);
@@ -88,7 +95,10 @@ describe('webhook verify', () => {
     expect(got).toHaveLength(6);
     // The duplicate is the very same event (same _id).
     expect(got[1]!.body).toBe(got[0]!.body);
-    expect(JSON.parse(got[0]!.body)).toMatchObject({ event: 'send_message', data: { _id: expect.stringMatching(/^[0-9a-f]{24}$/) } });
+    expect(JSON.parse(got[0]!.body)).toMatchObject({
+      event: 'send_message',
+      data: { _id: expect.stringMatching(/^[0-9a-f]{24}$/) },
+    });
     expect(got[2]!.key).toMatch(/^gsk_wrong_/);
     expect(got[3]!.key).toBeUndefined();
     expect((JSON.parse(got[4]!.body) as { data: { body: string } }).data.body).toBe(hardBody());
@@ -103,7 +113,9 @@ describe('webhook verify', () => {
     const lines = r.stdout.split('\n');
     expect(lines.filter((l) => l.startsWith('✓'))).toHaveLength(4);
     expect(lines.filter((l) => l.startsWith('✗'))).toHaveLength(2);
-    expect(r.stdout).toMatch(/✗ 200 +\d+ ms  a wrong x-api-key\n    expected 401 or 403, got 200 OK \(\{"received":true\}\)\n    why it matters: a receiver that accepts a wrong key lets anyone post messages to your customers\n/);
+    expect(r.stdout).toMatch(
+      /✗ 200 +\d+ ms  a wrong x-api-key\n    expected 401 or 403, got 200 OK \(\{"received":true\}\)\n    why it matters: a receiver that accepts a wrong key lets anyone post messages to your customers\n/,
+    );
     expect(r.stdout).toMatch(/✗ 200 +\d+ ms  no x-api-key\n/);
     expect(r.stderr).toContain('4 of 6 probes passed');
   });
@@ -111,7 +123,10 @@ describe('webhook verify', () => {
   it('a receiver that answers 500 to non-JSON: that probe fails, piped TSV', async () => {
     const r = await run(['webhook', 'verify', crashes.url], { env });
     expect(r.code).toBe(1);
-    const rows = r.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(row).toHaveLength(5);
     expect(rows.map((x) => [x[0], x[1], x[2]])).toEqual([
@@ -135,7 +150,9 @@ describe('webhook verify', () => {
     const r = await run(['webhook', 'verify', url], { env });
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: no answer from http:\/\/127\.0\.0\.1:\d+\/hooks: cannot connect to 127\.0\.0\.1:\d+: connection refused\nhint: /m);
+    expect(r.stderr).toMatch(
+      /^error: no answer from http:\/\/127\.0\.0\.1:\d+\/hooks: cannot connect to 127\.0\.0\.1:\d+: connection refused\nhint: /m,
+    );
   });
 
   it('a password in the URL is never shown', async () => {
@@ -147,7 +164,10 @@ describe('webhook verify', () => {
     expect(r.stderr).toContain('hooks:[redacted]@127.0.0.1');
     expect(r.stdout + r.stderr).not.toContain('s3cr3t-pass');
     correct.bodies.length = 0;
-    const ok = await run(['webhook', 'verify', correct.url.replace('http://', 'http://hooks:s3cr3t-pass@')], { env, tty: true });
+    const ok = await run(['webhook', 'verify', correct.url.replace('http://', 'http://hooks:s3cr3t-pass@')], {
+      env,
+      tty: true,
+    });
     expect(ok.code).toBe(0);
     expect(ok.stdout + ok.stderr).not.toContain('s3cr3t-pass');
     expect(correct.bodies).toHaveLength(6);

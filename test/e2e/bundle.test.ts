@@ -19,9 +19,15 @@ let tlsUrl: string;
 
 beforeAll(async () => {
   api = await startServer((_req, res) => sendJson(res, 200, [{ thread_fid: 'bundle-1', subject: 'Bundled' }]));
-  tls = https.createServer({ key: fs.readFileSync(path.join(fixtures, 'self-signed.key')), cert: fs.readFileSync(path.join(fixtures, 'self-signed.crt')) }, (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('[{"thread_fid":"over-tls"}]');
-  });
+  tls = https.createServer(
+    {
+      key: fs.readFileSync(path.join(fixtures, 'self-signed.key')),
+      cert: fs.readFileSync(path.join(fixtures, 'self-signed.crt')),
+    },
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[{"thread_fid":"over-tls"}]');
+    },
+  );
   await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
   tlsUrl = `https://127.0.0.1:${(tls.address() as net.AddressInfo).port}`;
 });
@@ -31,11 +37,18 @@ afterAll(async () => {
   await new Promise((r) => tls.close(r));
 });
 
-const env = (extra: Record<string, string> = {}) => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  GURUSUP_CONFIG_DIR: tempDir(),
+  GURUSUP_API_KEY: KEY,
+  GURUSUP_BASE_URL: api.url,
+  ...extra,
+});
 
 describe('the built bundle', () => {
   it('talks https, trusting a CA given by NODE_EXTRA_CA_CERTS, and refuses it otherwise', async () => {
-    const ok = await cli(['threads', 'list', '--json'], { env: env({ GURUSUP_BASE_URL: tlsUrl, NODE_EXTRA_CA_CERTS: path.join(fixtures, 'self-signed.crt') }) });
+    const ok = await cli(['threads', 'list', '--json'], {
+      env: env({ GURUSUP_BASE_URL: tlsUrl, NODE_EXTRA_CA_CERTS: path.join(fixtures, 'self-signed.crt') }),
+    });
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual([{ thread_fid: 'over-tls' }]);
@@ -45,10 +58,15 @@ describe('the built bundle', () => {
   });
 
   it('loads chalk when colour is forced, and conf when saving a key', async () => {
-    const colour = await cli(['threads', 'list'], { env: env({ FORCE_COLOR: '1', GURUSUP_BASE_URL: 'http://127.0.0.1:9' }) });
+    const colour = await cli(['threads', 'list'], {
+      env: env({ FORCE_COLOR: '1', GURUSUP_BASE_URL: 'http://127.0.0.1:9' }),
+    });
     expect(colour.stderr).toContain('\u001b[31merror:\u001b[39m');
     const dir = tempDir();
-    const login = await cli(['auth', 'login', '--with-key', '--skip-check'], { env: { GURUSUP_CONFIG_DIR: dir }, input: KEY });
+    const login = await cli(['auth', 'login', '--with-key', '--skip-check'], {
+      env: { GURUSUP_CONFIG_DIR: dir },
+      input: KEY,
+    });
     expect(login.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).profiles.default.api_key).toBe(KEY);
   });
@@ -56,7 +74,11 @@ describe('the built bundle', () => {
   // The spinner (ora, loaded from dist/vendor/ only when a wait passes 200 ms) is run from the bundle
   // by test/e2e/terminal.test.ts against a slow server; this server answers at once.
   it('on a terminal: the table', async () => {
-    const term = (cmd: string) => promisify(execFile)('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, ...env(), TERM: 'xterm' }, timeout: 10_000 });
+    const term = (cmd: string) =>
+      promisify(execFile)('script', ['-qec', cmd, '/dev/null'], {
+        env: { ...process.env, ...env(), TERM: 'xterm' },
+        timeout: 10_000,
+      });
     const { stdout } = await term(`stty cols 100 rows 40; node ${BIN} threads list`);
     expect(stdout).toMatch(/THREAD_FID.*HASH.*SUBJECT/);
     expect(stdout).toMatch(/bundle-1\s+[0-9a-f]{32}\s+Bundled/);
@@ -76,7 +98,8 @@ describe('start-up: the code cache heals itself', () => {
 
   it('is written by the first run, used by the next, and rebuilt when rejected or when V8 flags change', async () => {
     const cache = tempDir();
-    const run = (extra: Record<string, string> = {}) => cli(['threads', 'list', '--json'], { env: env({ GURUSUP_CACHE_DIR: cache, ...extra }) });
+    const run = (extra: Record<string, string> = {}) =>
+      cli(['threads', 'list', '--json'], { env: env({ GURUSUP_CACHE_DIR: cache, ...extra }) });
     const files = () => fs.readdirSync(cache).filter((f) => !f.endsWith('.tmp'));
     const first = await run();
     expect(first.code).toBe(0);
@@ -107,6 +130,8 @@ describe('start-up: the code cache heals itself', () => {
     const r = await cli(['threads', 'list', '--debug'], { env: env({ GURUSUP_BASE_URL: 'http://127.0.0.1:9' }) });
     expect(r.code).toBe(5);
     const root = path.resolve(BIN, '../..');
-    expect(r.stderr).toMatch(new RegExp(`at .*${root.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/src/[\\w/-]+\\.ts:\\d+:\\d+`));
+    expect(r.stderr).toMatch(
+      new RegExp(`at .*${root.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/src/[\\w/-]+\\.ts:\\d+:\\d+`),
+    );
   });
 });

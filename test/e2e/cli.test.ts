@@ -39,7 +39,13 @@ describe('the built CLI', () => {
 
   it('pre-rendered --help and --version match what the program prints', async () => {
     const { run } = await import('../helpers/io.js');
-    for (const args of [['--help'], ['threads', '--help'], ['threads', 'list', '--help'], ['webhook', 'listen', '--help'], ['--version']]) {
+    for (const args of [
+      ['--help'],
+      ['threads', '--help'],
+      ['threads', 'list', '--help'],
+      ['webhook', 'listen', '--help'],
+      ['--version'],
+    ]) {
       const fast = await cli(args);
       const slow = await run(args);
       expect(fast.stdout, args.join(' ')).toBe(slow.stdout);
@@ -57,7 +63,9 @@ describe('the built CLI', () => {
     expect(u.stderr).toContain("error: unknown command 'nosuch'");
     const j = await cli(['threads', 'list', '--bogus', '--json']);
     expect(j.code).toBe(2);
-    expect(JSON.parse(j.stderr.trim().split('\n').pop()!)).toEqual({ error: { message: "unknown option '--bogus'", status: null, exit_code: 2 } });
+    expect(JSON.parse(j.stderr.trim().split('\n').pop()!)).toEqual({
+      error: { message: "unknown option '--bogus'", status: null, exit_code: 2 },
+    });
     for (const group of ['auth', 'threads', 'messages', 'webhook']) {
       expect((await cli([group, '--help'])).stdout, group).toContain(`Examples:\n  $ gurusup ${group} `);
     }
@@ -75,10 +83,14 @@ describe('the built CLI', () => {
   });
 
   it('a reader that closes early ends quietly with exit 0', async () => {
-    const r = await promisify(execFile)('bash', ['-c', `set -o pipefail; node ${BIN} threads list | head -1; echo "rc=$?"`], {
-      env: { ...process.env, ...env, GURUSUP_API_KEY: KEY },
-      encoding: 'utf8',
-    });
+    const r = await promisify(execFile)(
+      'bash',
+      ['-c', `set -o pipefail; node ${BIN} threads list | head -1; echo "rc=$?"`],
+      {
+        env: { ...process.env, ...env, GURUSUP_API_KEY: KEY },
+        encoding: 'utf8',
+      },
+    );
     expect(r.stdout).toMatch(/^t-0\t/);
     expect(r.stdout).toContain('rc=0');
     expect(r.stderr).not.toContain('EPIPE');

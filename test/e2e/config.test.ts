@@ -9,7 +9,12 @@ describe('the config file under concurrent writers', () => {
     const dir = tempDir();
     const key = (i: number) => `gsk_race_${i}_0123456789abcdef`;
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => cli(['auth', 'login', '--with-key', '--skip-check', '--profile', `p${i}`], { env: { GURUSUP_CONFIG_DIR: dir }, input: key(i) })),
+      Array.from({ length: 8 }, (_, i) =>
+        cli(['auth', 'login', '--with-key', '--skip-check', '--profile', `p${i}`], {
+          env: { GURUSUP_CONFIG_DIR: dir },
+          input: key(i),
+        }),
+      ),
     );
     expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
     const file = path.join(dir, 'config.json');

@@ -17,7 +17,10 @@ const errorLines = (s: string) => s.split('\n').filter((l) => l.startsWith('erro
 /** Runs the built CLI with stdout going to `target` (a path), as `gurusup … > target` would. */
 function cliTo(target: string, args: string[], env: Record<string, string>) {
   const fd = fs.openSync(target, 'w');
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', fd, 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', fd, 'pipe'],
+  });
   fs.closeSync(fd);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -60,7 +63,11 @@ describe('stdout on /dev/full (item 2)', () => {
     const r = await cli(['threads', 'list', '--json'], { env });
     expect(r.code).toBe(0);
     const sh = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" threads export | head -c 1 > /dev/null; echo "exit=\${PIPESTATUS:-x}"`], { env: { PATH: process.env.PATH, ...env } });
+      const c = spawn(
+        'sh',
+        ['-c', `"${process.execPath}" "${BIN}" threads export | head -c 1 > /dev/null; echo "exit=\${PIPESTATUS:-x}"`],
+        { env: { PATH: process.env.PATH, ...env } },
+      );
       let stderr = '';
       c.stderr.on('data', (d) => (stderr += d));
       c.on('close', (code) => resolve({ code, stderr }));
@@ -88,7 +95,11 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
       const filler = fill(fs64!.dir, 9 * 1024);
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) {
-        const r = await post(url, JSON.stringify({ event: 'send_message', data: { n: i, body: 'z'.repeat(1000 + i) } }), { 'x-api-key': KEY });
+        const r = await post(
+          url,
+          JSON.stringify({ event: 'send_message', data: { n: i, body: 'z'.repeat(1000 + i) } }),
+          { 'x-api-key': KEY },
+        );
         statuses.push(r.status);
       }
       const ok = statuses.filter((s) => s === 200).length;
@@ -100,7 +111,9 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
       expect(text.trim().split('\n')).toHaveLength(ok);
       // Space comes back: the next event is appended as a line of its own.
       fs.rmSync(filler);
-      expect((await post(url, JSON.stringify({ event: 'send_message', data: { n: 99 } }), { 'x-api-key': KEY })).status).toBe(200);
+      expect(
+        (await post(url, JSON.stringify({ event: 'send_message', data: { n: 99 } }), { 'x-api-key': KEY })).status,
+      ).toBe(200);
       text = fs.readFileSync(file, 'utf8');
       const lines = text.trim().split('\n');
       expect(lines).toHaveLength(ok + 1);
@@ -155,7 +168,9 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
     }
     // Room for part of the entry: the write to stdout comes up short, then fails.
     fill(fs64!.dir, 8 * 1024);
-    const r = await post(url!, JSON.stringify({ event: 'send_message', data: { body: 'x'.repeat(12000) } }), { 'x-api-key': KEY }).catch(() => ({ status: 0 }));
+    const r = await post(url!, JSON.stringify({ event: 'send_message', data: { body: 'x'.repeat(12000) } }), {
+      'x-api-key': KEY,
+    }).catch(() => ({ status: 0 }));
     expect(r.status).not.toBe(200);
     const done = await l.done;
     expect(done.code).toBe(1);
@@ -181,14 +196,26 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
 
   it('the sandbox on a full disk: 500, the message not kept, no stack trace, no .tmp left', async () => {
     const data = fresh('sandbox.json');
-    const sb = startCli(['sandbox', '--port', '0', '--data', data, '--api-key', KEY], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    const sb = startCli(['sandbox', '--port', '0', '--data', data, '--api-key', KEY], {
+      env: { GURUSUP_CONFIG_DIR: tempDir() },
+    });
     try {
       const base = (await waitForStderr(sb, /(http:\/\/127\.0\.0\.1:\d+)/))[1]!;
       fill(fs64!.dir);
-      const r = await post(`${base}/messages`, JSON.stringify({ body: 'will not fit '.repeat(500), user_fid: 'u', thread_fid: 'full-disk-thread' }), { 'x-api-key': KEY });
+      const r = await post(
+        `${base}/messages`,
+        JSON.stringify({ body: 'will not fit '.repeat(500), user_fid: 'u', thread_fid: 'full-disk-thread' }),
+        { 'x-api-key': KEY },
+      );
       expect(r.status).toBe(500);
       const t = await new Promise<number>((resolve) =>
-        import('node:http').then((http) => http.get(`${base}/threads/${threadHash('full-disk-thread')}`, { headers: { 'x-api-key': KEY } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))),
+        import('node:http').then((http) =>
+          http.get(
+            `${base}/threads/${threadHash('full-disk-thread')}`,
+            { headers: { 'x-api-key': KEY } },
+            (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+          ),
+        ),
       );
       expect(t).toBe(404);
       expect(fs.readdirSync(fs64!.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -41,9 +41,17 @@ function brokenCopy(): string {
 describe('gurusup eval against the sandbox', () => {
   it('the example suite passes: exit 0, one TSV line per case', async () => {
     const r = await cli(['eval', EXAMPLE], { env });
-    expect(r.stderr).toMatch(/^4 passed · 4 cases, 4 runs, 5 turns · \d+ ms · 1 judge expectation skipped \(no --judge-cmd\)\n$/);
+    expect(r.stderr).toMatch(
+      /^4 passed · 4 cases, 4 runs, 5 turns · \d+ ms · 1 judge expectation skipped \(no --judge-cmd\)\n$/,
+    );
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 4).join(' ')).sort()).toEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 4).join(' '))
+        .sort(),
+    ).toEqual([
       'passed an agent message gets no automatic reply 1.00 1',
       'passed devolución en español 1.00 1',
       'passed refund window 1.00 1',
@@ -62,10 +70,15 @@ describe('gurusup eval against the sandbox', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
     expect(doc.testsuites).toMatchObject({ tests: '4', failures: '1', errors: '0' });
-    const cases = doc.testsuites.testsuite.testcase as Array<{ name: string; failure?: { message: string; '#text': string } }>;
+    const cases = doc.testsuites.testsuite.testcase as Array<{
+      name: string;
+      failure?: { message: string; '#text': string };
+    }>;
     const failed = cases.filter((c) => c.failure);
     expect(failed.map((c) => c.name)).toEqual(['refund window']);
-    expect(failed[0]!.failure!.message).toBe('turn 1: icontains: "30 days": the reply does not contain "30 days" (ignoring case)');
+    expect(failed[0]!.failure!.message).toBe(
+      'turn 1: icontains: "30 days": the reply does not contain "30 days" (ignoring case)',
+    );
     expect(failed[0]!.failure!['#text']).toContain('reply: I can help with that refund.');
     expect(fs.readFileSync(md, 'utf8')).toMatch(/^## ❌ gurusup eval: 3 passed, 1 failed\n/);
   });
@@ -137,11 +150,15 @@ describe('gurusup eval against the sandbox', () => {
 describe('Ctrl-C', () => {
   it('stops at once: the cases that finished are printed and written, exit 130', async () => {
     // A slow sandbox, so the second case is still waiting for its reply when Ctrl-C comes.
-    const slow = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--quiet', '--latency', '1500'], { env: { GURUSUP_CONFIG_DIR: dir } });
+    const slow = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--quiet', '--latency', '1500'], {
+      env: { GURUSUP_CONFIG_DIR: dir },
+    });
     try {
       const url = (await waitForStderr(slow, /sandbox on (http:\/\/\S+)/))[1]!;
       const junit = path.join(dir, 'interrupted.xml');
-      const child = startCli(['eval', EXAMPLE, '--concurrency', '1', '--junit', junit], { env: { ...env, GURUSUP_BASE_URL: url } });
+      const child = startCli(['eval', EXAMPLE, '--concurrency', '1', '--junit', junit], {
+        env: { ...env, GURUSUP_BASE_URL: url },
+      });
       for (let i = 0; i < 1000 && !child.out().includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
       child.kill('SIGINT');
       const r = await child.done;

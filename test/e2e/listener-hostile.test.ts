@@ -11,7 +11,10 @@ import { startListener } from '../../src/webhook/listener.js';
 
 const KEY = 'gsk_test_hostile_0123456789abcdef';
 const CASES = Number(process.env.GURUSUP_FUZZ_CASES ?? 1500);
-const SEED = process.env.GURUSUP_FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.GURUSUP_FUZZ_SEED ?? 20261124);
+const SEED =
+  process.env.GURUSUP_FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.GURUSUP_FUZZ_SEED ?? 20261124);
 
 let children: Array<ReturnType<typeof startCli>> = [];
 afterEach(async () => {
@@ -20,7 +23,9 @@ afterEach(async () => {
 });
 
 async function spawnListener(args: string[] = []) {
-  const child = startCli(['webhook', 'listen', '--port', '0', '--json', ...args], { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY } });
+  const child = startCli(['webhook', 'listen', '--port', '0', '--json', ...args], {
+    env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY },
+  });
   children.push(child);
   for (let i = 0; i < 1000; i++) {
     const m = child.err().match(/Listening on http:\/\/127\.0\.0\.1:(\d+)\//);
@@ -30,46 +35,57 @@ async function spawnListener(args: string[] = []) {
   throw new Error(`listener did not start: ${child.err()}`);
 }
 
-const valid = (n: number) => JSON.stringify({ event: 'send_message', data: { body: `valid ${n}`, thread_fid: 't', user_fid: 'u', n } });
+const valid = (n: number) =>
+  JSON.stringify({ event: 'send_message', data: { body: `valid ${n}`, thread_fid: 't', user_fid: 'u', n } });
 
 describe('webhook listen under hostile input', () => {
-  it(`fuzz: ${CASES} malformed requests (seed ${SEED}) — stays up, rejects reach nothing, memory bounded, next event accepted`, async () => {
-    const { child, port, url } = await spawnListener();
-    const r = rng(SEED);
-    const statuses: Record<string, Record<number, number>> = {};
-    let accepted = 0;
-    let peakRss = 0;
-    const concurrency = 16;
-    let next = 0;
-    const worker = async () => {
-      while (next < CASES) {
-        next++;
-        const c = hostileCase(r, KEY);
-        const status = await sendRaw(port, c);
-        if (status === 200) accepted++;
-        (statuses[c.kind] ??= {})[status] = (statuses[c.kind]![status] ?? 0) + 1;
-        if (next % 100 === 0) peakRss = Math.max(peakRss, rssMb(child.pid!));
+  it(
+    `fuzz: ${CASES} malformed requests (seed ${SEED}) — stays up, rejects reach nothing, memory bounded, next event accepted`,
+    async () => {
+      const { child, port, url } = await spawnListener();
+      const r = rng(SEED);
+      const statuses: Record<string, Record<number, number>> = {};
+      let accepted = 0;
+      let peakRss = 0;
+      const concurrency = 16;
+      let next = 0;
+      const worker = async () => {
+        while (next < CASES) {
+          next++;
+          const c = hostileCase(r, KEY);
+          const status = await sendRaw(port, c);
+          if (status === 200) accepted++;
+          (statuses[c.kind] ??= {})[status] = (statuses[c.kind]![status] ?? 0) + 1;
+          if (next % 100 === 0) peakRss = Math.max(peakRss, rssMb(child.pid!));
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      expect(child.exitCode, `listener died; stderr: ${child.err().slice(-2000)}`).toBeNull();
+      const final = await post(url, valid(-1), { 'x-api-key': KEY });
+      expect(final.status).toBe(200);
+      await new Promise((res) => setTimeout(res, 50));
+      const lines = child.out().trim().split('\n');
+      // Exactly the accepted requests reach stdout, each a whole JSON line.
+      expect(lines).toHaveLength(accepted + 1);
+      for (const l of lines) JSON.parse(l);
+      expect(lines[lines.length - 1]).toBe(valid(-1));
+      for (const [kind, by] of Object.entries(statuses)) {
+        if (
+          kind === 'wrong-content-type' ||
+          kind === 'deep-nesting' ||
+          kind === 'almost-json' ||
+          kind === 'endless-chunked'
+        )
+          continue;
+        expect(by[200] ?? 0, `${kind} was accepted: ${JSON.stringify(by)}`).toBe(0);
       }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    expect(child.exitCode, `listener died; stderr: ${child.err().slice(-2000)}`).toBeNull();
-    const final = await post(url, valid(-1), { 'x-api-key': KEY });
-    expect(final.status).toBe(200);
-    await new Promise((res) => setTimeout(res, 50));
-    const lines = child.out().trim().split('\n');
-    // Exactly the accepted requests reach stdout, each a whole JSON line.
-    expect(lines).toHaveLength(accepted + 1);
-    for (const l of lines) JSON.parse(l);
-    expect(lines[lines.length - 1]).toBe(valid(-1));
-    for (const [kind, by] of Object.entries(statuses)) {
-      if (kind === 'wrong-content-type' || kind === 'deep-nesting' || kind === 'almost-json' || kind === 'endless-chunked') continue;
-      expect(by[200] ?? 0, `${kind} was accepted: ${JSON.stringify(by)}`).toBe(0);
-    }
-    expect(statuses['wrong-key']?.[401] ?? 0).toBeGreaterThan(0);
-    expect(peakRss, `peak RSS ${peakRss.toFixed(0)} MB`).toBeLessThan(250);
-    child.kill('SIGINT');
-    expect((await child.done).code).toBe(0);
-  }, Math.max(60_000, CASES * 40));
+      expect(statuses['wrong-key']?.[401] ?? 0).toBeGreaterThan(0);
+      expect(peakRss, `peak RSS ${peakRss.toFixed(0)} MB`).toBeLessThan(250);
+      child.kill('SIGINT');
+      expect((await child.done).code).toBe(0);
+    },
+    Math.max(60_000, CASES * 40),
+  );
 
   it('slowloris: 200 connections trickling headers do not delay a valid event past 1 s', async () => {
     const { port, url, child } = await spawnListener();
@@ -99,7 +115,18 @@ describe('webhook listen under hostile input', () => {
   });
 
   it('stalled connections are closed by the server timeouts', async () => {
-    const l = await startListener({ host: '127.0.0.1', port: 0, path: '/', apiKey: KEY, maxBody: 1024, headersTimeoutMs: 800, requestTimeoutMs: 1500 }, { accepted() {}, rejected() {} });
+    const l = await startListener(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        path: '/',
+        apiKey: KEY,
+        maxBody: 1024,
+        headersTimeoutMs: 800,
+        requestTimeoutMs: 1500,
+      },
+      { accepted() {}, rejected() {} },
+    );
     try {
       const closed: Array<Promise<number>> = [];
       const started = performance.now();
@@ -108,7 +135,11 @@ describe('webhook listen under hostile input', () => {
         s.on('error', () => {});
         s.resume();
         // half the connections stall in the headers, half in the body
-        s.write(i % 2 ? 'POST / HTTP/1.1\r\nhost: x\r\n' : `POST / HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-length: 100\r\n\r\n{`);
+        s.write(
+          i % 2
+            ? 'POST / HTTP/1.1\r\nhost: x\r\n'
+            : `POST / HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-length: 100\r\n\r\n{`,
+        );
         closed.push(new Promise((r) => s.on('close', () => r(performance.now() - started))));
       }
       const times = await Promise.all(closed);
@@ -139,13 +170,21 @@ describe('webhook listen under hostile input', () => {
     await Promise.all(Array.from({ length: 20 }, sender));
     stop = true;
     await Promise.all(noise);
-    const lines = child.out().trim().split('\n').map((l) => JSON.parse(l) as { data?: { n?: number } });
+    const lines = child
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { data?: { n?: number } });
     const valids = lines.filter((l) => typeof l.data?.n === 'number' && l.data.n >= 0);
     expect(sentOk).toBe(1000);
     expect(valids).toHaveLength(1000);
     expect(new Set(valids.map((l) => l.data!.n)).size).toBe(1000);
     // Byte for byte: the recorded body is what stdout printed (the sender's bytes, compacted).
-    const recorded = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => memberText(l, 'body'));
+    const recorded = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => memberText(l, 'body'));
     const printed = child.out().trim().split('\n');
     expect(recorded.length).toBe(printed.length);
     expect(recorded.filter((r, i) => r !== printed[i])).toEqual([]);

@@ -10,16 +10,27 @@ import { tempDir } from '../helpers/io.js';
 // git URL. The clone tests need git and npm's cache of our devDependencies (as `npm ci` left it).
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies?: Record<string, string>;
+};
 
 /** npm run by vitest under `npm test` inherits npm_config_* (global, prefix…): start clean. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-  return { ...env, NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
+  return {
+    ...env,
+    NO_UPDATE_NOTIFIER: '1',
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    ...extra,
+  };
 }
 
-const npm = (args: string[], cwd: string, env = cleanEnv()) => exec('npm', args, { cwd, env, timeout: 180_000, maxBuffer: 16 << 20 });
+const npm = (args: string[], cwd: string, env = cleanEnv()) =>
+  exec('npm', args, { cwd, env, timeout: 180_000, maxBuffer: 16 << 20 });
 
 /** git is installed and the tests run in a checkout (not a copy of the files). */
 async function inGitCheckout(): Promise<boolean> {
@@ -32,7 +43,10 @@ async function inGitCheckout(): Promise<boolean> {
 }
 
 /** npm could not reach the registry for something its cache lacks: not this package's fault. */
-const offline = (err: unknown) => /ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED|ETIMEDOUT|ENOTCACHED/.test(String((err as { stderr?: string }).stderr ?? err));
+const offline = (err: unknown) =>
+  /ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED|ETIMEDOUT|ENOTCACHED/.test(
+    String((err as { stderr?: string }).stderr ?? err),
+  );
 
 describe('packaging', () => {
   it('the tarball holds dist/, installs into an empty prefix offline with no dependencies, and runs from anywhere', async () => {
@@ -57,7 +71,10 @@ describe('packaging', () => {
     const help = await exec(bin, ['threads', 'list', '--help'], { cwd: elsewhere, env: cleanEnv() });
     expect(help.stdout).toContain('Usage: gurusup threads list');
     // A command that loads the bundle, not only the pre-rendered help.
-    const r = await exec(bin, ['completion', 'bash'], { cwd: elsewhere, env: cleanEnv({ GURUSUP_CONFIG_DIR: tempDir() }) });
+    const r = await exec(bin, ['completion', 'bash'], {
+      cwd: elsewhere,
+      env: cleanEnv({ GURUSUP_CONFIG_DIR: tempDir() }),
+    });
     expect(r.stdout).toContain('_gurusup()');
   }, 120_000);
 
@@ -77,7 +94,9 @@ describe('packaging', () => {
 
     // npm pack builds dist/ itself (prepare runs before packing; no prepack needed).
     fs.rmSync(path.join(dir, 'dist'), { recursive: true });
-    const packed = JSON.parse((await npm(['pack', '--dry-run', '--json'], dir, cached)).stdout) as Array<{ files: Array<{ path: string }> }>;
+    const packed = JSON.parse((await npm(['pack', '--dry-run', '--json'], dir, cached)).stdout) as Array<{
+      files: Array<{ path: string }>;
+    }>;
     expect(packed[0]!.files.map((f) => f.path)).toContain('dist/cli.cjs');
 
     // npm link (a global install of the folder), into a prefix of our own, from another clone
@@ -86,13 +105,18 @@ describe('packaging', () => {
     await exec('git', ['clone', '-q', ROOT, bare]);
     const prefix = tempDir();
     await npm(['link'], bare, cleanEnv({ npm_config_prefix: prefix, npm_config_prefer_offline: 'true' }));
-    expect((await exec(path.join(prefix, 'bin/gurusup'), ['--version'], { cwd: tempDir(), env: cleanEnv() })).stdout).toBe(`${pkg.version}\n`);
+    expect(
+      (await exec(path.join(prefix, 'bin/gurusup'), ['--version'], { cwd: tempDir(), env: cleanEnv() })).stdout,
+    ).toBe(`${pkg.version}\n`);
 
     // A git URL as a project dependency: npm clones, installs the devDependencies, runs prepare, packs.
     const project = tempDir();
     fs.writeFileSync(path.join(project, 'package.json'), '{"name":"uses-gurusup","version":"1.0.0","private":true}');
     await npm(['install', `git+file://${dir}`], project, cached);
-    const viaGit = await exec(path.join(project, 'node_modules/.bin/gurusup'), ['--version'], { cwd: tempDir(), env: cleanEnv() });
+    const viaGit = await exec(path.join(project, 'node_modules/.bin/gurusup'), ['--version'], {
+      cwd: tempDir(),
+      env: cleanEnv(),
+    });
     expect(viaGit.stdout).toBe(`${pkg.version}\n`);
   }, 300_000);
 });

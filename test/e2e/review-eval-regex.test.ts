@@ -16,7 +16,14 @@ let env: Record<string, string>;
 beforeAll(async () => {
   server = await startServer((req, res) => {
     const m = req.json as { thread_fid: string };
-    sendJson(res, 201, { _id: 'r1', role: 'assistant', thread_fid: m.thread_fid, user_fid: 'ai', body: `${'a'.repeat(40)}!`, score: 'a'.repeat(40) + '!' });
+    sendJson(res, 201, {
+      _id: 'r1',
+      role: 'assistant',
+      thread_fid: m.thread_fid,
+      user_fid: 'ai',
+      body: `${'a'.repeat(40)}!`,
+      score: 'a'.repeat(40) + '!',
+    });
   });
   dir = tempDir('gurusup-review-eval-');
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url };
@@ -25,18 +32,26 @@ afterAll(() => server.close());
 
 function suite(name: string, expectations: string): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, `cases:\n  - name: backtrack\n    turns:\n      - send: "hi"\n        expect:\n${expectations}`);
+  fs.writeFileSync(
+    file,
+    `cases:\n  - name: backtrack\n    turns:\n      - send: "hi"\n        expect:\n${expectations}`,
+  );
   return file;
 }
 
 describe('gurusup eval: regexes', () => {
   it('a catastrophic-backtracking regex makes the expectation errored, and the run ends (exit 1)', async () => {
-    const file = suite('redos.yaml', '          - regex: "/(a+)+$/"\n          - not-regex: "(a|aa)+$"\n          - field: {name: score, regex: "^(a+)+$"}\n');
+    const file = suite(
+      'redos.yaml',
+      '          - regex: "/(a+)+$/"\n          - not-regex: "(a|aa)+$"\n          - field: {name: score, regex: "^(a+)+$"}\n',
+    );
     const r = await cli(['eval', file], { env, timeoutMs: 30_000 });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^errored\tbacktrack\t0\.00\t1\t\d+\n$/);
-    expect(r.stderr).toContain('regex: "/(a+)+$/": the regular expression ran for over 1 s on this reply (catastrophic backtracking');
+    expect(r.stderr).toContain(
+      'regex: "/(a+)+$/": the regular expression ran for over 1 s on this reply (catastrophic backtracking',
+    );
     // The not- form is errored too, never passed.
     expect(r.stderr).toContain('not-regex: "(a|aa)+$": the regular expression ran for over 1 s');
     expect(r.stderr).toContain('field: {name: "score", regex: "^(a+)+$"}: the regular expression ran for over 1 s');

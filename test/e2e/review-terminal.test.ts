@@ -25,7 +25,10 @@ afterAll(() => receiver.close());
 
 describe.skipIf(!HAS_SCRIPT)('webhook verify on an 80-column colour terminal', () => {
   it('its stderr lines are coloured, never the escape codes as text', async () => {
-    const r = await pty(['webhook', 'verify', url], { cols: 80, env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY } });
+    const r = await pty(['webhook', 'verify', url], {
+      cols: 80,
+      env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY },
+    });
     expect(r.code).toBe(1);
     expect(r.out).toContain('\u001b[2mVerifying');
     expect(r.out).toMatch(/\u001b\[31m\d of 6 probes passed/);

@@ -23,9 +23,13 @@ async function match(child: ReturnType<typeof startCli>, re: RegExp): Promise<st
 
 beforeAll(async () => {
   const dir = tempDir();
-  listener = startCli(['webhook', 'listen', '--port', '0', '--count', '1', '--json'], { env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY } });
+  listener = startCli(['webhook', 'listen', '--port', '0', '--count', '1', '--json'], {
+    env: { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY },
+  });
   const hookUrl = await match(listener, /Listening on (http:\/\/\S+)/);
-  sandbox = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--webhook-url', hookUrl], { env: { GURUSUP_CONFIG_DIR: dir } });
+  sandbox = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--webhook-url', hookUrl], {
+    env: { GURUSUP_CONFIG_DIR: dir },
+  });
   apiUrl = await match(sandbox, /sandbox on (http:\/\/\S+)/);
   env = { GURUSUP_CONFIG_DIR: dir };
 });
@@ -47,9 +51,29 @@ describe('end to end against the sandbox', () => {
     for (const t of threads) expect(t.thread).toBe(threadHash(t.thread_fid));
 
     const piped = await cli(['threads', 'list'], { env });
-    expect(piped.stdout.trim().split('\n').map((l) => l.split('\t')[0])).toEqual(threads.map((t) => t.thread_fid));
+    expect(
+      piped.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(threads.map((t) => t.thread_fid));
 
-    const send = await cli(['messages', 'send', '--thread', 'e2e-1', '--user', 'cust-e2e', '--lang', 'es', '--body', 'Hola, ¿dónde está mi pedido?', '--json'], { env });
+    const send = await cli(
+      [
+        'messages',
+        'send',
+        '--thread',
+        'e2e-1',
+        '--user',
+        'cust-e2e',
+        '--lang',
+        'es',
+        '--body',
+        'Hola, ¿dónde está mi pedido?',
+        '--json',
+      ],
+      { env },
+    );
     expect(send.code).toBe(0);
     const reply = JSON.parse(send.stdout);
     expect(reply.body).toMatch(/^Los pedidos salen/);
@@ -67,11 +91,14 @@ describe('end to end against the sandbox', () => {
     expect(JSON.parse(hook.stdout)).toEqual({ event: 'send_message', data: reply });
 
     expect(sandbox.err()).toMatch(/POST \/messages 201 \d+ms/);
-    for (const out of [login.stdout, login.stderr, list.stdout, send.stdout, show.stdout]) expect(out).not.toContain(KEY);
+    for (const out of [login.stdout, login.stderr, list.stdout, send.stdout, show.stdout])
+      expect(out).not.toContain(KEY);
   });
 
   it('exit 3 on a wrong key and 4 on unknown ids', async () => {
-    const bad = await cli(['threads', 'list'], { env: { ...env, GURUSUP_API_KEY: 'gsk_wrong_000000000000', GURUSUP_BASE_URL: apiUrl } });
+    const bad = await cli(['threads', 'list'], {
+      env: { ...env, GURUSUP_API_KEY: 'gsk_wrong_000000000000', GURUSUP_BASE_URL: apiUrl },
+    });
     expect(bad.code).toBe(3);
     const nf = await cli(['threads', 'show', 'no-such-thread'], { env });
     expect(nf.code).toBe(4);
@@ -85,7 +112,10 @@ describe('end to end against the sandbox', () => {
 describe('npm run demo', () => {
   it('runs the whole flow and exits 0', async () => {
     const script = path.resolve(import.meta.dirname, '../../scripts/demo.mjs');
-    const r = await promisify(execFile)(process.execPath, [script], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 60_000 });
+    const r = await promisify(execFile)(process.execPath, [script], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      timeout: 60_000,
+    });
     expect(r.stdout).toContain('$ gurusup threads list');
     expect(r.stdout).toContain('"event": "send_message"');
     expect(r.stdout).toContain('Demo finished');

@@ -19,7 +19,9 @@ async function stderrMatch(child: ReturnType<typeof startCli>, re: RegExp): Prom
 }
 
 function listFiles(root: string): string[] {
-  return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(root, e.name)) : [path.join(root, e.name)]));
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(root, e.name)) : [path.join(root, e.name)]));
 }
 
 beforeAll(async () => {
@@ -48,7 +50,18 @@ describe('the API key never leaks', () => {
     await go(['threads', 'list', '--json', '--debug']);
     await go(['threads', 'show', 'order-1042', '--debug']);
     await go(['threads', 'show', 'missing-thread', '--debug', '--json']);
-    const sent = await go(['messages', 'send', '--thread', 'sweep', '--user', 'u', '--body', 'refund please', '--json', '--debug']);
+    const sent = await go([
+      'messages',
+      'send',
+      '--thread',
+      'sweep',
+      '--user',
+      'u',
+      '--body',
+      'refund please',
+      '--json',
+      '--debug',
+    ]);
     await go(['messages', 'get', JSON.parse(sent.stdout)._id, '--debug']);
     await go(['messages', 'get', 'nope', '--debug']);
     await go(['api', '/threads', '-i', '--debug']);
@@ -58,7 +71,10 @@ describe('the API key never leaks', () => {
     await go(['threads', 'list', '--debug'], { env: { GURUSUP_API_KEY: `${KEY}x` } });
 
     const record = path.join(dir, 'events.ndjson');
-    const listener = startCli(['webhook', 'listen', '--port', '0', '--record', record, '--forward-to', `${apiUrl}/not-a-webhook`, '--debug'], { env });
+    const listener = startCli(
+      ['webhook', 'listen', '--port', '0', '--record', record, '--forward-to', `${apiUrl}/not-a-webhook`, '--debug'],
+      { env },
+    );
     const hook = await stderrMatch(listener, /Listening on (http:\/\/\S+)/);
     await go(['webhook', 'trigger', '--to', hook, '--debug']);
     await go(['webhook', 'replay', record, '--to', hook, '--debug']);

@@ -21,7 +21,9 @@ afterAll(async () => {
 
 async function interruptAfterRequest(args: string[]) {
   const before = hang.requests.length;
-  const child = startCli(args, { env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: hang.url } });
+  const child = startCli(args, {
+    env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: hang.url },
+  });
   for (let i = 0; i < 1000 && hang.requests.length === before; i++) await new Promise((r) => setTimeout(r, 5));
   const sent = performance.now();
   child.kill('SIGINT');
@@ -42,7 +44,9 @@ describe('Ctrl-C', () => {
     expect(r.code).toBe(130);
     expect(r.ms).toBeLessThan(500);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('error: interrupted\nhint: the message may have been created; check with: gurusup threads show t\n');
+    expect(r.stderr).toBe(
+      'error: interrupted\nhint: the message may have been created; check with: gurusup threads show t\n',
+    );
   });
 });
 

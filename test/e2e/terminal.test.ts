@@ -19,17 +19,55 @@ let medium: Sandbox;
 let wide: TestServer;
 
 const WIDE_THREADS = [
-  { thread_fid: 'emoji-1', subject: '✅ ☕ 🚀 shipped', user_fid: 'cust-😀', message_count: 12, updated_at: '2024-05-02T09:20:42.000Z' },
-  { thread_fid: 'family-2', subject: '👨‍👩‍👧 family plan 👍🏽', user_fid: 'cust-b', message_count: 3, updated_at: '2024-05-03T09:20:42.000Z' },
-  { thread_fid: 'cjk-3', subject: '日本語の件名がとても長いスレッドです', user_fid: '山田', message_count: 100, updated_at: '2024-05-04T09:20:42.000Z' },
-  { thread_fid: 'thai-4', subject: 'กำลังส่ง नमस्ते é', user_fid: 'cust-d', message_count: 7, updated_at: '2024-05-05T09:20:42.000Z' },
+  {
+    thread_fid: 'emoji-1',
+    subject: '✅ ☕ 🚀 shipped',
+    user_fid: 'cust-😀',
+    message_count: 12,
+    updated_at: '2024-05-02T09:20:42.000Z',
+  },
+  {
+    thread_fid: 'family-2',
+    subject: '👨‍👩‍👧 family plan 👍🏽',
+    user_fid: 'cust-b',
+    message_count: 3,
+    updated_at: '2024-05-03T09:20:42.000Z',
+  },
+  {
+    thread_fid: 'cjk-3',
+    subject: '日本語の件名がとても長いスレッドです',
+    user_fid: '山田',
+    message_count: 100,
+    updated_at: '2024-05-04T09:20:42.000Z',
+  },
+  {
+    thread_fid: 'thai-4',
+    subject: 'กำลังส่ง नमस्ते é',
+    user_fid: 'cust-d',
+    message_count: 7,
+    updated_at: '2024-05-05T09:20:42.000Z',
+  },
 ];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ host: '127.0.0.1', port: 0, apiKey: KEY, store: new SandboxStore(seedThreads()) });
-  slow = await startSandbox({ host: '127.0.0.1', port: 0, apiKey: KEY, store: new SandboxStore(seedThreads()), latencyMs: 700 });
-  medium = await startSandbox({ host: '127.0.0.1', port: 0, apiKey: KEY, store: new SandboxStore(seedThreads()), latencyMs: 150 });
-  wide = await startServer((req, res) => (req.path === '/threads' ? sendJson(res, 200, WIDE_THREADS) : sendJson(res, 404, { message: 'no' })));
+  slow = await startSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    apiKey: KEY,
+    store: new SandboxStore(seedThreads()),
+    latencyMs: 700,
+  });
+  medium = await startSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    apiKey: KEY,
+    store: new SandboxStore(seedThreads()),
+    latencyMs: 150,
+  });
+  wide = await startServer((req, res) =>
+    req.path === '/threads' ? sendJson(res, 200, WIDE_THREADS) : sendJson(res, 404, { message: 'no' }),
+  );
 });
 afterAll(async () => {
   await sandbox.close();
@@ -38,7 +76,12 @@ afterAll(async () => {
   await wide.close();
 });
 
-const env = (url: string, extra: Record<string, string> = {}) => ({ GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url, GURUSUP_CONFIG_DIR: tempDir(), ...extra });
+const env = (url: string, extra: Record<string, string> = {}) => ({
+  GURUSUP_API_KEY: KEY,
+  GURUSUP_BASE_URL: url,
+  GURUSUP_CONFIG_DIR: tempDir(),
+  ...extra,
+});
 
 /** Lines of output that hold text (the pty may add an empty last line). */
 const lines = (out: string) => screenLines(out).filter((l) => l.trim() !== '');
@@ -50,7 +93,9 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
     const rows80 = lines(at80.out);
     for (const l of rows80) expect(width(l), l).toBeLessThanOrEqual(80);
     expect(rows80[0]).toMatch(/^THREAD_FID\s+HASH\s+SUBJECT\s+USER$/);
-    expect(rows80.find((l) => l.startsWith('order-1042'))).toMatch(new RegExp(`^order-1042\\s+${threadHash('order-1042')}\\s+Where is my parcel\\?\\s+cust-anna$`));
+    expect(rows80.find((l) => l.startsWith('order-1042'))).toMatch(
+      new RegExp(`^order-1042\\s+${threadHash('order-1042')}\\s+Where is my parcel\\?\\s+cust-anna$`),
+    );
     expect(rows80).toHaveLength(6);
 
     const at40 = await pty(['threads', 'list'], { cols: 40, env: env(sandbox.url) });
@@ -70,7 +115,11 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
 
   it('emoji, CJK and combining marks are measured as the terminal shows them: columns line up', async () => {
     /** Where each cell starts and ends, in display columns (cells are separated by 2+ spaces). */
-    const cells = (row: string) => [...row.matchAll(/\S+(?: \S+)*/g)].map((m) => ({ start: width(row.slice(0, m.index)), end: width(row.slice(0, m.index + m[0].length)) }));
+    const cells = (row: string) =>
+      [...row.matchAll(/\S+(?: \S+)*/g)].map((m) => ({
+        start: width(row.slice(0, m.index)),
+        end: width(row.slice(0, m.index + m[0].length)),
+      }));
     for (const cols of [200, 80, 60, 40]) {
       const r = await pty(['threads', 'list'], { cols, env: env(wide.url) });
       const rows = lines(r.out);
@@ -122,7 +171,9 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
       const r = await pty(['threads', 'export', '--out', out, '--concurrency', '1'], { cols, env: env(medium.url) });
       expect(r.code).toBe(0);
       expect(fs.readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(5);
-      const redraws = stripAnsi(r.out).split(/[\r\n]/).filter((s) => s.includes('Exporting'));
+      const redraws = stripAnsi(r.out)
+        .split(/[\r\n]/)
+        .filter((s) => s.includes('Exporting'));
       expect(redraws.length, r.out).toBeGreaterThan(1);
       for (const s of redraws) expect(width(s), s).toBeLessThan(cols);
       expect(redraws.at(-1)).toContain('5/5');
@@ -143,15 +194,25 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
     expect(stripAnsi(r.out)).toMatch(/agent \(agent-lucia\)\s+2024-05-03 \d\d:\d\d/);
     const body = rows.filter((l) => l.startsWith('  '));
     expect(body.length).toBeGreaterThan(4);
-    expect(stripAnsi(r.out).replace(/\n {2}/g, ' ')).toContain('Refunds go back to the original payment method within 5–7 business days once the return is received.');
+    expect(stripAnsi(r.out).replace(/\n {2}/g, ' ')).toContain(
+      'Refunds go back to the original payment method within 5–7 business days once the return is received.',
+    );
   });
 
   it('listener blocks wrap long bodies to the width; an event without a message is shown raw', async () => {
     const body = 'Refunds go back to the original payment method within 5–7 business days once the return is received.';
     const l = startPty(['webhook', 'listen', '--port', '0', '--count', '2'], { cols: 40, env: env(sandbox.url) });
     const url = (await l.waitFor(/Listening on (http:\/\/\S+)/))[1]!;
-    expect((await post(url, JSON.stringify({ event: 'send_message', data: { thread_fid: 't-1', user_fid: 'u-1', body } }), { 'x-api-key': KEY })).status).toBe(200);
-    expect((await post(url, JSON.stringify({ event: 'ping', data: { thread_fid: 't-2' } }), { 'x-api-key': KEY })).status).toBe(200);
+    expect(
+      (
+        await post(url, JSON.stringify({ event: 'send_message', data: { thread_fid: 't-1', user_fid: 'u-1', body } }), {
+          'x-api-key': KEY,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await post(url, JSON.stringify({ event: 'ping', data: { thread_fid: 't-2' } }), { 'x-api-key': KEY })).status,
+    ).toBe(200);
     const r = await l.done;
     expect(r.code).toBe(0);
     const rows = lines(r.out).filter((x) => !x.startsWith('Listening') && !x.startsWith('Stopped'));
@@ -164,7 +225,10 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
   });
 
   it('help fits the terminal, shows inherited options and required markers, a blank line before Examples', async () => {
-    for (const args of [['webhook', 'trigger', '--help'], ['help', 'webhook', 'trigger']]) {
+    for (const args of [
+      ['webhook', 'trigger', '--help'],
+      ['help', 'webhook', 'trigger'],
+    ]) {
       const r = await pty(args, { cols: 40, env: env(sandbox.url) });
       expect(r.code).toBe(0);
       const rows = screenLines(r.out);

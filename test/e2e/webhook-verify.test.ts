@@ -19,7 +19,10 @@ describe('webhook verify against our own webhook listen', () => {
     }
     const done = await listener.done;
     expect(done.code).toBe(0);
-    const events = done.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { data: { _id: string; body: string } });
+    const events = done.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { data: { _id: string; body: string } });
     expect(events).toHaveLength(3);
     expect(events[1]!.data._id).toBe(events[0]!.data._id);
     expect(events[2]!.data.body).toHaveLength(10_000);

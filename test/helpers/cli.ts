@@ -24,7 +24,10 @@ function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
 }
 
 /** Starts the built CLI as a user would; the caller reads and ends it. */
-export function startCli(args: string[], o: SpawnOptions = {}): ChildProcess & { out: () => string; err: () => string; done: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  o: SpawnOptions = {},
+): ChildProcess & { out: () => string; err: () => string; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(o.env), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -48,7 +51,11 @@ export async function cli(args: string[], o: SpawnOptions = {}): Promise<CliResu
 }
 
 /** Resolves when the child's stderr matches, with the match. */
-export function waitForStderr(child: ReturnType<typeof startCli>, re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+export function waitForStderr(
+  child: ReturnType<typeof startCli>,
+  re: RegExp,
+  timeoutMs = 10_000,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const m = child.err().match(re);

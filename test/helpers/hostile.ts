@@ -24,7 +24,12 @@ const EVENT = '{"event":"send_message","data":{"body":"fuzz","thread_fid":"f","u
 
 function request(method: string, headers: string[], body: Buffer | string, path = '/'): Buffer {
   const b = typeof body === 'string' ? Buffer.from(body) : body;
-  return Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}content-length: ${b.length}\r\n\r\n`), b]);
+  return Buffer.concat([
+    Buffer.from(
+      `${method} ${path} HTTP/1.1\r\nhost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}content-length: ${b.length}\r\n\r\n`,
+    ),
+    b,
+  ]);
 }
 
 /** One malformed (or occasionally valid) request of a random kind. */
@@ -36,13 +41,33 @@ export function hostileCase(r: () => number, key: string): Case {
     case 0:
       return { kind: 'random-bytes', bytes: randBytes(1 + Math.floor(r() * 2000)) };
     case 1:
-      return { kind: 'bad-method', bytes: request(['GET', 'PUT', 'DELETE', 'FROB', 'PATCH'][Math.floor(r() * 5)]!, [k], EVENT) };
+      return {
+        kind: 'bad-method',
+        bytes: request(['GET', 'PUT', 'DELETE', 'FROB', 'PATCH'][Math.floor(r() * 5)]!, [k], EVENT),
+      };
     case 2:
-      return { kind: 'huge-header', bytes: request('POST', [k, `x-pad: ${'a'.repeat(20_000 + Math.floor(r() * 50_000))}`], EVENT) };
+      return {
+        kind: 'huge-header',
+        bytes: request('POST', [k, `x-pad: ${'a'.repeat(20_000 + Math.floor(r() * 50_000))}`], EVENT),
+      };
     case 3:
-      return { kind: 'duplicate-headers', bytes: request('POST', [k, k, 'x-api-key: other', ...Array.from({ length: 50 }, (_, i) => `x-dup: ${i}`)], EVENT) };
+      return {
+        kind: 'duplicate-headers',
+        bytes: request(
+          'POST',
+          [k, k, 'x-api-key: other', ...Array.from({ length: 50 }, (_, i) => `x-dup: ${i}`)],
+          EVENT,
+        ),
+      };
     case 4:
-      return { kind: 'invalid-utf8', bytes: request('POST', [k], Buffer.concat([Buffer.from('{"event":"'), randBytes(20).map((b) => b | 0x80), Buffer.from('"}')])) };
+      return {
+        kind: 'invalid-utf8',
+        bytes: request(
+          'POST',
+          [k],
+          Buffer.concat([Buffer.from('{"event":"'), randBytes(20).map((b) => b | 0x80), Buffer.from('"}')]),
+        ),
+      };
     case 5: {
       const i = Math.floor(r() * EVENT.length);
       const mutated = EVENT.slice(0, i) + ['', '"', '{', ',', '\u0000', ']'][Math.floor(r() * 6)] + EVENT.slice(i + 1);
@@ -51,7 +76,14 @@ export function hostileCase(r: () => number, key: string): Case {
     case 6:
       return { kind: 'deep-nesting', bytes: request('POST', [k], `${'['.repeat(100_000)}${']'.repeat(100_000)}`) };
     case 7:
-      return { kind: 'wrong-content-type', bytes: request('POST', [k, `content-type: ${['text/plain', 'application/xml', 'multipart/form-data', '🙂'][Math.floor(r() * 4)]}`], EVENT) };
+      return {
+        kind: 'wrong-content-type',
+        bytes: request(
+          'POST',
+          [k, `content-type: ${['text/plain', 'application/xml', 'multipart/form-data', '🙂'][Math.floor(r() * 4)]}`],
+          EVENT,
+        ),
+      };
     case 8:
       return {
         kind: 'endless-chunked',
@@ -63,7 +95,10 @@ export function hostileCase(r: () => number, key: string): Case {
     case 10:
       return { kind: 'oversize', bytes: request('POST', [k], `{"pad":"${'z'.repeat(1_100_000)}"}`) };
     default:
-      return { kind: 'bad-framing', bytes: Buffer.from(`POST / HTTP/1.1\r\n${k}\r\ncontent-length: 5\r\ncontent-length: 7\r\n\r\n{}`) };
+      return {
+        kind: 'bad-framing',
+        bytes: Buffer.from(`POST / HTTP/1.1\r\n${k}\r\ncontent-length: 5\r\ncontent-length: 7\r\n\r\n{}`),
+      };
   }
 }
 

@@ -28,9 +28,15 @@ class Capture extends Writable {
     cb();
   }
   // What ora calls on a terminal stream.
-  cursorTo(): boolean { return true; }
-  clearLine(): boolean { return true; }
-  moveCursor(): boolean { return true; }
+  cursorTo(): boolean {
+    return true;
+  }
+  clearLine(): boolean {
+    return true;
+  }
+  moveCursor(): boolean {
+    return true;
+  }
   get text(): string {
     return this.chunks.join('');
   }
@@ -79,7 +85,11 @@ export function startInProcess(argv: string[], o: FakeIoOptions = {}) {
   const ac = new AbortController();
   const { io, stdout, stderr } = fakeIo({ ...o, signal: ac.signal });
   const done = main(argv, io);
-  const waitFor = async (re: RegExp, stream: 'stdout' | 'stderr' = 'stderr', timeoutMs = 10_000): Promise<RegExpMatchArray> => {
+  const waitFor = async (
+    re: RegExp,
+    stream: 'stdout' | 'stderr' = 'stderr',
+    timeoutMs = 10_000,
+  ): Promise<RegExpMatchArray> => {
     const started = Date.now();
     for (;;) {
       const m = (stream === 'stdout' ? stdout.text : stderr.text).match(re);

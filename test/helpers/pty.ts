@@ -21,12 +21,19 @@ export interface PtyResult {
  * Runs the built CLI on a pseudo-terminal of `cols` columns (stdin, stdout and stderr all on it),
  * as `script -qfec "stty cols N; gurusup …"`.
  */
-export async function pty(args: string[], o: { cols: number; rows?: number; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<PtyResult> {
+export async function pty(
+  args: string[],
+  o: { cols: number; rows?: number; env?: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<PtyResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', ...o.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const cmd = `stty cols ${o.cols} rows ${o.rows ?? 24}; exec ${sh(process.execPath)} ${sh(BIN)} ${args.map(sh).join(' ')}`;
   try {
-    const r = await exec('script', ['-qfec', cmd, '/dev/null'], { env, timeout: o.timeoutMs ?? 20_000, maxBuffer: 16 << 20 });
+    const r = await exec('script', ['-qfec', cmd, '/dev/null'], {
+      env,
+      timeout: o.timeoutMs ?? 20_000,
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, out: r.stdout.replace(/\r\n/g, '\n') };
   } catch (err) {
     const e = err as { code?: number; stdout?: string };
@@ -43,7 +50,9 @@ export function startPty(args: string[], o: { cols: number; rows?: number; env?:
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const done = new Promise<PtyResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, out: out.replace(/\r\n/g, '\n') })));
+  const done = new Promise<PtyResult>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, out: out.replace(/\r\n/g, '\n') })),
+  );
   const waitFor = async (re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> => {
     const started = Date.now();
     for (;;) {

@@ -18,7 +18,9 @@ export function mountTmpfs(options = 'size=64k'): Tmpfs | string {
     execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
-    const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n')[0];
+    const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message)
+      .trim()
+      .split('\n')[0];
     return `cannot mount a tmpfs (${options}) here: ${why || 'mount failed'} — needs root and mount(8) from util-linux`;
   }
   return {

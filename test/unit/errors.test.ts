@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, AuthError, CliError, InterruptedError, NotFoundError, NetworkError, UsageError, bodySummary, errorForStatus, networkError, withContext } from '../../src/errors.js';
+import {
+  ApiError,
+  AuthError,
+  CliError,
+  InterruptedError,
+  NotFoundError,
+  NetworkError,
+  UsageError,
+  bodySummary,
+  errorForStatus,
+  networkError,
+  withContext,
+} from '../../src/errors.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { Redactor } from '../../src/output/redact.js';
 import { backoffMs, parseRetryAfter } from '../../src/api/client.js';
@@ -16,7 +28,9 @@ describe('errorForStatus', () => {
     expect(errorForStatus(500).status).toBe(500);
   });
   it('includes the most useful text of the body', () => {
-    expect(errorForStatus(400, '{"message":"body is required"}').message).toBe('the API answered 400 Bad Request: body is required');
+    expect(errorForStatus(400, '{"message":"body is required"}').message).toBe(
+      'the API answered 400 Bad Request: body is required',
+    );
     expect(bodySummary('<html><body><h1>502 Bad Gateway</h1></body></html>')).toBe('502 Bad Gateway');
     expect(bodySummary('{"error":{"message":"nope"}}')).toBe('nope');
   });
@@ -43,13 +57,15 @@ describe('Redactor', () => {
     const r = new Redactor();
     r.addUrl('http://bob:p%40ss@api.example/v1');
     expect(r.apply('failed: p@ss / p%40ss')).toBe('failed: [redacted] / [redacted]');
-    expect(r.apply('proxy http://alice:hunter2@proxy:3128 refused')).toBe('proxy http://alice:[redacted]@proxy:3128 refused');
+    expect(r.apply('proxy http://alice:hunter2@proxy:3128 refused')).toBe(
+      'proxy http://alice:[redacted]@proxy:3128 refused',
+    );
     expect(r.apply('mail me at bob@example.com')).toBe('mail me at bob@example.com');
   });
 });
 
 describe('exit codes', () => {
-  it('are the contract\'s numbers, and each error class carries its own', () => {
+  it("are the contract's numbers, and each error class carries its own", () => {
     expect(EXIT).toEqual({ OK: 0, FAILURE: 1, USAGE: 2, AUTH: 3, NOT_FOUND: 4, NETWORK: 5, INTERRUPTED: 130 });
     expect(new CliError('x').exitCode).toBe(EXIT.FAILURE);
     expect(new UsageError('x').exitCode).toBe(EXIT.USAGE);

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { commandJudge, parseVerdict } from '../../src/eval/judge.js';
 import { tempDir } from '../helpers/io.js';
 
-const input = { criteria: 'says how long a refund takes', conversation: [{ role: 'user' as const, body: '¿Reembolso?' }], reply: 'Tarda 5–7 días.' };
+const input = {
+  criteria: 'says how long a refund takes',
+  conversation: [{ role: 'user' as const, body: '¿Reembolso?' }],
+  reply: 'Tarda 5–7 días.',
+};
 
 function script(body: string): string {
   const file = path.join(tempDir('gurusup-judge-'), 'judge.cjs');
@@ -14,12 +18,24 @@ function script(body: string): string {
 
 describe('parseVerdict', () => {
   it('pass and fail, with the reason', () => {
-    expect(parseVerdict('{"pass": true, "reason": "gives 5–7 days"}', '')).toEqual({ status: 'passed', message: 'gives 5–7 days' });
-    expect(parseVerdict('\n{"pass": false, "reason": "no time given"}\n', '')).toEqual({ status: 'failed', message: 'the judge said no: no time given' });
+    expect(parseVerdict('{"pass": true, "reason": "gives 5–7 days"}', '')).toEqual({
+      status: 'passed',
+      message: 'gives 5–7 days',
+    });
+    expect(parseVerdict('\n{"pass": false, "reason": "no time given"}\n', '')).toEqual({
+      status: 'failed',
+      message: 'the judge said no: no time given',
+    });
   });
-  it('anything else is errored, never passed, with stderr\'s first line', () => {
-    expect(parseVerdict('yes', 'model overloaded')).toEqual({ status: 'errored', message: 'the judge did not print JSON: yes (stderr: model overloaded)' });
-    expect(parseVerdict('', '')).toEqual({ status: 'errored', message: 'the judge did not print JSON (its output was empty)' });
+  it("anything else is errored, never passed, with stderr's first line", () => {
+    expect(parseVerdict('yes', 'model overloaded')).toEqual({
+      status: 'errored',
+      message: 'the judge did not print JSON: yes (stderr: model overloaded)',
+    });
+    expect(parseVerdict('', '')).toEqual({
+      status: 'errored',
+      message: 'the judge did not print JSON (its output was empty)',
+    });
     expect(parseVerdict('{"pass": "true"}', '').status).toBe('errored');
     expect(parseVerdict('[true]', '').status).toBe('errored');
     expect(parseVerdict('\u001b[2J', '').message).not.toContain('\u001b');
@@ -28,22 +44,40 @@ describe('parseVerdict', () => {
 
 describe('commandJudge', () => {
   it('gets {criteria, conversation, reply} as JSON on stdin and its verdict counts', async () => {
-    const judge = commandJudge(script(`let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);
-      console.log(JSON.stringify({pass: i.reply.includes('días') && i.criteria.startsWith('says'), reason: i.conversation.length + ' messages seen'}));});`));
+    const judge = commandJudge(
+      script(`let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);
+      console.log(JSON.stringify({pass: i.reply.includes('días') && i.criteria.startsWith('says'), reason: i.conversation.length + ' messages seen'}));});`),
+    );
     expect(await judge(input)).toEqual({ status: 'passed', message: '1 messages seen' });
-    expect(await judge({ ...input, reply: 'No sé' })).toEqual({ status: 'failed', message: 'the judge said no: 1 messages seen' });
+    expect(await judge({ ...input, reply: 'No sé' })).toEqual({
+      status: 'failed',
+      message: 'the judge said no: 1 messages seen',
+    });
   });
   it('a crash is errored with the first line of its stderr', async () => {
-    const judge = commandJudge(script(`process.stderr.write('\\nAPI key missing for the judge model\\nmore detail\\n'); process.exit(3);`));
-    expect(await judge(input)).toEqual({ status: 'errored', message: 'the judge exited with code 3: API key missing for the judge model' });
+    const judge = commandJudge(
+      script(`process.stderr.write('\\nAPI key missing for the judge model\\nmore detail\\n'); process.exit(3);`),
+    );
+    expect(await judge(input)).toEqual({
+      status: 'errored',
+      message: 'the judge exited with code 3: API key missing for the judge model',
+    });
   });
   it('garbage on stdout is errored', async () => {
     const judge = commandJudge(script(`console.log('looks fine to me')`));
-    expect(await judge(input)).toEqual({ status: 'errored', message: 'the judge did not print JSON: looks fine to me' });
+    expect(await judge(input)).toEqual({
+      status: 'errored',
+      message: 'the judge did not print JSON: looks fine to me',
+    });
   });
   it('a judge that hangs is ended after the timeout and is errored', async () => {
-    const judge = commandJudge(script(`process.stderr.write('thinking\\n'); setInterval(() => {}, 1000);`), { timeoutMs: 300 });
-    expect(await judge(input)).toEqual({ status: 'errored', message: 'the judge did not answer within 0.3 s (stderr: thinking)' });
+    const judge = commandJudge(script(`process.stderr.write('thinking\\n'); setInterval(() => {}, 1000);`), {
+      timeoutMs: 300,
+    });
+    expect(await judge(input)).toEqual({
+      status: 'errored',
+      message: 'the judge did not answer within 0.3 s (stderr: thinking)',
+    });
   });
   it('a command that does not exist is errored, not a crash', async () => {
     const judge = commandJudge('definitely-not-a-judge-command-xyz');

@@ -10,7 +10,8 @@ import { caseFromThread } from '../../src/eval/init.js';
 import { displayWidth } from '../../src/output/width.js';
 import { wrap } from '../../src/eval/text.js';
 
-const HOSTILE = 'Sure! \u001b]0;pwned\u0007\u001b[2J <script>&"\'</script> @here | **bold** \u202eevil\u0000 \ud800 [link](http://x) \n# heading';
+const HOSTILE =
+  'Sure! \u001b]0;pwned\u0007\u001b[2J <script>&"\'</script> @here | **bold** \u202eevil\u0000 \ud800 [link](http://x) \n# heading';
 const suite = { name: 'support', file: 'suites/support.yaml', cases: [] };
 
 function run(status: RunResult['status'], body: string | null, extra: Partial<RunResult> = {}): RunResult {
@@ -30,7 +31,13 @@ function run(status: RunResult['status'], body: string | null, extra: Partial<Ru
         reply: body === null ? null : { body, role: 'assistant' },
         latencyMs: 40,
         expectations: [
-          { expectation: 'icontains: "30 días"', kind: 'icontains', negated: false, status: status === 'passed' ? 'passed' : status === 'failed' ? 'failed' : 'errored', message: status === 'passed' ? '' : 'the reply does not contain "30 días" (ignoring case)' },
+          {
+            expectation: 'icontains: "30 días"',
+            kind: 'icontains',
+            negated: false,
+            status: status === 'passed' ? 'passed' : status === 'failed' ? 'failed' : 'errored',
+            message: status === 'passed' ? '' : 'the reply does not contain "30 días" (ignoring case)',
+          },
         ],
       },
     ],
@@ -39,16 +46,40 @@ function run(status: RunResult['status'], body: string | null, extra: Partial<Ru
 }
 
 function result(name: string, runs: RunResult[]): CaseResult {
-  return { suite, case: { name, slug: name, turns: [] }, ...caseStatus(runs, undefined), runs, slowestMs: 40, skipped: 0 };
+  return {
+    suite,
+    case: { name, slug: name, turns: [] },
+    ...caseStatus(runs, undefined),
+    runs,
+    slowestMs: 40,
+    skipped: 0,
+  };
 }
 
 function summary(cases: CaseResult[], extra: Partial<EvalSummary> = {}): EvalSummary {
-  return { runId: 'abc', startedAt: new Date('2026-11-25T10:00:00Z'), durationMs: 1234, cases, selected: cases.length, interrupted: false, ...extra };
+  return {
+    runId: 'abc',
+    startedAt: new Date('2026-11-25T10:00:00Z'),
+    durationMs: 1234,
+    cases,
+    selected: cases.length,
+    interrupted: false,
+    ...extra,
+  };
 }
 
 const good = result('refund window', [run('passed', 'Tarda 30 días')]);
 const bad = result('bad & <hostile> "case"', [run('failed', HOSTILE)]);
-const broken = result('server error', [{ repeat: 1, thread: 'eval-x', status: 'errored', durationMs: 3, turns: [], error: { message: 'turn 1: the API answered 500 Internal Server Error', exitCode: 1 } }]);
+const broken = result('server error', [
+  {
+    repeat: 1,
+    thread: 'eval-x',
+    status: 'errored',
+    durationMs: 3,
+    turns: [],
+    error: { message: 'turn 1: the API answered 500 Internal Server Error', exitCode: 1 },
+  },
+]);
 
 describe('JUnit XML', () => {
   it('is well-formed even with hostile replies, and parses back to what ran', () => {
@@ -63,7 +94,9 @@ describe('JUnit XML', () => {
     expect(a.failure).toBeUndefined();
     expect(b.name).toBe('bad & <hostile> "case"');
     expect(b.failure.type).toBe('expectation');
-    expect(b.failure.message).toBe('turn 1: icontains: "30 días": the reply does not contain "30 días" (ignoring case)');
+    expect(b.failure.message).toBe(
+      'turn 1: icontains: "30 días": the reply does not contain "30 días" (ignoring case)',
+    );
     expect(b.failure['#text']).toContain('<script>&"\'</script>');
     expect(b.failure['#text']).toContain('reference: Tarda 30 días.');
     // Characters XML cannot carry are shown as escapes, not dropped silently.
@@ -126,30 +159,50 @@ describe('terminal and piped lines', () => {
     expect(text).toContain('  error: turn 1: the API answered 500');
     expect(text).not.toContain('refund window');
     // The run note wraps onto its own line when the title fills the first.
-    const long = failureSection([result('a case name that is long enough to go', [run('failed', 'x')])], plainPaint, { width: 40, withSuite: false });
-    expect(long.split('\n').slice(0, 4)).toEqual(['Failures (1)', '', '✗ a case name that is long enough to go', '  (thread eval-c-abc)']);
+    const long = failureSection([result('a case name that is long enough to go', [run('failed', 'x')])], plainPaint, {
+      width: 40,
+      withSuite: false,
+    });
+    expect(long.split('\n').slice(0, 4)).toEqual([
+      'Failures (1)',
+      '',
+      '✗ a case name that is long enough to go',
+      '  (thread eval-c-abc)',
+    ]);
   });
   it('a huge reply is cut in the failure section', () => {
-    const text = failureSection([result('big', [run('failed', 'y'.repeat(50_000))])], plainPaint, { width: 0, withSuite: false });
+    const text = failureSection([result('big', [run('failed', 'y'.repeat(50_000))])], plainPaint, {
+      width: 0,
+      withSuite: false,
+    });
     expect(text.length).toBeLessThan(3000);
     expect(text).toContain('… (48000 more characters; --json has the whole reply)');
   });
   it('the summary counts cases and says when judge expectations were skipped', () => {
     const withSkip = { ...good, skipped: 2 };
-    expect(summaryLine(summary([withSkip, bad]), plainPaint, { judge: false })).toBe('1 passed, 1 failed · 2 cases, 2 runs, 2 turns · 1234 ms · 2 judge expectations skipped (no --judge-cmd)');
+    expect(summaryLine(summary([withSkip, bad]), plainPaint, { judge: false })).toBe(
+      '1 passed, 1 failed · 2 cases, 2 runs, 2 turns · 1234 ms · 2 judge expectations skipped (no --judge-cmd)',
+    );
   });
   it('wrap: escapes, wraps by display columns, hangs continuation lines under the first', () => {
     expect(wrap('aaa bbb ccc dddd eeee ffff', 14, 2)).toBe('aaa bbb ccc\n  dddd eeee\n  ffff');
     expect(wrap('one\ntwo', 0, 2)).toBe('one\n  two');
     expect(wrap('a\u001b[2Jb', 0, 0)).toBe('a\\x1b[2Jb');
-    for (const line of wrap('日本語の文章です、とても長い文章です。'.repeat(3), 20, 4).split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(20);
+    for (const line of wrap('日本語の文章です、とても長い文章です。'.repeat(3), 20, 4).split('\n'))
+      expect(displayWidth(line)).toBeLessThanOrEqual(20);
   });
 });
 
 describe('results and baseline', () => {
   it('the JSON results object reads back as a baseline, marking each case', () => {
-    const before = JSON.parse(JSON.stringify(resultsObject(summary([good, bad, broken]), { repeat: 1, concurrency: 4, judge: false })));
-    expect(before).toMatchObject({ version: 1, status: 'failed', totals: { cases: 3, passed: 1, failed: 1, errored: 1 } });
+    const before = JSON.parse(
+      JSON.stringify(resultsObject(summary([good, bad, broken]), { repeat: 1, concurrency: 4, judge: false })),
+    );
+    expect(before).toMatchObject({
+      version: 1,
+      status: 'failed',
+      totals: { cases: 3, passed: 1, failed: 1, errored: 1 },
+    });
     expect(before.suites[0].cases[1].runs[0].turns[0].reply.body).toBe(HOSTILE);
     const baseline = parseBaseline(JSON.stringify(before), 'r.json');
     const nowBad = result('refund window', [run('failed', 'x')]);
@@ -180,7 +233,11 @@ describe('results and baseline', () => {
     expect(replyOf(undefined, partial)).toBeUndefined();
     expect(replyOf(null, partial)).toBeUndefined();
     expect(replyOf({ _id: '1', ...partial }, partial)).toBeUndefined();
-    expect(replyOf({ body: 'hi', user_fid: 'ai', thread_fid: 't' }, partial)).toEqual({ body: 'hi', user_fid: 'ai', thread_fid: 't' });
+    expect(replyOf({ body: 'hi', user_fid: 'ai', thread_fid: 't' }, partial)).toEqual({
+      body: 'hi',
+      user_fid: 'ai',
+      thread_fid: 't',
+    });
   });
 });
 
@@ -206,7 +263,9 @@ describe('eval init --from-thread', () => {
         { send: 'Still there?', expect: [{ min_length: 1 }] },
       ],
     });
-    expect(caseFromThread('x', { messages: [{ body: 'agent only', is_customer_support_agent: true }] })).toBeUndefined();
+    expect(
+      caseFromThread('x', { messages: [{ body: 'agent only', is_customer_support_agent: true }] }),
+    ).toBeUndefined();
     expect(caseFromThread('x', 'not an object')).toBeUndefined();
   });
 });

@@ -11,7 +11,13 @@ function suite(names: string[], turns = 1): Suite {
     cases: names.map((name) => ({
       name,
       slug: name,
-      turns: Array.from({ length: turns }, (_, i) => ({ index: i + 1, send: `${name} ${i + 1}`, agent: false, user: 'u', expect: [parseExpectation('contains', 'ok')] })),
+      turns: Array.from({ length: turns }, (_, i) => ({
+        index: i + 1,
+        send: `${name} ${i + 1}`,
+        agent: false,
+        user: 'u',
+        expect: [parseExpectation('contains', 'ok')],
+      })),
     })),
   };
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { maskKey, messageTsv, pickFields, parseFieldList, senderOf, threadColumns, transcript, tsvField, plainPaint } from '../../src/output/format.js';
+import {
+  maskKey,
+  messageTsv,
+  pickFields,
+  parseFieldList,
+  senderOf,
+  threadColumns,
+  transcript,
+  tsvField,
+  plainPaint,
+} from '../../src/output/format.js';
 import { threadHash, isThreadHash } from '../../src/api/hash.js';
 import { colorLevel } from '../../src/output/output.js';
 
@@ -34,15 +44,18 @@ describe('tsv', () => {
     expect(tsvField(3)).toBe('3');
   });
   it('keeps one line per message with time, sender, body', () => {
-    expect(messageTsv({ created_at: '2024-01-01T00:00:00Z', is_customer_support_agent: false, body: 'hi\nthere' })).toBe(
-      '2024-01-01T00:00:00Z\tcustomer\thi\\nthere',
-    );
+    expect(
+      messageTsv({ created_at: '2024-01-01T00:00:00Z', is_customer_support_agent: false, body: 'hi\nthere' }),
+    ).toBe('2024-01-01T00:00:00Z\tcustomer\thi\\nthere');
   });
 });
 
 describe('pickFields', () => {
   it('keeps named fields in order, null when missing, per element', () => {
-    expect(pickFields([{ a: 1, b: 2, c: 3 }, { b: 5 }], ['c', 'a'])).toEqual([{ c: 3, a: 1 }, { c: null, a: null }]);
+    expect(pickFields([{ a: 1, b: 2, c: 3 }, { b: 5 }], ['c', 'a'])).toEqual([
+      { c: 3, a: 1 },
+      { c: null, a: null },
+    ]);
     expect(JSON.stringify(pickFields({ b: 2, a: 1 }, ['a', 'b']))).toBe('{"a":1,"b":2}');
   });
   it('passes everything through without fields', () => {
@@ -77,7 +90,13 @@ describe('threadColumns', () => {
 describe('transcript', () => {
   it('shows the header and each message with sender, time and body', () => {
     const text = transcript(
-      { thread_fid: 't1', subject: 'Refund', messages: [{ body: 'Hello', user_fid: 'u1', is_customer_support_agent: false, created_at: '2024-05-01T10:00:00Z' }] },
+      {
+        thread_fid: 't1',
+        subject: 'Refund',
+        messages: [
+          { body: 'Hello', user_fid: 'u1', is_customer_support_agent: false, created_at: '2024-05-01T10:00:00Z' },
+        ],
+      },
       'abc',
       plainPaint,
     );
@@ -87,8 +106,14 @@ describe('transcript', () => {
   });
   it('on a terminal: relative times and bodies wrapped to the width', () => {
     const now = Date.parse('2024-05-01T13:00:00Z');
-    const body = 'I can help with that refund. Refunds go back to the original payment method within 5–7 business days.';
-    const text = transcript({ thread_fid: 't1', messages: [{ body, is_customer_support_agent: true, created_at: '2024-05-01T10:00:00Z' }] }, 'abc', plainPaint, { width: 40, now });
+    const body =
+      'I can help with that refund. Refunds go back to the original payment method within 5–7 business days.';
+    const text = transcript(
+      { thread_fid: 't1', messages: [{ body, is_customer_support_agent: true, created_at: '2024-05-01T10:00:00Z' }] },
+      'abc',
+      plainPaint,
+      { width: 40, now },
+    );
     expect(text).toContain('agent  3 hours ago\n');
     const lines = text.split('\n').filter((l) => l.startsWith('  '));
     expect(lines.length).toBeGreaterThan(2);

@@ -39,7 +39,10 @@ function send(port: number, raw: string, end = true): net.Socket {
 describe('readBodyLimited', () => {
   it('reads a body whole, across chunks', async () => {
     const r = await reader(100);
-    send(r.port, 'POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
+    send(
+      r.port,
+      'POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n',
+    );
     const got = await r.next();
     expect('body' in got && got.body.toString()).toBe('hello world');
   });
@@ -52,7 +55,10 @@ describe('readBodyLimited', () => {
 
   it('an undeclared (chunked) body is cut off as soon as it passes the limit', async () => {
     const r = await reader(10);
-    send(r.port, 'POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n');
+    send(
+      r.port,
+      'POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n',
+    );
     expect(await r.next()).toEqual({ tooLarge: 16 });
   });
 

@@ -8,12 +8,17 @@ describe('proxy variables', () => {
     const p = readProxyEnv({ http_proxy: 'http://low:1', HTTP_PROXY: 'http://up:1' });
     expect(proxyFor(u('http://api.test/x'), p)).toBe('http://low:1');
     expect(proxyFor(u('https://api.test/x'), p)).toBe('http://low:1');
-    expect(proxyFor(u('https://api.test/x'), readProxyEnv({ HTTP_PROXY: 'http://h:1', HTTPS_PROXY: 'http://s:1' }))).toBe('http://s:1');
+    expect(
+      proxyFor(u('https://api.test/x'), readProxyEnv({ HTTP_PROXY: 'http://h:1', HTTPS_PROXY: 'http://s:1' })),
+    ).toBe('http://s:1');
     expect(proxyFor(u('http://api.test/x'), readProxyEnv({ HTTPS_PROXY: 'http://s:1' }))).toBeUndefined();
   });
 
   it('NO_PROXY: exact hosts, subdomains, leading dots, ports and *', () => {
-    const p = readProxyEnv({ HTTP_PROXY: 'http://p:1', NO_PROXY: 'localhost, .internal.test,example.com:8080 127.0.0.1' });
+    const p = readProxyEnv({
+      HTTP_PROXY: 'http://p:1',
+      NO_PROXY: 'localhost, .internal.test,example.com:8080 127.0.0.1',
+    });
     expect(proxyFor(u('http://localhost:4000/'), p)).toBeUndefined();
     expect(proxyFor(u('http://127.0.0.1:9/'), p)).toBeUndefined();
     expect(proxyFor(u('http://a.internal.test/'), p)).toBeUndefined();

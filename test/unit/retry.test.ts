@@ -4,7 +4,14 @@ import { HttpResponse, type ExchangeRequest } from '../../src/api/transport.js';
 import { CutOffError, InterruptedError, NetworkError } from '../../src/errors.js';
 
 // The retry wrapper against a fake sender: no sockets, no waiting.
-const req = (method = 'GET', extra: Partial<ExchangeRequest> = {}): ExchangeRequest => ({ method, url: 'http://api.test/threads', headers: {}, timeoutMs: 60_000, maxBytes: 1 << 20, ...extra });
+const req = (method = 'GET', extra: Partial<ExchangeRequest> = {}): ExchangeRequest => ({
+  method,
+  url: 'http://api.test/threads',
+  headers: {},
+  timeoutMs: 60_000,
+  maxBytes: 1 << 20,
+  ...extra,
+});
 const ok = (status = 200, headers = {}) => new HttpResponse(status, headers, [Buffer.from('[]')]);
 const refused = () => new NetworkError('refused', { code: 'ECONNREFUSED' });
 
@@ -23,11 +30,15 @@ function harness(steps: Array<HttpResponse | Error>) {
   const s = scripted(steps);
   const delays: number[] = [];
   const retries: string[] = [];
-  const wrapped = withRetries(s.send, { retries: 3, baseMs: 100, capMs: 30_000 }, {
-    sleep: async (ms) => void delays.push(ms),
-    random: () => 0.5,
-    onRetry: (i) => void retries.push(i.reason),
-  });
+  const wrapped = withRetries(
+    s.send,
+    { retries: 3, baseMs: 100, capMs: 30_000 },
+    {
+      sleep: async (ms) => void delays.push(ms),
+      random: () => 0.5,
+      onRetry: (i) => void retries.push(i.reason),
+    },
+  );
   return { wrapped, calls: s.calls, delays, retries };
 }
 

@@ -12,7 +12,9 @@ const input = { criteria: 'is polite', conversation: [{ role: 'user' as const, b
 describe('commandJudge', () => {
   it('a judge that answers and exits, leaving a background process, counts at once', async () => {
     const pidFile = path.join(tempDir('gurusup-review-judge-'), 'bg.pid');
-    const judge = commandJudge(`sleep 60 & echo $! > '${pidFile}'; echo '{"pass": true, "reason": "polite"}'`, { timeoutMs: 10_000 });
+    const judge = commandJudge(`sleep 60 & echo $! > '${pidFile}'; echo '{"pass": true, "reason": "polite"}'`, {
+      timeoutMs: 10_000,
+    });
     try {
       expect(await judge(input)).toEqual({ status: 'passed', message: 'polite' });
     } finally {

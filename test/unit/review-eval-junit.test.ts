@@ -11,10 +11,14 @@ describe('JUnit escaping', () => {
   it('C1, DEL and bidi overrides are shown as \\u escapes; other text is kept; the file parses', () => {
     const t = xmlText(HOSTILE);
     expect(t).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
-    expect(t).toBe('a\\u009b31m b\\u007f c\\u0085 d\\u202eevil\\u202c e\\u2066x\\u2069 \\u001b[2J é ✓ 日本 😀 \u00a0nbsp');
+    expect(t).toBe(
+      'a\\u009b31m b\\u007f c\\u0085 d\\u202eevil\\u202c e\\u2066x\\u2069 \\u001b[2J é ✓ 日本 😀 \u00a0nbsp',
+    );
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<t a="${xmlAttr(HOSTILE)}">${t}</t>\n`;
     expect(XMLValidator.validate(xml)).toBe(true);
-    const back = new XMLParser({ ignoreAttributes: false, processEntities: true }).parse(xml) as { t: { '#text': string; '@_a': string } };
+    const back = new XMLParser({ ignoreAttributes: false, processEntities: true }).parse(xml) as {
+      t: { '#text': string; '@_a': string };
+    };
     expect(back.t['@_a']).toBe(t);
   });
 });

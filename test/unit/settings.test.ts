@@ -4,18 +4,42 @@ import { resolveProfileName, resolveSettings } from '../../src/config/settings.j
 describe('precedence: flag > env > profile > default', () => {
   const profile = { api_key: 'stored-key-0123456789', base_url: 'http://profile.example/api/v1', timeout: 7 };
   it('uses the built-in defaults', () => {
-    expect(resolveSettings({}, {}, 'default', undefined)).toEqual({ profileName: 'default', baseUrl: 'https://api.gurusup.com', timeoutMs: 30_000 });
+    expect(resolveSettings({}, {}, 'default', undefined)).toEqual({
+      profileName: 'default',
+      baseUrl: 'https://api.gurusup.com',
+      timeoutMs: 30_000,
+    });
   });
   it('uses the profile over defaults', () => {
     const s = resolveSettings({}, {}, 'p', profile);
-    expect(s).toMatchObject({ baseUrl: 'http://profile.example/api/v1', timeoutMs: 7000, apiKey: profile.api_key, keySource: 'config' });
+    expect(s).toMatchObject({
+      baseUrl: 'http://profile.example/api/v1',
+      timeoutMs: 7000,
+      apiKey: profile.api_key,
+      keySource: 'config',
+    });
   });
   it('uses the environment over the profile', () => {
-    const s = resolveSettings({}, { GURUSUP_BASE_URL: 'http://env.example/', GURUSUP_TIMEOUT: '3', GURUSUP_API_KEY: 'env-key-0123456789' }, 'p', profile);
-    expect(s).toMatchObject({ baseUrl: 'http://env.example', timeoutMs: 3000, apiKey: 'env-key-0123456789', keySource: 'env' });
+    const s = resolveSettings(
+      {},
+      { GURUSUP_BASE_URL: 'http://env.example/', GURUSUP_TIMEOUT: '3', GURUSUP_API_KEY: 'env-key-0123456789' },
+      'p',
+      profile,
+    );
+    expect(s).toMatchObject({
+      baseUrl: 'http://env.example',
+      timeoutMs: 3000,
+      apiKey: 'env-key-0123456789',
+      keySource: 'env',
+    });
   });
   it('uses flags over everything', () => {
-    const s = resolveSettings({ baseUrl: 'http://flag.example', timeout: '1.5' }, { GURUSUP_BASE_URL: 'http://env.example', GURUSUP_TIMEOUT: '3' }, 'p', profile);
+    const s = resolveSettings(
+      { baseUrl: 'http://flag.example', timeout: '1.5' },
+      { GURUSUP_BASE_URL: 'http://env.example', GURUSUP_TIMEOUT: '3' },
+      'p',
+      profile,
+    );
     expect(s).toMatchObject({ baseUrl: 'http://flag.example', timeoutMs: 1500 });
   });
   it('applies the per-command default timeout', () => {

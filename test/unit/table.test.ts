@@ -6,7 +6,16 @@ const id = (s: string) => s;
 
 describe('renderTable', () => {
   it('pads columns to the widest cell, two spaces apart, no trailing blanks', () => {
-    expect(renderTable(['A', 'BB'], [['xxx', 'y'], ['z', '']], id)).toBe('A    BB\nxxx  y\nz\n');
+    expect(
+      renderTable(
+        ['A', 'BB'],
+        [
+          ['xxx', 'y'],
+          ['z', ''],
+        ],
+        id,
+      ),
+    ).toBe('A    BB\nxxx  y\nz\n');
   });
   it('escapes newlines and tabs so each row stays one line', () => {
     expect(renderTable(['A'], [['a\nb\tc']], id)).toBe('A\na\\nb\\tc\n');
@@ -44,14 +53,19 @@ describe('renderTable on a narrow terminal', () => {
     ['order-1', 'a'.repeat(32), 'Where is my parcel? It has been a week', 'cust-anna', '4', '3 hours ago'],
     ['refund-22', 'b'.repeat(32), 'Refund', 'cust-bram', '120', '2 days ago'],
   ];
-  const opts = { drop: ['UPDATED', 'N', 'USER', 'HASH'], min: { HASH: 32, SUBJECT: 12, UPDATED: Number.POSITIVE_INFINITY } };
+  const opts = {
+    drop: ['UPDATED', 'N', 'USER', 'HASH'],
+    min: { HASH: 32, SUBJECT: 12, UPDATED: Number.POSITIVE_INFINITY },
+  };
   const render = (w: number) => renderTable(header, rows, id, w, opts).trimEnd().split('\n');
 
   it('cuts first, then drops the columns the caller named, in its order; no line is wider than asked', () => {
     for (const w of [200, 100, 80, 60, 40, 20, 8]) {
       for (const line of render(w)) expect(displayWidth(line), `${w}: ${line}`).toBeLessThanOrEqual(w);
     }
-    expect(render(200)[0]).toBe('FID        HASH                              SUBJECT                                 USER         N  UPDATED');
+    expect(render(200)[0]).toBe(
+      'FID        HASH                              SUBJECT                                 USER         N  UPDATED',
+    );
     // Cutting is enough: every column stays, the widest cut first.
     expect(render(90)[0]).toMatch(/^FID\s+HASH\s+SUBJECT\s+USER\s+N\s+UPDATED$/);
     expect(render(90)[1]).toContain('Where is my par…');
@@ -81,7 +95,17 @@ describe('renderTable on a narrow terminal', () => {
   });
 
   it('emoji and wide characters are cut on a grapheme boundary and padded by display width', () => {
-    const out = renderTable(['A', 'B'], [['👨‍👩‍👧 family ✅ done ☕', 'x'], ['日本語のテキスト', 'y']], id, 16).trimEnd().split('\n');
+    const out = renderTable(
+      ['A', 'B'],
+      [
+        ['👨‍👩‍👧 family ✅ done ☕', 'x'],
+        ['日本語のテキスト', 'y'],
+      ],
+      id,
+      16,
+    )
+      .trimEnd()
+      .split('\n');
     for (const line of out) expect(displayWidth(line)).toBeLessThanOrEqual(16);
     const starts = out.map((l) => displayWidth(l.slice(0, l.lastIndexOf(' ') + 1)));
     expect(new Set(starts).size).toBe(1);
@@ -95,7 +119,9 @@ describe('progressLine', () => {
       const line = progressLine('Exporting', 50, 1000, 2000, 24, cols);
       expect(line.length, line).toBeLessThan(cols);
     }
-    expect(progressLine('Exporting', 50, 1000, 2000, 24, 120)).toMatch(/^Exporting \[#-+\] 50\/1000 {2}25\.0\/s {2}ETA 38s$/);
+    expect(progressLine('Exporting', 50, 1000, 2000, 24, 120)).toMatch(
+      /^Exporting \[#-+\] 50\/1000 {2}25\.0\/s {2}ETA 38s$/,
+    );
     expect(progressLine('Exporting', 50, 1000, 2000, 24, 30)).toMatch(/^Exporting \[#*-+\] 50\/1000$/);
   });
 });

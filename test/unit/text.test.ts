@@ -37,7 +37,8 @@ describe('wrapText', () => {
     expect(out.split('\n')).toEqual(['x'.repeat(12), 'x'.repeat(12), 'x', 'next']);
   });
   it('counts wide characters as two columns', () => {
-    for (const line of wrapText('日本語 日本語 日本語 日本語', 14).split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(14);
+    for (const line of wrapText('日本語 日本語 日本語 日本語', 14).split('\n'))
+      expect(displayWidth(line)).toBeLessThanOrEqual(14);
   });
 });
 

@@ -8,7 +8,10 @@ import { displayWidth } from '../../src/output/width.js';
 
 describe('describeEvent', () => {
   it('reads the type from event, type or event_type and the message from data, message or payload', () => {
-    expect(describeEvent({ event: 'send_message', data: { body: 'a' } })).toEqual({ type: 'send_message', message: { body: 'a' } });
+    expect(describeEvent({ event: 'send_message', data: { body: 'a' } })).toEqual({
+      type: 'send_message',
+      message: { body: 'a' },
+    });
     expect(describeEvent({ type: 't', message: { body: 'b' } })).toEqual({ type: 't', message: { body: 'b' } });
     expect(describeEvent({ event_type: 'u', payload: { body: 'c' } })).toEqual({ type: 'u', message: { body: 'c' } });
     expect(describeEvent({ other: 1 })).toEqual({});
@@ -26,7 +29,12 @@ describe('describeEvent', () => {
   });
   it('word-wraps a long body to the width, continuation lines indented like the first', () => {
     const body = 'Refunds go back to the original payment method within 5–7 business days once the return is received.';
-    const text = eventBlock({ event: 'send_message', data: { thread_fid: 't', user_fid: 'u', body } }, new Date(), plainPaint, { width: 40 });
+    const text = eventBlock(
+      { event: 'send_message', data: { thread_fid: 't', user_fid: 'u', body } },
+      new Date(),
+      plainPaint,
+      { width: 40 },
+    );
     const lines = text.trimEnd().split('\n').slice(1);
     expect(lines.length).toBeGreaterThan(2);
     for (const l of lines) {
@@ -46,7 +54,10 @@ describe('keyMatches', () => {
     expect(keyMatches('', 'abc')).toBe(false);
   });
   it('redacts the key header', () => {
-    expect(redactHeaders({ 'x-api-key': 'k', 'content-type': 'application/json' })).toEqual({ 'x-api-key': '[redacted]', 'content-type': 'application/json' });
+    expect(redactHeaders({ 'x-api-key': 'k', 'content-type': 'application/json' })).toEqual({
+      'x-api-key': '[redacted]',
+      'content-type': 'application/json',
+    });
   });
 });
 
