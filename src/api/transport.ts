@@ -189,6 +189,8 @@ function eachChunk(body: AsyncIterable<Buffer>, take: (chunk: Buffer) => void | 
       if (settled) return;
       settled = true;
       cleanup();
+      // undici's body emits an 'error' when destroyed before its end: nobody else listens now.
+      s.on('error', () => {});
       s.destroy();
       reject(err);
     };
