@@ -69,6 +69,7 @@ function loadWithCodeCache(env) {
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, cacheFile);
+        prune(dir, cacheFile);
       } catch {
         // read-only or full: the next run compiles again
       }
@@ -77,6 +78,18 @@ function loadWithCodeCache(env) {
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   return { cli: mod.exports, how: cachedData && !script.cachedDataRejected ? 'code-cache' : 'code-cache-miss' };
+}
+
+/** A cache per bundle and Node version: keep the few newest, so upgrades do not pile them up. */
+function prune(dir, keep) {
+  const caches = fs
+    .readdirSync(dir)
+    .filter((f) => /^v8-[0-9a-f]{16}\.cache$/.test(f))
+    .map((f) => path.join(dir, f))
+    .filter((f) => f !== keep)
+    .map((f) => ({ f, t: fs.statSync(f).mtimeMs }))
+    .sort((x, y) => y.t - x.t);
+  for (const { f } of caches.slice(3)) fs.rmSync(f, { force: true });
 }
 
 module.exports = { loadCli, file, cacheDir };

@@ -118,6 +118,14 @@ describe('start-up: the code cache heals itself', () => {
     const flagged = await run({ NODE_OPTIONS: '--max-old-space-size=200' });
     expect(flagged.code).toBe(0);
     expect(files()).toHaveLength(2);
+    // Old caches (other bundles, other Nodes) do not pile up: the newest four are kept.
+    for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(cache, `v8-${String(i).repeat(16)}.cache`), 'old');
+    const past = new Date(Date.now() - 3600_000);
+    for (let i = 0; i < 6; i++) fs.utimesSync(path.join(cache, `v8-${String(i).repeat(16)}.cache`), past, past);
+    const another = await run({ NODE_OPTIONS: '--max-old-space-size=300' });
+    expect(another.code).toBe(0);
+    expect(files()).toHaveLength(4);
+    expect(files()).toContain(name!);
   });
 
   it('a cache directory that cannot be written is no error', async () => {
