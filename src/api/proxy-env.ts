@@ -48,7 +48,7 @@ export function anyProxy(p: ProxyEnv): string | undefined {
   return p.https ?? p.http;
 }
 
-/** A URL with its user:password replaced, for messages and traces. */
+/** A URL with its user:password replaced, for messages and traces (also `user:pass@host`, no scheme). */
 export function redactUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1[redacted]@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, '$1[redacted]@');
 }

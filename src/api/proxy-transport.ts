@@ -15,7 +15,9 @@ async function load(): Promise<Undici> {
     atEnd(async () => {
       const all = [...agents.values()];
       agents.clear();
-      await Promise.all(all.map((a) => a.close().catch(() => {})));
+      // destroy, not close: close waits for a CONNECT the proxy never answers (~300 s) after a
+      // timeout or Ctrl-C gave the request up; nothing still in flight is wanted at the end.
+      await Promise.all(all.map((a) => a.destroy().catch(() => {})));
     });
   }
   return undici;
@@ -29,13 +31,26 @@ export function proxyTransport(proxy: string): Transport {
       const u = await load();
       let agent = agents.get(proxy);
       if (!agent) agents.set(proxy, (agent = u.proxyAgent(proxy, { keepAliveTimeout: 4_000 })));
-      const res = await agent.request({
+      const pending = agent.request({
         origin: r.url.origin,
         path: `${r.url.pathname}${r.url.search}`,
         method: r.method as 'GET',
         headers: { ...r.headers },
         body: r.body,
         signal: r.signal,
+      });
+      // undici does not hear the signal while the proxy has not answered CONNECT (it waits up to
+      // its 300 s headers timeout): a timeout or Ctrl-C gives the request up here at once.
+      let cancelled = false;
+      const res = await new Promise<Awaited<typeof pending>>((resolve, reject) => {
+        pending.then(
+          (x) => (cancelled ? x.body.on('error', () => {}).destroy() : resolve(x)),
+          (err: unknown) => reject(err),
+        );
+        r.onCancel?.((reason) => {
+          cancelled = true;
+          reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', cause: reason }));
+        });
       });
       const body = res.body;
       return {

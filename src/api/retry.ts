@@ -98,7 +98,16 @@ export function withRetries(send: Send, policy: RetryPolicy = DEFAULT_RETRY, hoo
       let res: HttpResponse | undefined;
       let failure: unknown;
       try {
-        res = await send(attemptReq);
+        // A retry gets what is left of --timeout, not a whole new one.
+        res = await send(
+          attempt === 0
+            ? attemptReq
+            : {
+                ...attemptReq,
+                timeoutMs: Math.max(1, req.timeoutMs - (now() - started)),
+                totalTimeoutMs: req.timeoutMs,
+              },
+        );
       } catch (err) {
         if (!transient(err)) throw err;
         failure = err;

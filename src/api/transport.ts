@@ -131,6 +131,8 @@ export interface ExchangeRequest {
   body?: string | Buffer;
   /** Per attempt: the longest wait for the whole answer. */
   timeoutMs: number;
+  /** The user's --timeout when `timeoutMs` is what a retry has left of it (for messages). */
+  totalTimeoutMs?: number;
   /** Ctrl-C. */
   signal?: AbortSignal;
   /** Largest body accepted, in bytes. */
@@ -189,6 +191,8 @@ function eachChunk(body: AsyncIterable<Buffer>, take: (chunk: Buffer) => void | 
       if (settled) return;
       settled = true;
       cleanup();
+      // undici's body emits an 'error' when destroyed before its end: nobody else listens now.
+      s.on('error', () => {});
       s.destroy();
       reject(err);
     };
@@ -243,7 +247,7 @@ export async function exchange(transport: Transport, r: ExchangeRequest): Promis
     cancellation.cancel(new TimeoutSignal());
   }, r.timeoutMs);
   const forget = whileRunning(r.signal, cancellation);
-  const secs = `${r.timeoutMs / 1000}s`;
+  const secs = `${(r.totalTimeoutMs ?? r.timeoutMs) / 1000}s`;
   const where = `${url.protocol}//${url.host}${url.pathname}`;
   let res: OpenResponse;
   try {

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/io.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+// A body over GURUSUP_MAX_RESPONSE through HTTP_PROXY: undici's body stream, destroyed when the
+// limit is passed, emitted an 'error' nobody listened to, and the CLI died with a stack trace.
+const KEY = 'gsk_test_review_http_0123456789';
+let api: TestServer;
+let proxy: http.Server;
+let proxyUrl: string;
+
+beforeAll(async () => {
+  const big = `[${'{"thread_fid":"aaaaaaaaaaaa"},'.repeat(1000)}{}]`;
+  api = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(big);
+  });
+  proxy = http.createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, client: net.Socket, head) => {
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+});
+afterAll(async () => {
+  await api.close();
+  proxy.closeAllConnections();
+  await new Promise((r) => proxy.close(r));
+});
+
+describe('a response over GURUSUP_MAX_RESPONSE, through a proxy', () => {
+  for (const args of [
+    ['threads', 'list', '--json'],
+    ['threads', 'list'],
+    ['api', '/threads'],
+  ]) {
+    for (const via of ['direct', 'proxy']) {
+      it(`${args.join(' ')} (${via}): exit 1 naming the limit, no stack`, async () => {
+        const r = await cli(args, {
+          env: {
+            GURUSUP_CONFIG_DIR: tempDir(),
+            GURUSUP_API_KEY: KEY,
+            GURUSUP_BASE_URL: api.url,
+            GURUSUP_MAX_RESPONSE: '5000',
+            HTTP_PROXY: via === 'proxy' ? proxyUrl : undefined,
+          },
+        });
+        expect(r.stderr).toContain('is larger than the 5000 bytes limit');
+        expect(r.stderr).not.toMatch(/\n\s+at |Unhandled|AbortError/);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+      });
+    }
+  }
+});
