@@ -11,6 +11,8 @@ const path = require('node:path');
 const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
+// Called by the bundle before it changes V8's flags (src/api/proxy-transport.ts).
+const BEFORE_V8_FLAGS = Symbol.for('gurusup.beforeV8Flags');
 
 function cacheDir(env) {
   if (env.GURUSUP_CACHE_DIR) return env.GURUSUP_CACHE_DIR;
@@ -29,6 +31,9 @@ function loadCli(o = {}) {
   if (typeof Module.enableCompileCache === 'function' && env.GURUSUP_NO_CODE_CACHE !== '1') {
     try {
       Module.enableCompileCache(cacheDir(env));
+      // Node writes its cache at exit, stamped with the flags of that moment: write it before.
+      if (typeof Module.flushCompileCache === 'function')
+        globalThis[BEFORE_V8_FLAGS] = () => Module.flushCompileCache();
     } catch {
       // no cache directory: compile as usual
     }
@@ -62,12 +67,18 @@ function loadWithCodeCache(env) {
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
+    // V8 stamps a cache with its flags: one made after the proxy path set --liftoff-only would be
+    // rejected by every later run. That path calls this first, so the cache is taken before.
+    let taken;
+    globalThis[BEFORE_V8_FLAGS] = () => {
+      taken ??= script.createCachedData();
+    };
     process.once('exit', () => {
       // After the run, so the functions it compiled are in the cache too. Never an error.
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.writeFileSync(tmp, taken ?? script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, cacheFile);
         prune(dir, cacheFile);
       } catch {

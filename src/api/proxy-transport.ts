@@ -10,6 +10,8 @@ async function load(): Promise<Undici> {
   if (!undici) {
     // llhttp is WebAssembly: with Liftoff alone V8 compiles it in ~2 ms and process exit never
     // waits for TurboFan re-optimising it on a background thread (74-91 ms here; BENCHMARKS.md).
+    // The start-up code cache is taken before the flags change (bin/load.js), or V8 would refuse it.
+    (globalThis as { [k: symbol]: (() => void) | undefined })[Symbol.for('gurusup.beforeV8Flags')]?.();
     v8.setFlagsFromString('--liftoff-only');
     undici = await import('../vendor/undici.js');
     atEnd(async () => {

@@ -143,3 +143,43 @@ describe('start-up: the code cache heals itself', () => {
     );
   });
 });
+
+describe('start-up through a proxy', () => {
+  it('the code cache taken on the proxy path is accepted by the next runs (it is not rewritten each time)', async () => {
+    if (typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function') return; // Node's own cache there
+    const proxy = (await import('node:http')).createServer();
+    proxy.on('connect', (req, client: net.Socket, head) => {
+      const [host, port] = (req.url ?? '').split(':');
+      const up = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.write(head);
+        up.pipe(client);
+        client.pipe(up);
+      });
+      up.on('error', () => client.destroy());
+      client.on('error', () => up.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const cache = tempDir();
+      const proxied = env({
+        GURUSUP_CACHE_DIR: cache,
+        HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
+      });
+      const stamps: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await cli(['threads', 'list', '--json'], { env: proxied });
+        expect(r.code).toBe(0);
+        const files = fs.readdirSync(cache).filter((f) => f.endsWith('.cache'));
+        expect(files).toHaveLength(1);
+        stamps.push(fs.statSync(path.join(cache, files[0]!)).mtimeMs);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Written by the first run only: V8 accepted it in the next two.
+      expect(new Set(stamps).size).toBe(1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+});
