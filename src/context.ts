@@ -1,7 +1,7 @@
 import type { Io } from './io.js';
 import { Output, type OutputOptions } from './output/output.js';
 import { parseFieldList } from './output/format.js';
-import { AuthError, NO_KEY_MESSAGE } from './errors.js';
+import { AuthError, NO_KEY_MESSAGE, withContext } from './errors.js';
 import { noSuchProfile, selectProfile, resolveSettings, type ProfileChoice, type Settings } from './config/settings.js';
 import type { Keystore } from './config/store.js';
 import type { ClientOptions, GurusupClient } from './api/client.js';
@@ -108,8 +108,7 @@ export class Context {
   /** Adds what only the context knows to an error: a rejected key that came from GURUSUP_API_KEY. */
   explain(err: unknown): unknown {
     if (err instanceof AuthError && err.status !== undefined && this.#usedEnvKey) {
-      return new AuthError(err.message, {
-        status: err.status,
+      return withContext(err, {
         hint: 'the key in use comes from the GURUSUP_API_KEY environment variable; set it to a valid key, or unset it to use the saved profile',
       });
     }

@@ -9,7 +9,7 @@ import { startListener, type AcceptedEvent, type Listener } from '../webhook/lis
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
 import { LineAppender, NotRegularFileError } from '../webhook/record.js';
 import { memberText } from '../webhook/json-text.js';
-import { checkUrl, postEvent } from '../webhook/send.js';
+import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
 import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
 
 const MAX_PENDING_FORWARDS = 1000;
@@ -91,8 +91,6 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   let forwardFailures = 0;
   /** The first failed stdout write: it stops the listener. */
   let writeError: NodeJS.ErrnoException | undefined;
-  const ep = out.epaint;
-
   const forward = (ev: AcceptedEvent) => {
     if (!forwardTo) return;
     if (pending.size >= MAX_PENDING_FORWARDS) {
@@ -222,11 +220,6 @@ export function pickedLine(ev: { line: string; body: unknown }, fields: readonly
   return `{${fields.map((f) => `${JSON.stringify(f)}:${member(f)}`).join(',')}}`;
 }
 
-/** A POST to the user's own endpoint failed: the place to look is --to, not --base-url. */
-function toHint(to: string): string {
-  return `check --to ${to.replace(/\/\/[^/@]*@/, '//[redacted]@')}: is your endpoint running, and is the address right?`;
-}
-
 /** The key, and the --timeout (GURUSUP_TIMEOUT, the profile's, else 30 s) for each POST. */
 async function keyFor(ctx: Context): Promise<{ key: string; timeoutMs: number }> {
   const s = await ctx.settings();
@@ -317,7 +310,7 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
   );
   if (networkFailures)
     throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, {
-      hint: toHint(to),
+      hint: endpointHint(to),
     });
   return failures ? 1 : 0;
 };

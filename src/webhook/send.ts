@@ -41,9 +41,14 @@ export async function postEvent(
     apiKey: apiKey ?? null,
     timeoutMs,
     headers: { 'content-type': 'application/json', ...o.headers },
-    hint: `check ${o.flag ?? '--to'} ${redactUserinfo(url)}: is your endpoint running, and is the address right?`,
+    hint: endpointHint(url, o.flag),
   });
   return { status: res.status, text: res.text, ms: Math.round(performance.now() - started) };
+}
+
+/** What to check when the user's own endpoint cannot be reached (its password hidden). */
+export function endpointHint(url: string, flag = '--to'): string {
+  return `check ${flag} ${redactUserinfo(url)}: is your endpoint running, and is the address right?`;
 }
 
 export function checkUrl(raw: string, flag: string): string {

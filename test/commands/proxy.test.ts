@@ -1,38 +1,23 @@
-import http from 'node:http';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from '../helpers/io.js';
+import { startConnectProxy, type ConnectProxy } from '../helpers/proxy.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 const KEY = 'gsk_test_proxy_0123456789abcdef';
 let api: TestServer;
-let proxy: http.Server;
+let proxy: ConnectProxy;
 let proxyUrl: string;
-const tunnels: string[] = [];
+let tunnels: string[];
 
 beforeAll(async () => {
   api = await startServer((_req, res) => sendJson(res, 200, [{ thread_fid: 'via-proxy' }]));
-  // A CONNECT proxy on loopback that records where it tunnels to.
-  proxy = http.createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: net.Socket, head) => {
-    tunnels.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+  proxy = await startConnectProxy();
+  proxyUrl = proxy.url;
+  tunnels = proxy.tunnels;
 });
 afterAll(async () => {
   await api.close();
-  proxy.closeAllConnections();
-  await new Promise((r) => proxy.close(r));
+  await proxy.close();
 });
 
 describe('proxies', () => {

@@ -1,15 +1,14 @@
-import http from 'node:http';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { startConnectProxy, type ConnectProxy } from '../helpers/proxy.js';
 
 // A body over GURUSUP_MAX_RESPONSE through HTTP_PROXY: undici's body stream, destroyed when the
 // limit is passed, emitted an 'error' nobody listened to, and the CLI died with a stack trace.
 const KEY = 'gsk_test_review_http_0123456789';
 let api: TestServer;
-let proxy: http.Server;
+let proxy: ConnectProxy;
 let proxyUrl: string;
 
 beforeAll(async () => {
@@ -18,25 +17,12 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(big);
   });
-  proxy = http.createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: net.Socket, head) => {
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+  proxy = await startConnectProxy();
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
   await api.close();
-  proxy.closeAllConnections();
-  await new Promise((r) => proxy.close(r));
+  await proxy.close();
 });
 
 describe('a response over GURUSUP_MAX_RESPONSE, through a proxy', () => {

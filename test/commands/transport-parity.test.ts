@@ -5,14 +5,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from '../helpers/io.js';
+import { startConnectProxy, type ConnectProxy } from '../helpers/proxy.js';
 
 // Every client fault, through both transports (node:http direct, undici behind a CONNECT proxy):
 // the same fault must be the same error and the same exit code on either path.
 
 const KEY = 'gsk_test_parity_0123456789abcdef';
 const servers: Array<net.Server> = [];
-let proxyUrl = '';
-let tunnels = 0;
+let proxy: ConnectProxy;
 
 async function listen<T extends net.Server>(s: T): Promise<{ server: T; port: number }> {
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -21,30 +21,11 @@ async function listen<T extends net.Server>(s: T): Promise<{ server: T; port: nu
 }
 
 beforeAll(async () => {
-  // A CONNECT proxy like a real one: 502 when it cannot reach the host.
-  const proxy = http.createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: net.Socket, head) => {
-    tunnels++;
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host);
-    upstream.once('connect', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    let connected = false;
-    upstream.once('connect', () => void (connected = true));
-    upstream.on('error', () =>
-      connected ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n'),
-    );
-    upstream.on('close', () => connected && client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  proxyUrl = `http://127.0.0.1:${(await listen(proxy)).port}`;
+  proxy = await startConnectProxy();
 });
 
 afterAll(async () => {
+  await proxy.close();
   for (const s of servers) {
     (s as http.Server).closeAllConnections?.();
     await new Promise((r) => s.close(r));
@@ -155,15 +136,15 @@ describe.each([
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
     const url = await c.url();
     const host = new URL(url).host.replace(/\./g, '\\.');
-    const before = tunnels;
+    const before = proxy.tunnels.length;
     const env: Record<string, string> = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url };
-    if (viaProxy) Object.assign(env, { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl });
+    if (viaProxy) Object.assign(env, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
     const r = await run(['threads', 'list', ...(c.args ?? [])], { env });
     expect(r.code).toBe(c.code);
     expect(r.stderr).toMatch(c.error(host));
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).not.toContain(KEY);
-    expect(tunnels > before).toBe(viaProxy);
+    expect(proxy.tunnels.length > before).toBe(viaProxy);
   });
 });
 

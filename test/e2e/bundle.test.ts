@@ -8,6 +8,7 @@ import Module from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
+import { startConnectProxy } from '../helpers/proxy.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 // The built bundle loads some parts lazily (node:https, dist/vendor/*): run each path as a user would.
@@ -147,24 +148,12 @@ describe('start-up: the code cache heals itself', () => {
 describe('start-up through a proxy', () => {
   it('the code cache taken on the proxy path is accepted by the next runs (it is not rewritten each time)', async () => {
     if (typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function') return; // Node's own cache there
-    const proxy = (await import('node:http')).createServer();
-    proxy.on('connect', (req, client: net.Socket, head) => {
-      const [host, port] = (req.url ?? '').split(':');
-      const up = net.connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        up.write(head);
-        up.pipe(client);
-        client.pipe(up);
-      });
-      up.on('error', () => client.destroy());
-      client.on('error', () => up.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxy = await startConnectProxy();
     try {
       const cache = tempDir();
       const proxied = env({
         GURUSUP_CACHE_DIR: cache,
-        HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
+        HTTP_PROXY: proxy.url,
       });
       const stamps: number[] = [];
       for (let i = 0; i < 3; i++) {
@@ -178,8 +167,7 @@ describe('start-up through a proxy', () => {
       // Written by the first run only: V8 accepted it in the next two.
       expect(new Set(stamps).size).toBe(1);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
     }
   });
 });
