@@ -43,9 +43,6 @@ function onStreamError(err, name) {
   process.exit(1);
 }
 process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
-// stderr that cannot be written (a full disk, a reader gone) has no one to tell: the exit code
-// still says what happened, rather than an unhandled 'error' event's exit 1.
-process.stderr.on('error', () => {});
 
 // stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
 // count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
@@ -97,6 +94,10 @@ function fitted(text) {
 }
 
 async function run() {
+  // stderr that cannot be written (a full disk, a reader gone) has no one to tell: the exit code
+  // still says what happened, rather than an unhandled 'error' event's exit 1. Not made before:
+  // the stream on a pipe loads node:net, and pre-rendered help never writes to stderr.
+  process.stderr.on('error', () => {});
   const debug = argv.includes('--debug') || process.env.GURUSUP_DEBUG === '1' || process.env.GURUSUP_DEBUG === 'true';
   const { main } = require('./load.js').loadCli({ debug }).cli;
   const controller = new AbortController();
@@ -113,7 +114,10 @@ async function run() {
   const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Made on first use: process.stdin on a file or /dev/null loads Node's fs streams (~1 ms).
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     signal: controller.signal,
   });

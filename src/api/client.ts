@@ -3,6 +3,7 @@ import { anyProxy, proxyFor, readProxyEnv, redactUserinfo } from './proxy-env.js
 import { exchange, type BodySink, type Headers, type HttpResponse, type Transport } from './transport.js';
 import { nodeTransport } from './node-transport.js';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy, type Send } from './retry.js';
+import { now } from '../clock.js';
 
 export { DEFAULT_RETRY, backoffMs, parseRetryAfter, type RetryPolicy } from './retry.js';
 export type { HttpResponse } from './transport.js';
@@ -86,11 +87,11 @@ export class GurusupClient {
       for (const [k, v] of Object.entries(req.headers)) trace(`> ${k}: ${SECRET_HEADER.test(k) ? '[redacted]' : v}`);
       if (req.body !== undefined) trace(`> (${Buffer.byteLength(req.body)} bytes body)`);
     }
-    const started = performance.now();
+    const started = now();
     try {
       const res = await exchange(transport, req);
       trace?.(
-        `< ${statusLine(res.status)} (${Math.round(performance.now() - started)} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`,
+        `< ${statusLine(res.status)} (${Math.round(now() - started)} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`,
       );
       return res;
     } catch (err) {

@@ -5,6 +5,7 @@ import { threadHash } from '../api/hash.js';
 import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
+import { now } from '../clock.js';
 
 const PROMPT = 'you › ';
 const CONTINUE = '  … › ';
@@ -128,7 +129,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       spin?.stop();
       spin = undefined;
     };
-    const started = performance.now();
+    const started = now();
     let reply: unknown;
     try {
       const client = await clientWith(ctx, settings, ac.signal);
@@ -150,7 +151,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
       quiet();
       busy = undefined;
     }
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (now() - started) / 1000;
     if (state.agent)
       return void out.info(`sent as a support agent, no automatic reply (${seconds.toFixed(1)} s)`, ep.dim);
     if (!isObject(reply)) return void out.info(`sent; the API returned no reply (${seconds.toFixed(1)} s)`, ep.dim);

@@ -5,6 +5,7 @@ import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from 
 import { threadHash } from '../api/hash.js';
 import { isObject, pickFields, safeJson } from '../output/format.js';
 import { acquireLock } from '../lockfile.js';
+import { now } from '../clock.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
 function exportKey(t: Record<string, unknown>): string | undefined {
@@ -183,7 +184,7 @@ async function runExport(
   // scrolling by are the progress there.
   const bar =
     out.animate && (fd !== undefined || !out.stdoutTTY) ? await out.progress('Exporting', todo.length) : undefined;
-  const started = performance.now();
+  const started = now();
   let done = 0;
   let exported = 0;
   const failed: string[] = [];
@@ -228,7 +229,7 @@ async function runExport(
     out.info(`Interrupted after ${exported} threads${file ? `; run again with --resume to finish ${file}` : ''}.`);
     throw new InterruptedError();
   }
-  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  const secs = ((now() - started) / 1000).toFixed(1);
   const skipped = all.length - todo.length;
   out.info(
     `Exported ${exported} threads${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`,

@@ -8,6 +8,7 @@ import { AuthError, CliError, InterruptedError } from '../errors.js';
 import { check, describe, type Expectation, type Outcome, type Status } from './expectations.js';
 import type { Judge, JudgeInput } from './judge.js';
 import type { Case, Suite, Turn } from './suite.js';
+import { now } from '../clock.js';
 
 export type RunStatus = 'passed' | 'failed' | 'errored';
 
@@ -137,9 +138,9 @@ async function runTurn(
   if (turn.lang !== undefined) partial.lang = turn.lang;
   if (turn.subject !== undefined) partial.subject = turn.subject;
   partial.is_customer_support_agent = turn.agent;
-  const started = performance.now();
+  const started = now();
   const response = await o.send(partial);
-  const latencyMs = performance.now() - started;
+  const latencyMs = now() - started;
   const message = replyOf(response, partial);
   const body = typeof message?.body === 'string' ? message.body : undefined;
   conversation.push({ role: turn.agent ? 'agent' : 'user', body: turn.send });
@@ -173,7 +174,7 @@ async function runTurn(
 export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise<EvalSummary> {
   const runId = o.runId ?? newRunId();
   const startedAt = new Date();
-  const t0 = performance.now();
+  const t0 = now();
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -200,7 +201,7 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
     const thread = threadFid(slot.c, runId, repeat, o.repeat);
     const turns: TurnResult[] = [];
     const conversation: JudgeInput['conversation'] = [];
-    const started = performance.now();
+    const started = now();
     try {
       for (const turn of slot.c.turns) {
         if (stop.signal.aborted) return undefined;
@@ -223,13 +224,13 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
           message: `turn ${turns.length + 1}: ${message}`,
           exitCode: err instanceof CliError ? err.exitCode : 1,
         },
-        durationMs: performance.now() - started,
+        durationMs: now() - started,
         turns,
       };
     }
     if (stop.signal.aborted && turns.some((t) => t.expectations.some((e) => e.message === 'interrupted')))
       return undefined;
-    return { repeat, thread, status: runStatusOf(turns), durationMs: performance.now() - started, turns };
+    return { repeat, thread, status: runStatusOf(turns), durationMs: now() - started, turns };
   };
 
   let next = 0;
@@ -268,7 +269,7 @@ export async function runEval(suites: readonly Suite[], o: EvalOptions): Promise
   return {
     runId,
     startedAt,
-    durationMs: performance.now() - t0,
+    durationMs: now() - t0,
     cases: slots.flatMap((s) => (s.result ? [s.result] : [])),
     selected: slots.length,
     interrupted: Boolean(o.signal?.aborted) && !fatal,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { now } from '../clock.js';
 
 function duration(s: number): string {
   if (!Number.isFinite(s)) return '--';
@@ -47,7 +48,7 @@ export class ProgressBar {
   readonly #label: string;
   readonly #total: number;
   readonly #columns: () => number;
-  readonly #started = performance.now();
+  readonly #started = now();
   #last = 0;
   #done = 0;
 
@@ -64,13 +65,13 @@ export class ProgressBar {
 
   tick(done: number): void {
     this.#done = done;
-    const now = performance.now();
-    if (now - this.#last < 100 && done < this.#total) return;
-    this.#last = now;
-    this.#stream.write(`\r${this.#line(now)}\u001b[K`);
+    const t = now();
+    if (t - this.#last < 100 && done < this.#total) return;
+    this.#last = t;
+    this.#stream.write(`\r${this.#line(t)}\u001b[K`);
   }
 
   end(): void {
-    this.#stream.write(`\r${this.#line(performance.now())}\u001b[K\n`);
+    this.#stream.write(`\r${this.#line(now())}\u001b[K\n`);
   }
 }

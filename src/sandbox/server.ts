@@ -3,6 +3,7 @@ import { closeGracefully, keyDigest, keyMatches, listen, readBodyLimited } from 
 import { threadHash } from '../api/hash.js';
 import { objectId, type SandboxMessage, type SandboxStore } from './store.js';
 import { replyFor, replyLang } from './replies.js';
+import { now } from '../clock.js';
 
 export interface SandboxOptions {
   host: string;
@@ -226,7 +227,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const server = http.createServer(
     { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
     (req, res) => {
-      const started = performance.now();
+      const started = now();
       const delayed = o.latencyMs ? new Promise((r) => setTimeout(r, o.latencyMs)).then(() => route(req)) : route(req);
       delayed
         .then(([status, body]) => send(res, status, body))
@@ -238,7 +239,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         })
         .finally(() =>
           o.log?.(
-            `${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)} ${res.statusCode} ${Math.round(performance.now() - started)}ms`,
+            `${req.method} ${(req.url ?? '').split('?')[0]!.slice(0, 200)} ${res.statusCode} ${Math.round(now() - started)}ms`,
           ),
         );
     },

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { GurusupClient } from '../api/client.js';
 import { USER_AGENT } from '../version.js';
 import { redactUserinfo } from '../api/proxy-env.js';
+import { now } from '../clock.js';
 
 export interface PostResult {
   status: number;
@@ -35,7 +36,7 @@ export async function postEvent(
   const timeoutMs = o.timeoutMs ?? 10_000;
   const client =
     o.client ?? new GurusupClient({ baseUrl: url, timeoutMs, userAgent: USER_AGENT, env: o.env, signal: o.signal });
-  const started = performance.now();
+  const started = now();
   const res = await client.request('POST', url, {
     rawBody: body,
     apiKey: apiKey ?? null,
@@ -43,7 +44,7 @@ export async function postEvent(
     headers: { 'content-type': 'application/json', ...o.headers },
     hint: endpointHint(url, o.flag),
   });
-  return { status: res.status, text: res.text, ms: Math.round(performance.now() - started) };
+  return { status: res.status, text: res.text, ms: Math.round(now() - started) };
 }
 
 /** What to check when the user's own endpoint cannot be reached (its password hidden). */

@@ -90,6 +90,30 @@ describe('the built bundle', () => {
   });
 });
 
+describe('start-up: a listing loads only what it uses', () => {
+  // Each of these costs 0.3-1.2 ms of start-up (BENCHMARKS.md §1) and a listing needs none.
+  it('no node:crypto, child_process, readline, perf_hooks or undici for threads list --json', async () => {
+    const dir = tempDir();
+    const hook = path.join(dir, 'modules.cjs');
+    const report = path.join(dir, 'loaded.txt');
+    fs.writeFileSync(
+      hook,
+      `const before = new Set(process.moduleLoadList);
+process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)},
+  [...process.moduleLoadList.filter((m) => !before.has(m)), ...Object.keys(require.cache)].join('\\n')));`,
+    );
+    const r = await cli(['threads', 'list', '--json'], { env: env({ NODE_OPTIONS: `--require ${hook}` }) });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([{ thread_fid: 'bundle-1', subject: 'Bundled' }]);
+    const loaded = fs.readFileSync(report, 'utf8').split('\n');
+    expect(loaded).toContain('NativeModule http');
+    expect(loaded.some((f) => f.endsWith(`${path.sep}load.js`))).toBe(true);
+    for (const name of ['crypto', 'child_process', 'dgram', 'readline', 'perf_hooks', 'internal/fs/promises'])
+      expect(loaded, name).not.toContain(`NativeModule ${name}`);
+    expect(loaded.filter((f) => f.includes(`${path.sep}vendor${path.sep}`))).toEqual([]);
+  });
+});
+
 describe('start-up: the code cache heals itself', () => {
   const nodeCompileCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
