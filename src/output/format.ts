@@ -141,6 +141,8 @@ export function messageCount(t: Obj): number | undefined {
 export interface ThreadColumns {
   header: string[];
   row: (t: Obj, hash: string) => string[];
+  /** The same cells as one TSV line (escaped), built without the arrays: 100,000 rows piped. */
+  tsv: (t: Obj, hash: string) => string;
   /** For renderTable on a terminal: what may be cut, and what is dropped first when cutting is not enough. */
   table: TableOptions;
 }
@@ -155,21 +157,41 @@ export const THREAD_TABLE: TableOptions = {
   right: ['MESSAGES'],
 };
 
+const UPDATED_KEYS = ['updated_at', 'updatedAt', 'last_message_at'] as const;
+
 /** Table columns: thread_fid and hash always, then whichever optional fields any thread carries. */
-export function threadColumns(threads: readonly Obj[]): ThreadColumns {
+export function threadColumns(threads: readonly Obj[], o: { plain?: boolean } = {}): ThreadColumns {
   const has = (pred: (t: Obj) => boolean) => threads.some(pred);
-  const optional: Array<[string, (t: Obj) => string]> = [];
-  if (has((t) => str(t.subject) !== undefined)) optional.push(['SUBJECT', (t) => str(t.subject) ?? '']);
-  if (has((t) => str(t.user_fid) !== undefined)) optional.push(['USER', (t) => str(t.user_fid) ?? '']);
-  if (has((t) => messageCount(t) !== undefined)) optional.push(['MESSAGES', (t) => String(messageCount(t) ?? '')]);
-  if (has((t) => firstStr(t, ['updated_at', 'updatedAt', 'last_message_at']) !== undefined)) {
-    optional.push(['UPDATED', (t) => firstStr(t, ['updated_at', 'updatedAt', 'last_message_at']) ?? '']);
-  }
-  return {
-    header: ['THREAD_FID', 'HASH', ...optional.map(([h]) => h)],
-    row: (t, hash) => [str(t.thread_fid) ?? '', hash, ...optional.map(([, f]) => f(t))],
-    table: THREAD_TABLE,
+  const subject = has((t) => str(t.subject) !== undefined);
+  const user = has((t) => str(t.user_fid) !== undefined);
+  const count = has((t) => messageCount(t) !== undefined);
+  const updated = has((t) => firstStr(t, UPDATED_KEYS) !== undefined);
+  const header = ['THREAD_FID', 'HASH'];
+  if (subject) header.push('SUBJECT');
+  if (user) header.push('USER');
+  if (count) header.push('MESSAGES');
+  if (updated) header.push('UPDATED');
+  const row = (t: Obj, hash: string): string[] => {
+    const cells = [str(t.thread_fid) ?? '', hash];
+    if (subject) cells.push(str(t.subject) ?? '');
+    if (user) cells.push(str(t.user_fid) ?? '');
+    if (count) cells.push(String(messageCount(t) ?? ''));
+    if (updated) cells.push(firstStr(t, UPDATED_KEYS) ?? '');
+    return cells;
   };
+  // `plain`: no string holds a tab, CR, LF or backslash, so nothing needs escaping. Joined rather
+  // than concatenated: a joined line is one flat string, where `+=` leaves a tree of pieces per
+  // line for the collector to copy until the final join.
+  const esc = o.plain ? (v: string) => v : tsvField;
+  const tsv = (t: Obj, hash: string): string => {
+    const cells = [esc(str(t.thread_fid) ?? ''), hash];
+    if (subject) cells.push(esc(str(t.subject) ?? ''));
+    if (user) cells.push(esc(str(t.user_fid) ?? ''));
+    if (count) cells.push(String(messageCount(t) ?? ''));
+    if (updated) cells.push(esc(firstStr(t, UPDATED_KEYS) ?? ''));
+    return cells.join('\t');
+  };
+  return { header, row, tsv, table: THREAD_TABLE };
 }
 
 /** Piped message line: time, sender, body (escaped). */
