@@ -1,6 +1,6 @@
-import v8 from 'node:v8';
 import type { OpenRequest, OpenResponse, Transport } from './transport.js';
 import { atEnd } from '../lifecycle.js';
+import { setV8Flags } from '../v8-flags.js';
 
 type Undici = typeof import('../vendor/undici.js');
 let undici: Undici | undefined;
@@ -10,9 +10,7 @@ async function load(): Promise<Undici> {
   if (!undici) {
     // llhttp is WebAssembly: with Liftoff alone V8 compiles it in ~2 ms and process exit never
     // waits for TurboFan re-optimising it on a background thread (74-91 ms here; BENCHMARKS.md).
-    // The start-up code cache is taken before the flags change (bin/load.js), or V8 would refuse it.
-    (globalThis as { [k: symbol]: (() => void) | undefined })[Symbol.for('gurusup.beforeV8Flags')]?.();
-    v8.setFlagsFromString('--liftoff-only');
+    setV8Flags('--liftoff-only');
     undici = await import('../vendor/undici.js');
     atEnd(async () => {
       const all = [...agents.values()];

@@ -6,6 +6,8 @@ import { threadHash, isThreadHash } from '../api/hash.js';
 import { isObject, messageTsv, threadColumns, writeTranscript } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
+import { atEnd } from '../lifecycle.js';
+import { hasMaxOpt, setV8Flags } from '../v8-flags.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
 
 const BLANK = new Set([0x20, 0x0a, 0x0d, 0x09]);
@@ -93,6 +95,7 @@ export class ArrayPassThrough implements BodySink {
         return void this.kept.push(chunk);
       }
       this.#streaming = true;
+      lightTiers();
       // Leading blanks go out as they came, with the chunk.
       this.#held = this.kept.splice(0);
     }
@@ -159,6 +162,22 @@ function scavenger(): (() => void) | undefined {
 }
 
 const SCAVENGE_EVERY = 512 * 1024;
+
+/**
+ * While bytes only pass through, no JavaScript is hot enough to gain from V8's optimizing
+ * compilers, and the first optimization pages ~3.5 MB of Node's own code (the compiler) into
+ * memory: peak RSS 52 -> 48.5 MB for 23 MB (BENCHMARKS.md §2). Sparkplug, the baseline tier,
+ * stays. Set back when the body ends (tests run commands in one process).
+ */
+function lightTiers(): void {
+  if (!hasMaxOpt()) return;
+  try {
+    setV8Flags('--max-opt=1');
+    atEnd(async () => setV8Flags('--max-opt=999'));
+  } catch {
+    // V8 refused the flag: memory is left as it was
+  }
+}
 
 function hashOf(t: Record<string, unknown>): string {
   if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);

@@ -170,6 +170,30 @@ describe('start-up: the code cache heals itself', () => {
 });
 
 describe('start-up through a proxy', () => {
+  it('a streamed listing (V8 tiers lowered while it passes through) leaves a cache the next runs accept', async () => {
+    const body = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ thread_fid: `t-${i}`, subject: 'é ✓' })));
+    const big = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    try {
+      const cache = tempDir();
+      const stamps: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await cli(['threads', 'list', '--json'], {
+          env: env({ GURUSUP_CACHE_DIR: cache, GURUSUP_BASE_URL: big.url }),
+        });
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toBe(`${body}\n`);
+        const files = fs.readdirSync(cache).filter((f) => f.endsWith('.cache'));
+        if (files.length === 0) continue; // Node >= 22.1 keeps its own cache layout
+        stamps.push(fs.statSync(path.join(cache, files[0]!)).mtimeMs);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(new Set(stamps).size).toBeLessThanOrEqual(1);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('the code cache taken on the proxy path is accepted by the next runs (it is not rewritten each time)', async () => {
     if (typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function') return; // Node's own cache there
     const proxy = await startConnectProxy();
