@@ -48,23 +48,30 @@ process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
 // count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
 if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
   const fs = require('node:fs');
+  // Strings reach _write as they are: a string is written without first being copied into a
+  // Buffer (a busy listener writes a batch per event-loop turn; BENCHMARKS.md §3).
+  process.stdout._writableState.decodeStrings = false;
   process.stdout._write = function writeWhole(chunk, encoding, cb) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding);
-    let start;
+    let buf = typeof chunk === 'string' ? undefined : chunk;
     let off = 0;
     try {
-      const st = fs.fstatSync(this.fd);
-      if (st.isFile()) start = st.size;
+      if (buf === undefined) {
+        off = fs.writeSync(this.fd, chunk, null, encoding);
+        if (off === Buffer.byteLength(chunk, encoding)) return cb();
+        buf = Buffer.from(chunk, encoding);
+      }
       while (off < buf.length) {
         const n = fs.writeSync(this.fd, buf, off, buf.length - off);
         if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
         off += n;
       }
     } catch (err) {
-      // Commands write whole lines per chunk: cut the part of this one that made it to the file.
-      if (off > 0 && start !== undefined) {
+      // Commands write whole lines per chunk: cut the part of this one that made it to the file
+      // (the end of a regular file, looked up only now: a stat per write costs a busy listener).
+      if (off > 0) {
         try {
-          fs.ftruncateSync(this.fd, start);
+          const st = fs.fstatSync(this.fd);
+          if (st.isFile()) fs.ftruncateSync(this.fd, Math.max(0, st.size - off));
         } catch {
           // nothing more to do: the error is reported either way
         }

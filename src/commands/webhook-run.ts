@@ -116,27 +116,28 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   };
 
   // The entries of one event-loop turn go out in one write, then their 200s (BENCHMARKS.md).
-  const writeInTurn = turnBatcher((text) => out.writeWait(text));
+  // A failed write stops the listener; each of its events is answered 503 by the listener.
+  const writeInTurn = turnBatcher((text) =>
+    out.writeWait(text).catch((err: unknown) => {
+      writeError ??= err as NodeJS.ErrnoException;
+      stop();
+      throw err;
+    }),
+  );
 
   let listener: Listener;
   try {
     listener = await startListener(
       { host, port, path, apiKey, maxBody: opts.maxBody, record, count },
       {
-        async accepted(ev) {
+        accepted(ev) {
           // Written before the 200 goes out: a sender that got its 200 finds the event printed.
           // The wait is the back-pressure: a stdout that cannot keep up holds the answers back.
           const entry = ndjson
             ? `${fields ? pickedLine(ev, fields) : ev.line}\n`
             : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
-          try {
-            await writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
-          } catch (err) {
-            writeError ??= err as NodeJS.ErrnoException;
-            stop();
-            throw err;
-          }
-          forward(ev);
+          const written = writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
+          return forwardTo ? written.then(() => forward(ev)) : written;
         },
         acknowledged() {
           if (count !== undefined && listener.stats.accepted >= count) stop();
@@ -179,34 +180,36 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
 /**
  * Gathers what is written during one turn of the event loop (every request whose body was
  * complete in it) into one write, done once the turn's I/O callbacks have run (setImmediate).
- * Each caller's promise settles with that write: resolved once the stream has taken the bytes,
- * rejected with its error.
+ * Every caller of a turn gets the same promise, settled with that write: resolved once the
+ * stream has taken the bytes, rejected with its error. (One promise per batch, not per event:
+ * allocations are what a busy listener spends its time on.)
  */
 export function turnBatcher(write: (text: string) => Promise<void>): (text: string) => Promise<void> {
   let texts: string[] = [];
-  let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  let batch: Promise<void> | undefined;
+  let settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
   const flush = () => {
     const text = texts.length === 1 ? texts[0]! : texts.join('');
-    const these = waiters;
+    const these = settle!;
     texts = [];
-    waiters = [];
+    batch = undefined;
+    settle = undefined;
     let p: Promise<void>;
     try {
       p = write(text);
     } catch (err) {
       p = Promise.reject(err);
     }
-    p.then(
-      () => these.forEach((w) => w.resolve()),
-      (err: unknown) => these.forEach((w) => w.reject(err)),
-    );
+    p.then(these.resolve, these.reject);
   };
-  return (text) =>
-    new Promise<void>((resolve, reject) => {
-      texts.push(text);
-      waiters.push({ resolve, reject });
-      if (waiters.length === 1) setImmediate(flush);
-    });
+  return (text) => {
+    texts.push(text);
+    if (!batch) {
+      batch = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      setImmediate(flush);
+    }
+    return batch;
+  };
 }
 
 /**

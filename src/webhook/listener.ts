@@ -68,8 +68,11 @@ export function redactHeaders(h: http.IncomingHttpHeaders, key?: string): Record
 }
 
 const OK_BODY = '{"received":true}';
+// As a flat array: Node takes it as it is, where an object is walked per answer.
+const OK_HEADERS = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(OK_BODY))];
 
 function reply(res: http.ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
+  if (status === 200 && Object.keys(extra).length === 0) return void res.writeHead(200, OK_HEADERS).end(OK_BODY);
   const body = status === 200 ? OK_BODY : JSON.stringify({ error: message });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);

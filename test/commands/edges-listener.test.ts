@@ -278,6 +278,11 @@ describe("the sender's bytes are kept (item 8)", () => {
   it('compactJson drops only insignificant whitespace', () => {
     expect(compactJson(body)).toBe(compact);
     expect(compactJson('"  a  "')).toBe('"  a  "');
+    // Compact already (the fast path), loose only at the ends, and a string that looks loose.
+    expect(compactJson('{"a":"b c","d":[1,2]}')).toBe('{"a":"b c","d":[1,2]}');
+    expect(compactJson(' {"a":1}\n')).toBe('{"a":1}');
+    expect(compactJson('{"a":"x, y ]"}')).toBe('{"a":"x, y ]"}');
+    expect(compactJson('[1,\t2]')).toBe('[1,2]');
   });
 
   it('stdout, --record and replay carry the numbers and escapes exactly as sent', async () => {
