@@ -70,6 +70,14 @@ export async function throughput(kind) {
     await s.stop();
     return r.rps;
   }
+  if (kind === 'floor-record') {
+    const file = path.join(dir, `floor-${n}.ndjson`);
+    const s = await serve([path.join(ROOT, 'bench/floor-record.mjs'), file]);
+    const r = wrk(s.url);
+    await s.stop();
+    checkLines(file, r.ok);
+    return r.rps;
+  }
   const out = path.join(dir, `${kind}-${n}.ndjson`);
   const rec = path.join(dir, `${kind}-${n}.record.ndjson`);
   const s = await serve(
