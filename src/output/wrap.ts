@@ -6,6 +6,7 @@ import { displayWidth, graphemes } from './width.js';
  */
 export function wrapText(text: string, width: number, indent = ''): string {
   const room = Math.max(10, width - displayWidth(indent));
+  if (width <= 0 || fitsAsIs(text, room)) return indent + text.replaceAll('\n', `\n${indent}`);
   const out: string[] = [];
   for (const para of text.split('\n')) {
     if (width <= 0 || displayWidth(para) <= room) {
@@ -45,4 +46,20 @@ export function wrapText(text: string, width: number, indent = ''): string {
     if (line !== '' || out.length === 0) flush();
   }
   return out.join('\n');
+}
+
+/**
+ * Printable ASCII lines none longer than `room`: nothing to wrap. The common case (a transcript of
+ * thousands of short messages), checked without splitting the text into lines and words.
+ */
+function fitsAsIs(text: string, room: number): boolean {
+  if (!/^[\x20-\x7e\n]*$/.test(text)) return false;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > room) return false;
+    if (nl < 0) return true;
+    start = nl + 1;
+  }
 }

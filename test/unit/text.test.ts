@@ -36,6 +36,12 @@ describe('wrapText', () => {
     const out = wrapText(`${'x'.repeat(25)}\nnext`, 12);
     expect(out.split('\n')).toEqual(['x'.repeat(12), 'x'.repeat(12), 'x', 'next']);
   });
+  it('lines that fit are kept as they are, spaces included; one column more wraps', () => {
+    expect(wrapText('ab  \n\ncd', 12, '  ')).toBe('  ab  \n  \n  cd');
+    expect(wrapText('x'.repeat(10), 12, '  ')).toBe(`  ${'x'.repeat(10)}`);
+    expect(wrapText(`${'x'.repeat(5)} ${'y'.repeat(5)}`, 12, '  ')).toBe('  xxxxx\n  yyyyy');
+    expect(wrapText('a\tb', 0, '> ')).toBe('> a\tb');
+  });
   it('counts wide characters as two columns', () => {
     for (const line of wrapText('日本語 日本語 日本語 日本語', 14).split('\n'))
       expect(displayWidth(line)).toBeLessThanOrEqual(14);
