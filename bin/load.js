@@ -1,12 +1,12 @@
 'use strict';
-// Loads the bundle (dist/cli.cjs) as fast as the running Node allows:
-// - Node >= 22.1: Node's own compile cache (module.enableCompileCache), then a plain require.
-// - Node 20: a vm.Script with a V8 code cache kept in the user's cache directory, keyed by the
-//   bundle, the Node version and the V8 flags. A missing or rejected cache (a Node upgrade, a
-//   flag in NODE_OPTIONS) is simply rebuilt when the process exits, so it heals itself.
-// - --debug: a plain require with source maps on, so stack traces name our TypeScript sources.
+// Loads the bundle (dist/cli.cjs) as fast as the running Node allows: a vm.Script with a V8 code
+// cache kept in the user's cache directory, keyed by the bundle, the Node version and the V8
+// flags. A missing or rejected cache (a Node upgrade, a flag in NODE_OPTIONS) is simply rebuilt
+// when the process exits, so it heals itself. The same on every Node: on 22 and 24 it starts
+// `threads list` 4-5 ms sooner than Node's own module.enableCompileCache (BENCHMARKS.md §1).
+// --debug: a plain require with source maps on, so stack traces name our TypeScript sources.
 // Only what every run needs is required here: node:crypto, node:os and node:module cost ~1.5 ms
-// of start-up together, and the Node 20 path needs none of them.
+// of start-up together, and none is needed.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -29,26 +29,8 @@ function loadCli(o = {}) {
     process.setSourceMapsEnabled(true);
     return { cli: require(file), how: 'require+sourcemaps' };
   }
-  const Module = hasCompileCache() ? require('node:module') : undefined;
-  if (Module && typeof Module.enableCompileCache === 'function' && env.GURUSUP_NO_CODE_CACHE !== '1') {
-    try {
-      Module.enableCompileCache(cacheDir(env));
-      // Node writes its cache at exit, stamped with the flags of that moment: write it before.
-      if (typeof Module.flushCompileCache === 'function')
-        globalThis[BEFORE_V8_FLAGS] = () => Module.flushCompileCache();
-    } catch {
-      // no cache directory: compile as usual
-    }
-    return { cli: require(file), how: 'compile-cache' };
-  }
   if (env.GURUSUP_NO_CODE_CACHE === '1') return { cli: require(file), how: 'require' };
   return loadWithCodeCache(env);
-}
-
-/** module.enableCompileCache exists from Node 22.1. */
-function hasCompileCache() {
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 1);
 }
 
 /** 64-bit FNV-1a as 16 hex digits: a file name, not a secret, so no need to load node:crypto. */
@@ -58,7 +40,7 @@ function fnv1a64(text) {
   return h.toString(16).padStart(16, '0');
 }
 
-// What Module.wrap gives; written out so the Node 20 path need not load node:module.
+// What Module.wrap gives; written out so as not to load node:module.
 const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
 
 function loadWithCodeCache(env) {
