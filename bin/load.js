@@ -43,61 +43,97 @@ function fnv1a64(text) {
 // What Module.wrap gives; written out so as not to load node:module.
 const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
 
-function loadWithCodeCache(env) {
+/** Scripts whose cache is missing or was rejected: written when the process exits. */
+const unsaved = [];
+
+/**
+ * Compiles and runs one CommonJS file (the bundle, or a dist/vendor/ library it requires) with its
+ * V8 code cache. Anything that changes what V8 compiles, or whether it accepts a cache, is in the
+ * cache's name.
+ */
+function runCached(target, env) {
   const vm = require('node:vm');
-  const source = fs.readFileSync(file, 'utf8');
-  const st = fs.statSync(file);
-  // Anything that changes what V8 compiles, or whether it accepts a cache, is in the name.
+  const source = fs.readFileSync(target, 'utf8');
+  const st = fs.statSync(target);
+  const name = path.basename(target, '.cjs');
   const key = fnv1a64(
-    [process.version, process.arch, st.size, st.mtimeMs, process.execArgv.join(' '), env.NODE_OPTIONS || ''].join('\0'),
+    [name, process.version, process.arch, st.size, st.mtimeMs, process.execArgv.join(' '), env.NODE_OPTIONS || ''].join(
+      '\0',
+    ),
   );
-  const dir = cacheDir(env);
-  const cacheFile = path.join(dir, `v8-${key}.cache`);
+  const cacheFile = path.join(cacheDir(env), `v8-${name}-${key}.cache`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
   } catch {
-    // first run with this bundle and Node: compile, and write the cache on exit
+    // first run with this file and Node: compile, and write the cache on exit
   }
-  const script = new vm.Script(WRAP[0] + source + WRAP[1], { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) {
-    // V8 stamps a cache with its flags: one made after the proxy path set --liftoff-only would be
-    // rejected by every later run. That path calls this first, so the cache is taken before.
-    let taken;
-    globalThis[BEFORE_V8_FLAGS] = () => {
-      taken ??= script.createCachedData();
-    };
-    process.once('exit', () => {
-      // After the run, so the functions it compiled are in the cache too. Never an error.
-      try {
-        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, taken ?? script.createCachedData(), { mode: 0o600 });
-        fs.renameSync(tmp, cacheFile);
-        prune(dir, cacheFile);
-      } catch {
-        // read-only or full: the next run compiles again
-      }
-    });
-  }
+  const script = new vm.Script(WRAP[0] + source + WRAP[1], { filename: target, cachedData });
+  const hit = cachedData !== undefined && !script.cachedDataRejected;
+  if (!hit) remember(script, cacheFile, env);
   const mod = { exports: {} };
-  // The bundle requires Node built-ins and ./vendor/*.cjs, relative to dist/.
-  const distDir = path.dirname(file);
-  const bundleRequire = (id) => require(id.startsWith('./') ? path.join(distDir, id) : id);
-  script.runInThisContext()(mod.exports, bundleRequire, mod, file, distDir);
-  return { cli: mod.exports, how: cachedData && !script.cachedDataRejected ? 'code-cache' : 'code-cache-miss' };
+  // Our files require Node built-ins, and the bundle ./vendor/*.cjs, relative to dist/.
+  const dir = path.dirname(target);
+  const requireHere = (id) => (id.startsWith('./') ? runOnce(path.join(dir, id), env) : require(id));
+  script.runInThisContext()(mod.exports, requireHere, mod, target, dir);
+  return { exports: mod.exports, hit };
 }
 
-/** A cache per bundle and Node version: keep the few newest, so upgrades do not pile them up. */
-function prune(dir, keep) {
-  const caches = fs
-    .readdirSync(dir)
-    .filter((f) => /^v8-[0-9a-f]{16}\.cache$/.test(f))
-    .map((f) => path.join(dir, f))
-    .filter((f) => f !== keep)
-    .map((f) => ({ f, t: fs.statSync(f).mtimeMs }))
-    .sort((x, y) => y.t - x.t);
-  for (const { f } of caches.slice(3)) fs.rmSync(f, { force: true });
+const loaded = new Map();
+function runOnce(target, env) {
+  if (!loaded.has(target)) loaded.set(target, runCached(target, env).exports);
+  return loaded.get(target);
+}
+
+function remember(script, cacheFile, env) {
+  const entry = { script, cacheFile, taken: undefined };
+  unsaved.push(entry);
+  if (unsaved.length > 1) return;
+  // V8 stamps a cache with its flags: one made after the proxy path set --liftoff-only would be
+  // rejected by every later run. That path calls this first, so what is loaded by then is taken
+  // before (what loads after, undici, always loads under that flag).
+  globalThis[BEFORE_V8_FLAGS] = () => {
+    for (const e of unsaved) e.taken ??= e.script.createCachedData();
+  };
+  process.once('exit', () => {
+    // After the run, so the functions it compiled are in the cache too. Never an error.
+    try {
+      const dir = cacheDir(env);
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      for (const e of unsaved) {
+        const tmp = `${e.cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, e.taken ?? e.script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, e.cacheFile);
+      }
+      prune(dir);
+    } catch {
+      // read-only or full: the next run compiles again
+    }
+  });
+}
+
+function loadWithCodeCache(env) {
+  const { exports, hit } = runCached(file, env);
+  loaded.set(file, exports);
+  return { cli: exports, how: hit ? 'code-cache' : 'code-cache-miss' };
+}
+
+/**
+ * A cache per file, Node version and flags: keep the four newest of each file, so upgrades do
+ * not pile them up. (`v8-<key>.cache`, the one-file name of earlier versions, counts as cli's.)
+ */
+function prune(dir) {
+  const groups = new Map();
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^v8-(?:([a-z]+)-)?[0-9a-f]{16}\.cache$/.exec(f);
+    if (!m) continue;
+    const group = m[1] ?? 'cli';
+    const p = path.join(dir, f);
+    if (!groups.has(group)) groups.set(group, []);
+    groups.get(group).push({ f: p, t: fs.statSync(p).mtimeMs });
+  }
+  for (const caches of groups.values())
+    for (const { f } of caches.sort((x, y) => y.t - x.t).slice(4)) fs.rmSync(f, { force: true });
 }
 
 module.exports = { loadCli, file, cacheDir };

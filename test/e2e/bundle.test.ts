@@ -149,6 +149,26 @@ describe('start-up: the code cache heals itself', () => {
     expect(files()).toContain(name!);
   });
 
+  it('the libraries under dist/vendor/ get caches of their own, used by the next runs and rebuilt when damaged', async () => {
+    const cache = tempDir();
+    const run = () =>
+      cli(['threads', 'list'], {
+        env: env({ GURUSUP_CACHE_DIR: cache, FORCE_COLOR: '1', GURUSUP_BASE_URL: 'http://127.0.0.1:9' }),
+      });
+    const chalkCache = () => fs.readdirSync(cache).find((f) => /^v8-chalk-[0-9a-f]{16}\.cache$/.test(f));
+    const first = await run();
+    expect(first.stderr).toContain('\u001b[31merror:\u001b[39m');
+    const name = chalkCache();
+    expect(name).toBeDefined();
+    const stamp = fs.statSync(path.join(cache, name!)).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await run()).stderr).toBe(first.stderr);
+    expect(fs.statSync(path.join(cache, name!)).mtimeMs).toBe(stamp);
+    fs.writeFileSync(path.join(cache, name!), 'not a V8 code cache');
+    expect((await run()).stderr).toBe(first.stderr);
+    expect(fs.readFileSync(path.join(cache, name!)).length).toBeGreaterThan(1000);
+  });
+
   it('a cache directory that cannot be written is no error', async () => {
     const r = await cli(['threads', 'list', '--json'], { env: env({ GURUSUP_CACHE_DIR: '/dev/null/cache' }) });
     expect(r.code).toBe(0);
@@ -199,16 +219,20 @@ describe('start-up through a proxy', () => {
         GURUSUP_CACHE_DIR: cache,
         HTTP_PROXY: proxy.url,
       });
-      const stamps: number[] = [];
+      const stamps: string[] = [];
       for (let i = 0; i < 3; i++) {
         const r = await cli(['threads', 'list', '--json'], { env: proxied });
         expect(r.code).toBe(0);
-        const files = fs.readdirSync(cache).filter((f) => f.endsWith('.cache'));
-        expect(files).toHaveLength(1);
-        stamps.push(fs.statSync(path.join(cache, files[0]!)).mtimeMs);
+        // The bundle's cache and undici's (loaded under --liftoff-only, and cached under it).
+        const files = fs
+          .readdirSync(cache)
+          .filter((f) => f.endsWith('.cache'))
+          .sort();
+        expect(files.map((f) => f.replace(/-[0-9a-f]{16}\.cache$/, ''))).toEqual(['v8-cli', 'v8-undici']);
+        stamps.push(files.map((f) => `${f} ${fs.statSync(path.join(cache, f)).mtimeMs}`).join('\n'));
         await new Promise((r) => setTimeout(r, 20));
       }
-      // Written by the first run only: V8 accepted it in the next two.
+      // Written by the first run only: V8 accepted both in the next two.
       expect(new Set(stamps).size).toBe(1);
     } finally {
       await proxy.close();
