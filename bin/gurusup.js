@@ -51,13 +51,24 @@ if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
   // Strings reach _write as they are: a string is written without first being copied into a
   // Buffer (a busy listener writes a batch per event-loop turn; BENCHMARKS.md §3).
   process.stdout._writableState.decodeStrings = false;
+  // Where the file ends if only we write to it, from one fstat at the first write: a write that
+  // fails part-way is cut back to it, only when the file is exactly that plus the part (so
+  // another writer's bytes, or a file written in the middle with 1<>, are never cut).
+  let end;
   process.stdout._write = function writeWhole(chunk, encoding, cb) {
     let buf = typeof chunk === 'string' ? undefined : chunk;
     let off = 0;
     try {
+      if (end === undefined) {
+        const st = fs.fstatSync(this.fd);
+        end = st.isFile() ? st.size : null;
+      }
       if (buf === undefined) {
         off = fs.writeSync(this.fd, chunk, null, encoding);
-        if (off === Buffer.byteLength(chunk, encoding)) return cb();
+        if (off === Buffer.byteLength(chunk, encoding)) {
+          if (end !== null) end += off;
+          return cb();
+        }
         buf = Buffer.from(chunk, encoding);
       }
       while (off < buf.length) {
@@ -65,13 +76,12 @@ if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
         if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
         off += n;
       }
+      if (end !== null) end += off;
     } catch (err) {
-      // Commands write whole lines per chunk: cut the part of this one that made it to the file
-      // (the end of a regular file, looked up only now: a stat per write costs a busy listener).
-      if (off > 0) {
+      // Commands write whole lines per chunk: cut the part of this one that made it to the file.
+      if (off > 0 && typeof end === 'number') {
         try {
-          const st = fs.fstatSync(this.fd);
-          if (st.isFile()) fs.ftruncateSync(this.fd, Math.max(0, st.size - off));
+          if (fs.fstatSync(this.fd).size === end + off) fs.ftruncateSync(this.fd, end);
         } catch {
           // nothing more to do: the error is reported either way
         }
