@@ -362,3 +362,29 @@ describe('the terminal block keeps one header line', () => {
     ).toBe(false);
   });
 });
+
+describe('headers read without building req.headers', () => {
+  const raw = (url: string, headers: string[], body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const u = new URL(url);
+      const s = net.connect(Number(u.port), u.hostname, () =>
+        s.end(
+          `POST ${u.pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n${body}`,
+        ),
+      );
+      let out = '';
+      s.on('data', (d) => (out += d));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+
+  it('the key in any case is accepted; two x-api-key headers are one wrong key, even when one is right', async () => {
+    const l = listen(['--json']);
+    const url = await l.url();
+    const body = JSON.stringify(EVENT);
+    expect(await raw(url, [`X-Api-Key: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 200/);
+    expect(await raw(url, [`x-api-key: ${KEY}`, 'x-api-key: other'], body)).toMatch(/^HTTP\/1\.1 401/);
+    expect(await raw(url, ['x-api-key: other', `X-API-KEY: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 401/);
+    expect(l.stdout().trimEnd().split('\n')).toHaveLength(1);
+  });
+});
