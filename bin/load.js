@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-// Called by the bundle before it changes V8's flags (src/api/proxy-transport.ts).
+// Called by the bundle before it changes V8's flags (src/v8-flags.ts).
 const BEFORE_V8_FLAGS = Symbol.for('gurusup.beforeV8Flags');
 
 function cacheDir(env) {

@@ -84,8 +84,8 @@ export class ArrayPassThrough implements BodySink {
     if ((this.#sinceGc += chunk.length) >= SCAVENGE_EVERY) {
       this.#sinceGc = 0;
       if (this.#gc === null) {
-        // A big body, then: a small one never changes V8's flags (on Node >= 22 that flushes the
-        // compile cache, ~9 ms).
+        // A big body, then: a small one never touches V8's flags (node:v8 alone costs ~1.5 ms
+        // to load on Node 22).
         this.#gc = scavenger();
         if (this.#streaming) lightTiers();
       }
@@ -171,7 +171,7 @@ const SCAVENGE_EVERY = 512 * 1024;
  * While bytes only pass through, no JavaScript is hot enough to gain from V8's optimizing
  * compilers, and the first optimization pages ~3.5 MB of Node's own code (the compiler) into
  * memory: peak RSS 52 -> 48.5 MB for 23 MB (BENCHMARKS.md §2). Sparkplug, the baseline tier,
- * stays. Set back when the body ends (tests run commands in one process).
+ * stays. Set back at the end of the command (tests run commands in one process).
  */
 function lightTiers(): void {
   if (!hasMaxOpt()) return;
