@@ -1,27 +1,30 @@
 import { UsageError } from './errors.js';
 
-/** A file error code as a user reads it. */
+const PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'the name is too long',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
+
+/** A file error code as a user reads it, when it is one we know. */
+export function knownFileProblem(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code && Object.hasOwn(PROBLEMS, code) ? PROBLEMS[code] : undefined;
+}
+
+/** A file error code as a user reads it (the code itself when it is not one we know). */
 export function fileProblem(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENAMETOOLONG':
-      return 'the name is too long';
-    default:
-      return e?.code ?? (e instanceof Error ? e.message : String(err));
-  }
+  return knownFileProblem(err) ?? e?.code ?? (e instanceof Error ? e.message : String(err));
 }
 
 /**

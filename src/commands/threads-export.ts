@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { fileError } from '../files.js';
+import { fileError, knownFileProblem } from '../files.js';
 import type { Handler } from './types.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
@@ -69,13 +69,6 @@ export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) =>
   } finally {
     unlock?.();
   }
-};
-
-const WHY: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EIO: 'input/output error',
 };
 
 function lockOut(file: string): () => void {
@@ -168,9 +161,8 @@ async function runExport(
       } catch {
         // the cut failed too: the error below still stops the export
       }
-      const code = (err as NodeJS.ErrnoException).code;
       fatal ??= new CliError(
-        `cannot write to ${file}: ${(code && WHY[code]) ?? (err as Error).message}; ${exported} complete threads are in it`,
+        `cannot write to ${file}: ${knownFileProblem(err) ?? (err as Error).message}; ${exported} complete threads are in it`,
         1,
         {
           hint: 'free some space, then run the same command with --resume to finish it',

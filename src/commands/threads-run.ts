@@ -7,6 +7,7 @@ import { isObject, messageTsv, threadColumns, writeTranscript } from '../output/
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { atEnd } from '../lifecycle.js';
+import { knownFileProblem } from '../files.js';
 import { hasMaxOpt, setV8Flags } from '../v8-flags.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
 
@@ -188,13 +189,6 @@ function hashOf(t: Record<string, unknown>): string {
   return typeof t.thread === 'string' ? t.thread : '';
 }
 
-const WHY: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EIO: 'input/output error',
-  EFBIG: 'file too large',
-};
-
 /**
  * stdout failed mid pass-through: a reader that left (EPIPE) stops quietly, anything else is exit
  * 1. The stream's own 'error' event comes first (bin/gurusup.js reports it and exits there), so
@@ -204,7 +198,7 @@ async function stdoutFailed(err: unknown): Promise<number> {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EPIPE') return 0;
   await new Promise((r) => setImmediate(r));
-  throw new CliError(`cannot write to stdout: ${(code && WHY[code]) ?? (err as Error)?.message ?? String(err)}`, 1, {
+  throw new CliError(`cannot write to stdout: ${knownFileProblem(err) ?? (err as Error)?.message ?? String(err)}`, 1, {
     cause: err,
   });
 }

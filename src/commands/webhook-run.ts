@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { fileError } from '../files.js';
+import { fileError, knownFileProblem } from '../files.js';
 import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
@@ -168,11 +168,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
     `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`,
   );
   if (writeError && writeError.code !== 'EPIPE') {
-    const code = writeError.code;
-    throw new CliError(
-      `cannot write to stdout: ${code === 'ENOSPC' ? 'no space left on device' : writeError.message}`,
-      1,
-    );
+    throw new CliError(`cannot write to stdout: ${knownFileProblem(writeError) ?? writeError.message}`, 1);
   }
   return 0;
 };

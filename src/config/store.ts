@@ -5,6 +5,10 @@ import type { Conf } from '../vendor/conf.js';
 import { CliError } from '../errors.js';
 import { PROFILE_NAME, checkProfileName, type Profile } from './settings.js';
 import { acquireLock } from '../lockfile.js';
+import { knownFileProblem } from '../files.js';
+
+/** Write failures said plainly as "cannot write the config file" (not "internal error: EACCES"). */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
 
 export interface StoreShape {
   active?: string;
@@ -132,15 +136,8 @@ export class Keystore {
   /** A config directory we cannot write to, said plainly (not "internal error: EACCES"). */
   #writeError(err: unknown): unknown {
     const code = (err as NodeJS.ErrnoException).code;
-    const why: Record<string, string> = {
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EROFS: 'read-only file system',
-      ENOSPC: 'no space left on device',
-      EDQUOT: 'disk quota exceeded',
-    };
-    if (err instanceof CliError || !code || !why[code]) return err;
-    return new CliError(`cannot write the config file ${this.file}: ${why[code]}`, 1, {
+    if (err instanceof CliError || !code || !UNWRITABLE.has(code)) return err;
+    return new CliError(`cannot write the config file ${this.file}: ${knownFileProblem(err)}`, 1, {
       hint: `make ${this.dir} writable, or set GURUSUP_CONFIG_DIR to a writable directory`,
     });
   }

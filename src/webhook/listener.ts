@@ -72,8 +72,9 @@ const OK_BODY = '{"received":true}';
 const OK_HEADERS = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(OK_BODY))];
 
 function reply(res: http.ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
-  if (status === 200 && Object.keys(extra).length === 0) return void res.writeHead(200, OK_HEADERS).end(OK_BODY);
-  const body = status === 200 ? OK_BODY : JSON.stringify({ error: message });
+  // A 200 never carries extra headers: only refusals do.
+  if (status === 200) return void res.writeHead(200, OK_HEADERS).end(OK_BODY);
+  const body = JSON.stringify({ error: message });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);
 }

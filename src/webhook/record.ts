@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { constants, fdatasync, fdatasyncSync, writeSync } from 'node:fs';
+import { knownFileProblem } from '../files.js';
 
 /** How one write is done; tests inject short writes. Returns the bytes written, like write(2). */
 export type WriteFn = (fh: fs.FileHandle, buf: Buffer, offset: number, length: number) => Promise<number>;
@@ -26,14 +27,7 @@ const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 function describe(err: unknown): RecordError {
   if (err instanceof RecordError) return err;
   const code = (err as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOSPC'
-      ? 'no space left on device'
-      : code === 'EDQUOT'
-        ? 'disk quota exceeded'
-        : code === 'EFBIG'
-          ? 'file too large'
-          : ((err as Error).message ?? String(err));
+  const why = knownFileProblem(err) ?? (err as Error).message ?? String(err);
   return new RecordError(why, code && FULL.has(code) ? 507 : 503, code);
 }
 
