@@ -51,6 +51,27 @@ class Cancellation {
   }
 }
 
+/**
+ * What a transport is handed. A class so that `signal`'s getter lives on the prototype: an object
+ * literal with a getter gets a hidden class of its own each time, and a map per request filled
+ * old space (a mark-compact every few thousand requests, ~8 % of an export; BENCHMARKS.md §5).
+ */
+class Attempt implements OpenRequest {
+  constructor(
+    readonly method: string,
+    readonly url: URL,
+    readonly headers: Record<string, string>,
+    readonly body: string | Buffer | undefined,
+    readonly cancellation: Cancellation,
+  ) {}
+  get signal(): AbortSignal {
+    return this.cancellation.signal;
+  }
+  onCancel(fn: (reason: unknown) => void): void {
+    this.cancellation.on(fn);
+  }
+}
+
 /** One 'abort' listener per outer signal (Ctrl-C), whatever the number of requests in flight. */
 const interrupts = new WeakMap<AbortSignal, Set<Cancellation>>();
 function whileRunning(signal: AbortSignal | undefined, c: Cancellation): () => void {
@@ -251,16 +272,7 @@ export async function exchange(transport: Transport, r: ExchangeRequest): Promis
   const where = `${url.protocol}//${url.host}${url.pathname}`;
   let res: OpenResponse;
   try {
-    res = await transport.open({
-      method: r.method,
-      url,
-      headers: r.headers,
-      body: r.body,
-      get signal() {
-        return cancellation.signal;
-      },
-      onCancel: (fn) => cancellation.on(fn),
-    });
+    res = await transport.open(new Attempt(r.method, url, r.headers, r.body, cancellation));
   } catch (err) {
     clearTimeout(handle);
     forget();
