@@ -50,6 +50,8 @@ export class GurusupClient {
   readonly retry: RetryPolicy;
   readonly #send: Send;
   readonly #transports = new Map<string, Promise<Transport>>();
+  /** The same, once known: no await per request. */
+  readonly #ready = new Map<string, Transport>();
   readonly #proxyEnv;
 
   constructor(opts: ClientOptions) {
@@ -73,15 +75,22 @@ export class GurusupClient {
     let t = this.#transports.get(url.origin);
     if (!t) {
       const proxy = proxyFor(url, this.#proxyEnv);
-      t = proxy ? import('./proxy-transport.js').then((m) => m.proxyTransport(proxy)) : Promise.resolve(nodeTransport);
-      this.#transports.set(url.origin, t);
+      const origin = url.origin;
+      t = (
+        proxy ? import('./proxy-transport.js').then((m) => m.proxyTransport(proxy)) : Promise.resolve(nodeTransport)
+      ).then((x) => {
+        this.#ready.set(origin, x);
+        return x;
+      });
+      this.#transports.set(origin, t);
     }
     return t;
   }
 
   async #attempt(req: Parameters<Send>[0]): Promise<HttpResponse> {
     const trace = this.opts.trace;
-    const transport = await this.transportFor(new URL(req.url));
+    const url = new URL(req.url);
+    const transport = this.#ready.get(url.origin) ?? (await this.transportFor(url));
     if (trace) {
       trace(`> ${req.method} ${redactUserinfo(req.url)}${transport.kind === 'proxy' ? ' (via proxy)' : ''}`);
       for (const [k, v] of Object.entries(req.headers)) trace(`> ${k}: ${SECRET_HEADER.test(k) ? '[redacted]' : v}`);
@@ -89,7 +98,7 @@ export class GurusupClient {
     }
     const started = now();
     try {
-      const res = await exchange(transport, req);
+      const res = await exchange(transport, req, url);
       trace?.(
         `< ${statusLine(res.status)} (${Math.round(now() - started)} ms, ${res.length} bytes, ${String(res.headers['content-type'] ?? 'no content-type')})`,
       );

@@ -21,8 +21,7 @@ export const nodeTransport: Transport = {
     } else {
       agent = httpAgent ??= new http.Agent({ keepAlive: true });
     }
-    const headers = { ...r.headers };
-    if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
+    const headers = headerList(r);
     return new Promise((resolve, reject) => {
       // A callback rather than http.request's `signal` option (an event target per request).
       const req = mod.request(
@@ -47,3 +46,34 @@ export const nodeTransport: Transport = {
     });
   },
 };
+
+/**
+ * The request's headers as a flat list, as Node writes them for an object: one per name
+ * (case-insensitive, the last wins), then `content-length` for a body, then Host. Node validates
+ * a list the same way, without a setHeader per name (~7 us a request, BENCHMARKS.md §5), but
+ * adds no Host or Authorization of its own: a URL with user:password keeps the object.
+ */
+function headerList(r: OpenRequest): string[] | Record<string, string> {
+  if (r.url.username || r.url.password) {
+    const headers = { ...r.headers };
+    if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
+    return headers;
+  }
+  const list: string[] = [];
+  const names: string[] = [];
+  const set = (name: string, value: string) => {
+    const lower = name.toLowerCase();
+    const at = names.indexOf(lower);
+    if (at < 0) {
+      names.push(lower);
+      list.push(name, value);
+    } else {
+      list[2 * at] = name;
+      list[2 * at + 1] = value;
+    }
+  };
+  for (const name in r.headers) set(name, r.headers[name]!);
+  if (r.body !== undefined) set('content-length', String(Buffer.byteLength(r.body)));
+  if (!names.includes('host')) list.push('Host', r.url.host);
+  return list;
+}

@@ -259,8 +259,7 @@ function eachChunk(body: AsyncIterable<Buffer>, take: (chunk: Buffer) => void | 
 }
 
 /** One attempt over `transport`: the only place transport faults become errors. */
-export async function exchange(transport: Transport, r: ExchangeRequest): Promise<HttpResponse> {
-  const url = new URL(r.url);
+export async function exchange(transport: Transport, r: ExchangeRequest, url = new URL(r.url)): Promise<HttpResponse> {
   const cancellation = new Cancellation();
   let timedOut = false;
   const handle = setTimeout(() => {
@@ -268,8 +267,8 @@ export async function exchange(transport: Transport, r: ExchangeRequest): Promis
     cancellation.cancel(new TimeoutSignal());
   }, r.timeoutMs);
   const forget = whileRunning(r.signal, cancellation);
-  const secs = `${(r.totalTimeoutMs ?? r.timeoutMs) / 1000}s`;
-  const where = `${url.protocol}//${url.host}${url.pathname}`;
+  const secs = () => `${(r.totalTimeoutMs ?? r.timeoutMs) / 1000}s`;
+  const where = () => `${url.protocol}//${url.host}${url.pathname}`;
   let res: OpenResponse;
   try {
     res = await transport.open(new Attempt(r.method, url, r.headers, r.body, cancellation));
@@ -278,7 +277,7 @@ export async function exchange(transport: Transport, r: ExchangeRequest): Promis
     forget();
     if (r.signal?.aborted) throw new InterruptedError();
     if (timedOut) {
-      throw new NetworkError(`timed out after ${secs} waiting for a response from ${where}`, {
+      throw new NetworkError(`timed out after ${secs()} waiting for a response from ${where()}`, {
         code: 'TIMEOUT',
         hint: 'raise --timeout (or GURUSUP_TIMEOUT) if the server is slow, or check the network',
       });
@@ -317,7 +316,7 @@ export async function exchange(transport: Transport, r: ExchangeRequest): Promis
     if (err instanceof SinkFailure) throw err.original;
     if (r.signal?.aborted) throw new InterruptedError();
     if (timedOut) {
-      throw new NetworkError(`timed out after ${secs}: the response body from ${where} did not finish`, {
+      throw new NetworkError(`timed out after ${secs()}: the response body from ${where()} did not finish`, {
         code: 'TIMEOUT',
         hint: 'raise --timeout (or GURUSUP_TIMEOUT) if the server is slow, or check the network',
       });

@@ -70,6 +70,42 @@ describe('gurusup api', () => {
     expect(JSON.parse(r.stdout).ct).toBe('application/json');
   });
 
+  it('-H replaces a header of ours whatever its case: each name goes out once', async () => {
+    const r = await run(
+      [
+        'api',
+        '/messages',
+        '--input',
+        '-',
+        '-H',
+        'Accept: text/plain',
+        '-H',
+        'USER-AGENT: mine/1',
+        '-H',
+        'content-length: 1',
+        '-H',
+        'Host: api.example.test',
+      ],
+      { env, stdin: '{"body":"x"}' },
+    );
+    expect(r.code).toBe(0);
+    const raw = server.requests[0]!.rawHeaders;
+    const pairs = raw.flatMap((v, i) => (i % 2 ? [] : [[v.toLowerCase(), raw[i + 1]]]));
+    const names = pairs.map(([k]) => k);
+    expect(new Set(names).size).toBe(names.length);
+    expect(Object.fromEntries(pairs)).toMatchObject({
+      accept: 'text/plain',
+      'user-agent': 'mine/1',
+      'content-length': '12',
+      host: 'api.example.test',
+      'x-api-key': KEY,
+    });
+    // Without -H: the address's own Host, and our user agent.
+    await run(['api', '/threads'], { env });
+    expect(server.requests[1]!.headers.host).toBe(`127.0.0.1:${server.port}`);
+    expect(server.requests[1]!.headers['user-agent']).toMatch(/^gurusup-cli\//);
+  });
+
   it('--input sends a raw body from a file or stdin', async () => {
     const file = path.join(tempDir(), 'm.json');
     fs.writeFileSync(file, '{"body":"from file"}');

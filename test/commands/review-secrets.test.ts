@@ -42,6 +42,10 @@ describe('a password in a URL is never shown', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('500 Internal Server Error');
     expect(r.stdout + r.stderr).not.toContain(PW);
+    // Sent as the credentials they are, as curl would, to the receiver only.
+    const got = api.requests.at(-1)!;
+    expect(got.path).toBe('/hook');
+    expect(got.headers.authorization).toBe(`Basic ${Buffer.from(`bob:${PW}`).toString('base64')}`);
   });
 
   it('webhook listen --forward-to with a password: failing and refused targets', async () => {

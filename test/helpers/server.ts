@@ -5,6 +5,8 @@ export interface Recorded {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** As they came on the wire: names in their case, duplicates kept. */
+  rawHeaders: string[];
   body: string;
   json?: unknown;
 }
@@ -27,7 +29,13 @@ export async function startServer(respond: Respond): Promise<TestServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const rec: Recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+      const rec: Recorded = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body,
+      };
       try {
         rec.json = body ? JSON.parse(body) : undefined;
       } catch {
