@@ -83,8 +83,12 @@ export type BodyRead = { body: Buffer } | { tooLarge: number } | { gone: true };
  * the limit the chunks read so far are dropped and the rest is no longer kept (the caller answers
  * 413, and decides whether to read on or cut the connection).
  */
-export function readBodyLimited(req: http.IncomingMessage, maxBytes: number): Promise<BodyRead> {
-  if (Number(req.headers['content-length']) > maxBytes) return Promise.resolve({ tooLarge: 0 });
+export function readBodyLimited(
+  req: http.IncomingMessage,
+  maxBytes: number,
+  declared = Number(req.headers['content-length']),
+): Promise<BodyRead> {
+  if (declared > maxBytes) return Promise.resolve({ tooLarge: 0 });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -104,11 +108,7 @@ export function readBodyLimited(req: http.IncomingMessage, maxBytes: number): Pr
       chunks.push(c);
     };
     req.on('data', onData);
-    req.on('end', () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      chunks.length = 0;
-      finish({ body });
-    });
+    req.on('end', () => finish({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) }));
     req.on('error', () => finish({ gone: true }));
     req.on('close', () => finish({ gone: true }));
   });

@@ -32,6 +32,24 @@ export interface AcceptedEvent {
   rawKey?: string;
 }
 
+/**
+ * An accepted event. A class: its `headers` getter lives on the prototype (an object literal with a
+ * getter is a dictionary-mode object of its own per request, which measured 59 % of bare instead
+ * of 74 %), and builds req.headers only when asked.
+ */
+class Accepted implements AcceptedEvent {
+  constructor(
+    readonly line: string,
+    readonly body: unknown,
+    readonly raw: string,
+    readonly receivedAt: Date,
+    private readonly req: http.IncomingMessage,
+  ) {}
+  get headers(): http.IncomingHttpHeaders {
+    return this.req.headers;
+  }
+}
+
 export interface ListenerHooks {
   /**
    * Called once per event to accept, in arrival order, before the 200: the 200 goes out once the
@@ -159,14 +177,6 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   const tooLarge = (req: http.IncomingMessage, res: http.ServerResponse) =>
     refuse(req, res, 413, `body over ${o.maxBody} bytes`);
 
-  /** The whole body, or undefined when it was over the limit (already answered) or the peer left. */
-  const readBody = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> => {
-    const r = await readBodyLimited(req, o.maxBody);
-    if ('body' in r) return r.body;
-    if ('tooLarge' in r) refuse(req, res, 413, `body over ${o.maxBody} bytes`, {}, r.tooLarge);
-    return undefined;
-  };
-
   const countReached = () => o.count !== undefined && reserved >= o.count;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -175,12 +185,23 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     const path = q >= 0 ? req.url!.slice(0, q) : (req.url ?? '');
     if (path !== o.path) return refuse(req, res, 404, `no such path ${path.slice(0, 100)} (listening on ${o.path})`);
     if (req.method !== 'POST') return refuse(req, res, 405, `method ${req.method} not allowed`, { allow: 'POST' });
-    const given = req.headers['x-api-key'];
-    if (expected !== undefined && !keyMatches(typeof given === 'string' ? given : undefined, expected)) {
+    // The two headers a 200 needs, from the raw list: req.headers (every header lower-cased into
+    // an object) is ~1.5 % of a bare server's time, and is built only if --record or a forward
+    // asks for it. Two x-api-key headers are joined as Node joins them: one wrong key.
+    let given: string | undefined;
+    let declared = NaN;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (name.length === 9 && name.toLowerCase() === 'x-api-key')
+        given = given === undefined ? raw[i + 1]! : `${given}, ${raw[i + 1]!}`;
+      else if (name.length === 14 && Number.isNaN(declared) && name.toLowerCase() === 'content-length')
+        declared = Number(raw[i + 1]);
+    }
+    if (expected !== undefined && !keyMatches(given, expected)) {
       return refuse(req, res, 401, given === undefined ? 'missing x-api-key' : 'wrong x-api-key');
     }
     if (countReached()) return refuse(req, res, 503, `already accepted ${o.count} events (--count)`);
-    const declared = Number(req.headers['content-length']);
     if (declared > o.maxBody) return tooLarge(req, res);
 
     const reservation = Number.isSafeInteger(declared) && declared >= 0 ? declared : o.maxBody;
@@ -188,8 +209,12 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     if (wait) await wait;
     try {
       if (req.destroyed || req.socket.destroyed) return;
-      const buf = await readBody(req, res);
-      if (!buf) return;
+      const r = await readBodyLimited(req, o.maxBody, declared);
+      if (!('body' in r)) {
+        if ('tooLarge' in r) refuse(req, res, 413, `body over ${o.maxBody} bytes`, {}, r.tooLarge);
+        return;
+      }
+      const buf = r.body;
       const receivedAt = new Date();
       // JSON is UTF-8: decoding anything else would silently replace bytes, i.e. mangle the event.
       if (!isUtf8(buf)) return reject(req, res, 400, 'body is not valid UTF-8');
@@ -206,7 +231,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
       reserved++;
       // The sender's bytes, numbers and escapes included; only whitespace goes.
       const line = compactJson(text);
-      const ev: AcceptedEvent = { line, body, raw: text, headers: req.headers, receivedAt };
+      const ev = new Accepted(line, body, text, receivedAt, req);
       if (o.record) {
         // The 200 goes out only once the event is on disk, whole.
         const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers, o.apiKey))},"body":${line}}`;

@@ -387,4 +387,27 @@ describe('headers read without building req.headers', () => {
     expect(await raw(url, ['x-api-key: other', `X-API-KEY: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 401/);
     expect(l.stdout().trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it('a declared Content-Length over --max-body, in any case, is refused with 413 before the body is read', async () => {
+    const l = listen(['--json', '--max-body', '64']);
+    const url = await l.url();
+    const body = JSON.stringify({ ...EVENT, pad: 'x'.repeat(100) });
+    // The helper writes "Content-Length"; the same in upper case from a raw request below.
+    expect(await raw(url, [`x-api-key: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 413/);
+    const upper = await new Promise<string>((resolve, reject) => {
+      const u = new URL(url);
+      const s = net.connect(Number(u.port), u.hostname, () =>
+        s.end(
+          `POST ${u.pathname} HTTP/1.1\r\nHOST: x\r\nCONTENT-LENGTH: ${Buffer.byteLength(body)}\r\nX-API-KEY: ${KEY}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let out = '';
+      s.on('data', (d) => (out += d));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    // Answered without the body ever being sent: the limit came from the header.
+    expect(upper).toMatch(/^HTTP\/1\.1 413/);
+    expect(l.stdout()).toBe('');
+  });
 });
