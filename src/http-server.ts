@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import crypto, { timingSafeEqual } from 'node:crypto';
+import crypto from 'node:crypto';
 import { CliError, UsageError } from './errors.js';
 
 /** Listens, resolving with the base URL (the real port when 0 was asked), or rejecting with the bind error. */
@@ -59,19 +59,33 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
 }
 
 /** The SHA-256 of a key, to compare with keyMatches: compute it once per server, not per request. */
-export function keyDigest(s: string): Buffer {
-  // One-shot crypto.hash: a Hash object per request cost ~10% of the listener's throughput.
-  return crypto.hash('sha256', s, 'buffer');
+export class KeyDigest {
+  constructor(readonly base64: string) {}
+}
+
+function sha256(s: string): string {
+  // One-shot crypto.hash as a string: a Hash object per request cost ~10 % of the listener's
+  // throughput, and a Buffer digest plus timingSafeEqual twice what this does (~0.65 vs 0.33 us).
+  return crypto.hash('sha256', s, 'base64');
+}
+
+export function keyDigest(s: string): KeyDigest {
+  return new KeyDigest(sha256(s));
 }
 
 /**
  * Whether the x-api-key a request carried is the expected one, in constant time: fixed-length
- * digests are compared, so neither content nor length leaks through timing. The one check the
- * webhook listener and the sandbox share; `expected` is the key or its keyDigest.
+ * digests are compared with no early exit, so neither content nor length leaks through timing.
+ * The one check the webhook listener and the sandbox share; `expected` is the key or its keyDigest.
  */
-export function keyMatches(given: string | undefined, expected: string | Buffer): boolean {
+export function keyMatches(given: string | undefined, expected: string | KeyDigest): boolean {
   if (given === undefined) return false;
-  return timingSafeEqual(keyDigest(given), typeof expected === 'string' ? keyDigest(expected) : expected);
+  const a = sha256(given);
+  const b = typeof expected === 'string' ? sha256(expected) : expected.base64;
+  // Both are 44 characters (32 bytes in base64): the loop always runs to the end.
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** A body read whole; `tooLarge` (with the bytes seen) when it passed the limit; `gone` when the peer left. */
