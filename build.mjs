@@ -93,4 +93,13 @@ await build({ ...common, entryPoints: ['src/output/help-fit.ts'], outfile: 'dist
 // --version and --help text for the bin/ shim, so those never load the bundle.
 const require = createRequire(import.meta.url);
 const { helpTexts } = require('./dist/cli.cjs');
-writeFileSync(new URL('./dist/help.json', import.meta.url), JSON.stringify(helpTexts()));
+const { fitHelp } = require('./dist/help-fit.cjs');
+const texts = helpTexts();
+writeFileSync(new URL('./dist/help.json', import.meta.url), JSON.stringify(texts));
+// The same fitted to 80 columns, the width of every pipe and file: printed as it is, with no
+// fitting code to load (~2 ms of `gurusup --help | less`).
+const fit80 = (t) => (t.split('\n').every((line) => line.length <= 80) ? t : fitHelp(t, 80));
+writeFileSync(
+  new URL('./dist/help-80.json', import.meta.url),
+  JSON.stringify(Object.fromEntries(Object.entries(texts).map(([k, t]) => [k, fit80(t)]))),
+);

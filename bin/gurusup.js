@@ -42,72 +42,119 @@ function onStreamError(err, name) {
   }
   process.exit(1);
 }
-process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
 
-// stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
-// count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
-if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
-  const fs = require('node:fs');
-  // Strings reach _write as they are: a string is written without first being copied into a
-  // Buffer (a busy listener writes a batch per event-loop turn; BENCHMARKS.md §3).
-  process.stdout._writableState.decodeStrings = false;
-  // Where the file ends if only we write to it, from one fstat at the first write: a write that
-  // fails part-way is cut back to it, only when the file is exactly that plus the part (so
-  // another writer's bytes, or a file written in the middle with 1<>, are never cut).
-  let end;
-  process.stdout._write = function writeWhole(chunk, encoding, cb) {
-    let buf = typeof chunk === 'string' ? undefined : chunk;
-    let off = 0;
-    try {
-      if (end === undefined) {
-        const st = fs.fstatSync(this.fd);
-        end = st.isFile() ? st.size : null;
-      }
-      if (buf === undefined) {
-        off = fs.writeSync(this.fd, chunk, null, encoding);
-        if (off === Buffer.byteLength(chunk, encoding)) {
-          if (end !== null) end += off;
-          return cb();
+/** process.stdout for a command: its errors reported once, and a file written to the last byte. */
+function setUpStdout() {
+  process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
+  // stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
+  // count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
+  if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
+    const fs = require('node:fs');
+    // Strings reach _write as they are: a string is written without first being copied into a
+    // Buffer (a busy listener writes a batch per event-loop turn; BENCHMARKS.md §3).
+    process.stdout._writableState.decodeStrings = false;
+    // Where the file ends if only we write to it, from one fstat at the first write: a write that
+    // fails part-way is cut back to it, only when the file is exactly that plus the part (so
+    // another writer's bytes, or a file written in the middle with 1<>, are never cut).
+    let end;
+    process.stdout._write = function writeWhole(chunk, encoding, cb) {
+      let buf = typeof chunk === 'string' ? undefined : chunk;
+      let off = 0;
+      try {
+        if (end === undefined) {
+          const st = fs.fstatSync(this.fd);
+          end = st.isFile() ? st.size : null;
         }
-        buf = Buffer.from(chunk, encoding);
-      }
-      while (off < buf.length) {
-        const n = fs.writeSync(this.fd, buf, off, buf.length - off);
-        if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        off += n;
-      }
-      if (end !== null) end += off;
-    } catch (err) {
-      // Commands write whole lines per chunk: cut the part of this one that made it to the file.
-      if (off > 0 && typeof end === 'number') {
-        try {
-          if (fs.fstatSync(this.fd).size === end + off) fs.ftruncateSync(this.fd, end);
-        } catch {
-          // nothing more to do: the error is reported either way
+        if (buf === undefined) {
+          off = fs.writeSync(this.fd, chunk, null, encoding);
+          if (off === Buffer.byteLength(chunk, encoding)) {
+            if (end !== null) end += off;
+            return cb();
+          }
+          buf = Buffer.from(chunk, encoding);
         }
+        while (off < buf.length) {
+          const n = fs.writeSync(this.fd, buf, off, buf.length - off);
+          if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+          off += n;
+        }
+        if (end !== null) end += off;
+      } catch (err) {
+        // Commands write whole lines per chunk: cut the part of this one that made it to the file.
+        if (off > 0 && typeof end === 'number') {
+          try {
+            if (fs.fstatSync(this.fd).size === end + off) fs.ftruncateSync(this.fd, end);
+          } catch {
+            // nothing more to do: the error is reported either way
+          }
+        }
+        return cb(err);
       }
-      return cb(err);
-    }
-    cb();
-  };
+      cb();
+    };
+  }
 }
 
 const key = prerendered();
-const texts = key === undefined ? undefined : require('../dist/help.json');
-if (texts && typeof texts[key] === 'string') {
-  process.stdout.write(fitted(texts[key]), (err) => {
-    if (err) onStreamError(err, 'stdout');
-  });
+const text = key === undefined ? undefined : prerenderedText(key);
+if (typeof text === 'string') {
+  writeOnce(text);
 } else {
+  setUpStdout();
   run();
 }
 
-/** Help is stored unwrapped; fit it to the terminal (80 columns in a pipe) as the bundle would. */
-function fitted(text) {
-  const out = process.stdout;
-  const width = out.isTTY && out.columns > 0 ? out.columns : 80;
-  if (text.split('\n').every((line) => line.length <= width)) return text;
+/**
+ * Help as the bundle would print it: dist/help-80.json holds it fitted to 80 columns (a pipe, a
+ * file, or a terminal that wide); any other terminal gets the unwrapped text fitted to its width.
+ */
+function prerenderedText(key) {
+  // process.stdout only on a terminal, for its width.
+  const width = key !== 'version' && stdoutIsTTY() && process.stdout.columns > 0 ? process.stdout.columns : 80;
+  if (width === 80) return require('../dist/help-80.json')[key];
+  const text = require('../dist/help.json')[key];
+  if (typeof text !== 'string' || text.split('\n').every((line) => line.length <= width)) return text;
   return require('../dist/help-fit.cjs').fitHelp(text, width);
+}
+
+/**
+ * Whether fd 1 is a terminal. node:tty costs ~1.9 ms to load (it brings net and streams), so it is
+ * asked only about a character device that is not /dev/null: files, pipes and /dev/null are not.
+ */
+function stdoutIsTTY() {
+  const fs = require('node:fs');
+  try {
+    const st = fs.fstatSync(1);
+    if (!st.isCharacterDevice() || st.rdev === fs.statSync('/dev/null').rdev) return false;
+  } catch {
+    // no /dev/null (Windows) or no fd 1: ask node:tty
+  }
+  return require('node:tty').isatty(1);
+}
+
+/**
+ * The one write of --version and --help, synchronous to fd 1: making process.stdout loads Node's
+ * stream modules, ~1.7 ms of a 20 ms run (BENCHMARKS.md §1), as node:tty would. Errors as onStreamError reports them;
+ * a non-blocking pipe that is full (EAGAIN) gets the rest through process.stdout, which waits.
+ */
+function writeOnce(text) {
+  const fs = require('node:fs');
+  const buf = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < buf.length) {
+      const n = fs.writeSync(1, buf, off, buf.length - off);
+      if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      off += n;
+    }
+  } catch (err) {
+    if (err && err.code === 'EAGAIN') {
+      process.stdout.on('error', (e) => onStreamError(e, 'stdout'));
+      process.stdout.write(buf.subarray(off));
+      return;
+    }
+    onStreamError(err, 'stdout');
+  }
 }
 
 async function run() {

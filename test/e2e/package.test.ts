@@ -58,6 +58,7 @@ describe('packaging', () => {
     const files = info!.files.map((f) => f.path);
     expect(files).toContain('dist/cli.cjs');
     expect(files).toContain('dist/help.json');
+    expect(files).toContain('dist/help-80.json');
     expect(files).toContain('bin/gurusup.js');
     // Everything is bundled: an install needs nothing from the registry.
     expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);

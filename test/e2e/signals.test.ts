@@ -63,5 +63,11 @@ describe('a reader that closes early', () => {
     const b = await sh(`node ${BIN} threads list --json | head -c 10`);
     expect(b.stdout).toBe('[{"thread_rc=0\n');
     expect(b.stderr).toBe('');
+    // Pre-rendered help and version write without process.stdout: a reader already gone is quiet too.
+    for (const args of ['--help', '--version', 'threads list --help']) {
+      const c = await sh(`(sleep 0.3; node ${BIN} ${args}) | true`);
+      expect(c.stdout, args).toBe('rc=0\n');
+      expect(c.stderr, args).toBe('');
+    }
   });
 });
