@@ -119,6 +119,7 @@ export async function startSandbox(dataFile, extra = []) {
  * `sets` sets of `rounds` rounds; the spread printed beside the figure is the min–max of the
  * three sets' medians, and a target is met only when the worse end of the spread meets it.
  *
+ * `env` adds variables to every run (undefined removes one).
  * `measures` maps a name to what one run is: a command line (string, run by `sh -c`), an argv
  * array (run directly), `{ cmd, env }` (either, with variables added), or a function returning a number (seconds, or whatever it measures).
  * `targets` compute one number per round from that round's values (`t.name`).
@@ -137,6 +138,8 @@ export async function paired(
 ) {
   const names = Object.keys(measures);
   const runEnv = { ...process.env, ...env };
+  // A variable given as undefined is removed (the start-up rows without NODE_EXTRA_CA_CERTS).
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete runEnv[k];
   const once = async (name) => {
     let m = measures[name];
     if (typeof m === 'function') return m();
