@@ -57,6 +57,32 @@ describe('relativeTime', () => {
     expect(relativeTime('2026-11-25T12:05:00Z', now)).toBe('in 5 minutes');
     expect(relativeTime('2026-11-25T11:59:00Z', now)).toBe('1 minute ago');
   });
+  it('an absolute time is the same whether or not the minute before was just asked', () => {
+    // Each time against a fresh computation, second by second across minute boundaries, in a zone
+    // with a half-hour offset, across a DST change, and in one whose offset had seconds then
+    // (Monrovia, -00:44:30 until 1972: one UTC minute is two local ones).
+    const tz = process.env.TZ;
+    try {
+      for (const [zone, from] of [
+        ['Asia/Kolkata', '2024-03-31T00:58:30Z'],
+        ['Africa/Monrovia', '1960-06-01T11:58:30Z'],
+        ['America/New_York', '2024-03-10T06:58:30Z'],
+      ] as const) {
+        process.env.TZ = zone;
+        const start = Date.parse(from);
+        for (let t = start; t < start + 200_000; t += 7_000) {
+          const d = new Date(t);
+          const p = (n: number) => String(n).padStart(2, '0');
+          const fresh = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+          expect(relativeTime(d.toISOString(), now), `${zone} ${d.toISOString()}`).toBe(fresh);
+        }
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
   it('is absolute beyond 30 days and leaves non-times alone', () => {
     expect(relativeTime('2026-01-02T10:00:00Z', now)).toMatch(/^2026-01-0[12] \d\d:\d\d$/);
     expect(relativeTime('yesterday-ish', now)).toBe('yesterday-ish');
