@@ -12,7 +12,7 @@ end
 function request()
   n = n + 1
   local body = '{"event":"send_message","data":{"body":"Orders ship within 24 hours.","thread_fid":"bench","user_fid":"gurusup-ai","id":"' .. tid .. '-' .. n .. '"}}'
-  return wrk.format("POST", "/", { ["x-api-key"] = key, ["content-type"] = "application/json" }, body)
+  return wrk.format("POST", wrk.path, { ["x-api-key"] = key, ["content-type"] = "application/json" }, body)
 end
 function response(status, headers, body)
   if status == 200 then ok = ok + 1 end
