@@ -134,8 +134,8 @@ function stdoutIsTTY() {
 
 /**
  * The one write of --version and --help, synchronous to fd 1: making process.stdout loads Node's
- * stream modules, ~1.7 ms of a 20 ms run (BENCHMARKS.md §1), as node:tty would. Errors as onStreamError reports them;
- * a non-blocking pipe that is full (EAGAIN) gets the rest through process.stdout, which waits.
+ * stream modules, ~1.7 ms of a 20 ms run (BENCHMARKS.md §1). Errors as onStreamError reports
+ * them; a non-blocking pipe that is full (EAGAIN) gets the rest through process.stdout, which waits.
  */
 function writeOnce(text) {
   const fs = require('node:fs');

@@ -53,8 +53,8 @@ class Cancellation {
 
 /**
  * What a transport is handed. A class so that `signal`'s getter lives on the prototype: an object
- * literal with a getter gets a hidden class of its own each time, and a map per request filled
- * old space (a mark-compact every few thousand requests, ~8 % of an export; BENCHMARKS.md §5).
+ * literal whose getter is a new closure each time is made a dictionary-mode object, one per
+ * request, and those filled old space (a full collection per export, ~8 % of it; BENCHMARKS.md §5).
  */
 class Attempt implements OpenRequest {
   constructor(

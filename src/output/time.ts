@@ -23,20 +23,20 @@ export function absoluteTime(d: Date): string {
  * the same (a zone changing its offset within it, or an old offset with seconds, would not),
  * checked at the first repeat, so times minutes apart cost nothing more.
  */
-let last: { minute: number; text: string; checked: boolean } | undefined;
+let last: { minute: number; text: string; trusted?: boolean } | undefined;
 function absoluteTimeAt(t: number): string {
   const minute = Math.floor(t / 60_000);
   if (last?.minute === minute) {
-    if (!last.checked) {
+    if (last.trusted === undefined) {
       const start = minute * 60_000;
-      const one = absoluteTime(new Date(start)) === last.text && absoluteTime(new Date(start + 59_999)) === last.text;
-      if (!one) return absoluteTime(new Date(t));
-      last.checked = true;
+      last.trusted =
+        absoluteTime(new Date(start)) === last.text && absoluteTime(new Date(start + 59_999)) === last.text;
     }
-    return last.text;
+    if (last.trusted) return last.text;
+    return absoluteTime(new Date(t));
   }
   const text = absoluteTime(new Date(t));
-  last = { minute, text, checked: false };
+  last = { minute, text };
   return text;
 }
 
