@@ -141,6 +141,14 @@ function writeOnce(text) {
   const fs = require('node:fs');
   const buf = Buffer.from(text);
   let off = 0;
+  // A file's size before: a write that fails part-way is cut back to it, as setUpStdout does.
+  let end;
+  try {
+    const st = fs.fstatSync(1);
+    if (st.isFile()) end = st.size;
+  } catch {
+    // not something to cut back
+  }
   try {
     while (off < buf.length) {
       const n = fs.writeSync(1, buf, off, buf.length - off);
@@ -152,6 +160,13 @@ function writeOnce(text) {
       process.stdout.on('error', (e) => onStreamError(e, 'stdout'));
       process.stdout.write(buf.subarray(off));
       return;
+    }
+    if (off > 0 && end !== undefined) {
+      try {
+        if (fs.fstatSync(1).size === end + off) fs.ftruncateSync(1, end);
+      } catch {
+        // the error is reported either way
+      }
     }
     onStreamError(err, 'stdout');
   }

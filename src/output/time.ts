@@ -16,21 +16,29 @@ export function absoluteTime(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** Local time minus UTC at `d`, in ms, seconds included (getTimezoneOffset rounds them away). */
+function offsetMs(d: Date): number {
+  const local = new Date(0);
+  local.setUTCFullYear(d.getFullYear(), d.getMonth(), d.getDate());
+  local.setUTCHours(d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+  return local.getTime() - d.getTime();
+}
+
 /**
  * The same for a time in ms, remembering the last minute: a transcript's messages mostly share
  * their minute with the one before, and the local-time getters cost ~0.4 us a time (5,000
- * messages: ~2 ms). A UTC minute is trusted to be one local minute only once both its ends read
- * the same (a zone changing its offset within it, or an old offset with seconds, would not),
- * checked at the first repeat, so times minutes apart cost nothing more.
+ * messages: ~2 ms). A UTC minute is one local minute when the zone's offset is the same whole
+ * number of minutes at both its ends (zones never change twice within a minute); that is checked
+ * at the first repeat, so times minutes apart cost nothing more. Old offsets with seconds
+ * (Monrovia until 1972) and changes within a minute are never trusted.
  */
 let last: { minute: number; text: string; trusted?: boolean } | undefined;
 function absoluteTimeAt(t: number): string {
   const minute = Math.floor(t / 60_000);
   if (last?.minute === minute) {
     if (last.trusted === undefined) {
-      const start = minute * 60_000;
-      last.trusted =
-        absoluteTime(new Date(start)) === last.text && absoluteTime(new Date(start + 59_999)) === last.text;
+      const start = offsetMs(new Date(minute * 60_000));
+      last.trusted = start % 60_000 === 0 && offsetMs(new Date(minute * 60_000 + 59_999)) === start;
     }
     if (last.trusted) return last.text;
     return absoluteTime(new Date(t));

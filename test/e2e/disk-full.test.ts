@@ -132,6 +132,26 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
     }
   });
 
+  it('--help >> a file with room for part of it: error line, exit 1, the file as it was (found in review)', async () => {
+    // tmpfs allocates whole pages: 3,096 bytes leave ~1,000 free in the file's page, the rest full.
+    const out = fresh('help.txt');
+    const kept = `${'k'.repeat(3095)}\n`;
+    fs.writeFileSync(out, kept);
+    fill(fs64!.dir);
+    const fd = fs.openSync(out, 'a');
+    const child = spawn(process.execPath, [BIN, '--help'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', fd, 'pipe'],
+    });
+    fs.closeSync(fd);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(errorLines(stderr)).toEqual(['error: cannot write to stdout: no space left on device (ENOSPC)']);
+    expect(fs.readFileSync(out, 'utf8')).toBe(kept);
+  });
+
   it('threads list --json > a full file: error line, exit 1 (not exit 0 with an empty file)', async () => {
     const out = fresh('list.json');
     fs.writeFileSync(out, '');
