@@ -9,7 +9,9 @@ function prerendered() {
   const last = argv[argv.length - 1];
   const words = argv.slice(0, -1);
   if (argv.length === 1 && (last === '--version' || last === '-v')) return 'version';
-  if ((last === '--help' || last === '-h') && words.every((w) => /^[a-z]+$/.test(w))) return words.join(' ');
+  // `version --help` is not the version (there is no such command): the bundle answers it.
+  if ((last === '--help' || last === '-h') && words.every((w) => /^[a-z]+$/.test(w)) && words.join(' ') !== 'version')
+    return words.join(' ');
   return undefined;
 }
 

@@ -117,11 +117,13 @@ export class GurusupClient {
 
   /** Any URL, the raw exchange: no status mapping. GET is retried, POST never. */
   request(method: string, url: string, o: RequestOptions = {}): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      'user-agent': this.opts.userAgent,
-      accept: 'application/json',
-      ...o.headers,
-    };
+    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: 'application/json' };
+    // A header given (gurusup api -H) replaces ours and any earlier one of its name, whatever the case.
+    for (const [name, value] of Object.entries(o.headers ?? {})) {
+      const lower = name.toLowerCase();
+      for (const h of Object.keys(headers)) if (h.toLowerCase() === lower) delete headers[h];
+      headers[name] = value;
+    }
     const key = o.apiKey === undefined ? this.opts.apiKey : o.apiKey;
     if (key) headers['x-api-key'] = key;
     let payload: string | undefined;

@@ -49,16 +49,12 @@ export const nodeTransport: Transport = {
 
 /**
  * The request's headers as a flat list, as Node writes them for an object: one per name
- * (case-insensitive, the last wins), then `content-length` for a body, then Host. Node validates
- * a list the same way, without a setHeader per name (~7 us a request, BENCHMARKS.md §5), but
- * adds no Host or Authorization of its own: a URL with user:password keeps the object.
+ * (case-insensitive, the last wins), then `content-length` for a body, then Host, and for a URL
+ * with user:password Basic credentials unless an Authorization is given. Node validates a list the
+ * same way without a setHeader per name (~7 us a request, BENCHMARKS.md §5), but adds none of
+ * those itself; and TLS then checks the URL's host whatever Host says, as curl does.
  */
-function headerList(r: OpenRequest): string[] | Record<string, string> {
-  if (r.url.username || r.url.password) {
-    const headers = { ...r.headers };
-    if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
-    return headers;
-  }
+function headerList(r: OpenRequest): string[] {
   const list: string[] = [];
   const names: string[] = [];
   const set = (name: string, value: string) => {
@@ -75,5 +71,10 @@ function headerList(r: OpenRequest): string[] | Record<string, string> {
   for (const name in r.headers) set(name, r.headers[name]!);
   if (r.body !== undefined) set('content-length', String(Buffer.byteLength(r.body)));
   if (!names.includes('host')) list.push('Host', r.url.host);
+  const { username, password } = r.url;
+  if ((username || password) && !names.includes('authorization')) {
+    const auth = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+    list.push('Authorization', `Basic ${Buffer.from(auth).toString('base64')}`);
+  }
   return list;
 }

@@ -191,7 +191,8 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     let given: string | undefined;
     let declared = NaN;
     const raw = req.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) {
+    // Node's req.headers keeps the first 1,000 (maxHeadersCount's 2,000 entries): so do we.
+    for (let i = 0, n = Math.min(raw.length, 2000); i < n; i += 2) {
       const name = raw[i]!;
       if (name.length === 9 && name.toLowerCase() === 'x-api-key')
         given = given === undefined ? raw[i + 1]! : `${given}, ${raw[i + 1]!}`;

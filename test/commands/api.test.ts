@@ -100,10 +100,32 @@ describe('gurusup api', () => {
       host: 'api.example.test',
       'x-api-key': KEY,
     });
+    // The last of several -H of one name wins, whatever their case (found in review).
+    await run(['api', '/threads', '-H', 'Accept: x', '-H', 'accept: z', '-H', 'User-Agent: a', '-H', 'user-agent: b'], {
+      env,
+    });
+    const last = server.requests.at(-1)!.rawHeaders;
+    const got = last.flatMap((v, i) => (i % 2 ? [] : [[v.toLowerCase(), last[i + 1]]]));
+    expect(got.filter(([k]) => k === 'accept')).toEqual([['accept', 'z']]);
+    expect(got.filter(([k]) => k === 'user-agent')).toEqual([['user-agent', 'b']]);
     // Without -H: the address's own Host, and our user agent.
     await run(['api', '/threads'], { env });
-    expect(server.requests[1]!.headers.host).toBe(`127.0.0.1:${server.port}`);
-    expect(server.requests[1]!.headers['user-agent']).toMatch(/^gurusup-cli\//);
+    expect(server.requests.at(-1)!.headers.host).toBe(`127.0.0.1:${server.port}`);
+    expect(server.requests.at(-1)!.headers['user-agent']).toMatch(/^gurusup-cli\//);
+  });
+
+  it("a base URL's user:password becomes Basic credentials (decoded), unless -H gives an Authorization", async () => {
+    const withUser = server.url.replace('http://', 'http://us%40er:p%3Ass@');
+    const n = server.requests.length;
+    expect((await run(['api', '/threads', '--base-url', withUser], { env })).code).toBe(0);
+    expect(server.requests[n]!.headers.authorization).toBe(`Basic ${Buffer.from('us@er:p:ss').toString('base64')}`);
+    expect(server.requests[n]!.headers.host).toBe(`127.0.0.1:${server.port}`);
+    expect(
+      (await run(['api', '/threads', '--base-url', withUser, '-H', 'authorization: Bearer t'], { env })).code,
+    ).toBe(0);
+    const raw = server.requests[n + 1]!.rawHeaders;
+    expect(raw.filter((_v, i) => i % 2 === 0 && raw[i]!.toLowerCase() === 'authorization')).toHaveLength(1);
+    expect(server.requests[n + 1]!.headers.authorization).toBe('Bearer t');
   });
 
   it('--input sends a raw body from a file or stdin', async () => {

@@ -385,7 +385,11 @@ describe('headers read without building req.headers', () => {
     expect(await raw(url, [`X-Api-Key: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 200/);
     expect(await raw(url, [`x-api-key: ${KEY}`, 'x-api-key: other'], body)).toMatch(/^HTTP\/1\.1 401/);
     expect(await raw(url, ['x-api-key: other', `X-API-KEY: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 401/);
-    expect(l.stdout().trimEnd().split('\n')).toHaveLength(1);
+    // Past the 1,000 headers Node keeps, as req.headers reads them (found in review).
+    const many = Array.from({ length: 1000 }, (_, i) => `h${i}: v`);
+    expect(await raw(url, [...many, `x-api-key: ${KEY}`], body)).toMatch(/^HTTP\/1\.1 401/);
+    expect(await raw(url, [`x-api-key: ${KEY}`, ...many, 'x-api-key: other'], body)).toMatch(/^HTTP\/1\.1 200/);
+    expect(l.stdout().trimEnd().split('\n')).toHaveLength(2);
   });
 
   it('a declared Content-Length over --max-body, in any case, is refused with 413 before the body is read', async () => {
