@@ -17,7 +17,8 @@ function prerendered() {
 
 // A write to stdout that fails is an error the user must see: one line on stderr, exit 1, no stack
 // trace (a full disk, /dev/full, EIO). A reader that closed early (`| head`, EPIPE) is not an
-// error: stop quietly. The line goes out with a synchronous write: the process ends right after.
+// error: stop quietly. The line goes out with a synchronous write; the process ends once what this
+// turn started has run (a listener's 503 for the entry it could not write reaches its sender).
 const WHY = {
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
@@ -27,8 +28,20 @@ const WHY = {
   EROFS: 'read-only file system',
 };
 let streamFailed = false;
+function exitSoon(code) {
+  // What the command would still say of the same failure is not said twice (the line above, or
+  // nothing for EPIPE): its stderr is muted. Answers already being sent go out (synchronous
+  // socket writes in this turn), then the process ends before the next poll for I/O.
+  const quiet = (chunk, encoding, cb) => {
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+  process.stderr.write = quiet;
+  setTimeout(() => process.exit(code), 0);
+}
 function onStreamError(err, name) {
-  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (err && err.code === 'EPIPE') return exitSoon(process.exitCode ?? 0);
   if (streamFailed) return;
   streamFailed = true;
   const why = (err && WHY[err.code]) || String((err && err.message) || err).split('\n')[0];
@@ -42,7 +55,7 @@ function onStreamError(err, name) {
       // stderr is gone too: the exit code is all that is left
     }
   }
-  process.exit(1);
+  exitSoon(1);
 }
 
 /** process.stdout for a command: its errors reported once, and a file written to the last byte. */

@@ -59,6 +59,22 @@ describe('stdout on /dev/full (item 2)', () => {
     });
   }
 
+  it('webhook listen --json > /dev/full: the sender gets a 503, then one error line and exit 1 (found in review)', async () => {
+    const c = cliTo('/dev/full', ['webhook', 'listen', '--port', '0', '--json'], env);
+    let url: string | undefined;
+    for (let i = 0; i < 200 && !url; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      url = /Listening on (http:\/\/\S+)/.exec(c.err())?.[1];
+    }
+    expect(url).toBeDefined();
+    const r = await post(url!, JSON.stringify({ event: 'send_message', data: { n: 1 } }), { 'x-api-key': KEY });
+    expect(r.status).toBe(503);
+    const done = await c.done;
+    expect(done.code).toBe(1);
+    expect(errorLines(done.stderr)).toEqual(['error: cannot write to stdout: no space left on device (ENOSPC)']);
+    noStack(done.stderr);
+  });
+
   it('EPIPE stays quiet: a reader that closed early is exit 0', async () => {
     const r = await cli(['threads', 'list', '--json'], { env });
     expect(r.code).toBe(0);
