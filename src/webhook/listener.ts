@@ -85,6 +85,10 @@ export function redactHeaders(h: http.IncomingHttpHeaders, key?: string): Record
   return out;
 }
 
+const SEEN = Symbol('requests seen');
+const NUMBER = Symbol('request number');
+const CLOSING = Symbol('refused request number');
+
 const OK_BODY = '{"received":true}';
 // As a flat array: Node takes it as it is, where an object is walked per answer.
 const OK_HEADERS = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(OK_BODY))];
@@ -129,6 +133,16 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     }
   };
 
+  /**
+   * Requests numbered per connection, and for a connection refused with "connection: close" the
+   * number of the refused one: a request pipelined behind it gets no answer (Node closes the
+   * connection after that one), so it is not accepted.
+   */
+  // Properties, not WeakMaps: five WeakMap operations a request cost more than the check is worth.
+  const conn = (req: http.IncomingMessage) => req.socket as Socket & { [SEEN]?: number; [CLOSING]?: number };
+  const numbered = (req: http.IncomingMessage) => req as http.IncomingMessage & { [NUMBER]?: number };
+  const behindRefusal = (req: http.IncomingMessage) => (numbered(req)[NUMBER] ?? 0) > (conn(req)[CLOSING] ?? Infinity);
+
   const reject = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -159,6 +173,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     alreadyRead = 0,
   ) => {
     reject(req, res, status, reason, { connection: 'close', ...extra });
+    conn(req)[CLOSING] ??= numbered(req)[NUMBER] ?? 0;
     if (req.complete) return;
     let seen = alreadyRead;
     req.on('data', (c: Buffer) => {
@@ -180,6 +195,10 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   const countReached = () => o.count !== undefined && reserved >= o.count;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const c = conn(req);
+    numbered(req)[NUMBER] = c[SEEN] = (c[SEEN] ?? 0) + 1;
+    // Else its event would be printed and counted with its sender never told. Ended quietly.
+    if (behindRefusal(req)) return void reply(res, 503, 'connection closing', { connection: 'close' });
     if (stopping) return refuse(req, res, 503, 'listener is stopping');
     const q = req.url?.indexOf('?') ?? -1;
     const path = q >= 0 ? req.url!.slice(0, q) : (req.url ?? '');
@@ -227,6 +246,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
         const why = err instanceof RangeError ? 'body nested too deeply' : 'body is not valid JSON';
         return reject(req, res, 400, why);
       }
+      if (behindRefusal(req)) return void reply(res, 503, 'connection closing', { connection: 'close' });
       if (stopping) return refuse(req, res, 503, 'listener is stopping');
       if (countReached()) return refuse(req, res, 503, `already accepted ${o.count} events (--count)`);
       reserved++;

@@ -392,6 +392,27 @@ describe('headers read without building req.headers', () => {
     expect(l.stdout().trimEnd().split('\n')).toHaveLength(2);
   });
 
+  it('a request pipelined behind a refused one is not accepted: no line without a 200 (found in review)', async () => {
+    const l = listen(['--json']);
+    const url = await l.url();
+    const u = new URL(url);
+    const req = (key: string, n: number) => {
+      const body = JSON.stringify({ ...EVENT, n });
+      return `POST ${u.pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-api-key: ${key}\r\n\r\n${body}`;
+    };
+    const out = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(Number(u.port), u.hostname, () => s.write(req(KEY, 1) + req('wrong', 2) + req(KEY, 3)));
+      let text = '';
+      s.on('data', (d) => (text += d));
+      s.on('close', () => resolve(text));
+      s.on('error', reject);
+    });
+    expect(out.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 401']);
+    const lines = l.stdout().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).n).toBe(1);
+  });
+
   it('a declared Content-Length over --max-body, in any case, is refused with 413 before the body is read', async () => {
     const l = listen(['--json', '--max-body', '64']);
     const url = await l.url();
