@@ -5,7 +5,8 @@
 // need (conf, ora, undici, chalk) are bundled separately under dist/vendor/ and required
 // when first used.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -103,3 +104,14 @@ writeFileSync(
   new URL('./dist/help-80.json', import.meta.url),
   JSON.stringify(Object.fromEntries(Object.entries(texts).map(([k, t]) => [k, fit80(t)]))),
 );
+
+// The start-up code cache is keyed by content (bin/load.js): each .cjs file's SHA-256, so a rebuild
+// to the same size and time never runs the old code, and start-up hashes nothing.
+const dist = new URL('./dist/', import.meta.url);
+const hashes = {};
+for (const rel of readdirSync(dist, { recursive: true }).sort())
+  if (String(rel).endsWith('.cjs'))
+    hashes[String(rel).split('\\').join('/')] = createHash('sha256')
+      .update(readFileSync(new URL(String(rel), dist)))
+      .digest('hex');
+writeFileSync(new URL('./hashes.json', dist), JSON.stringify(hashes));
