@@ -1,5 +1,6 @@
 import { ApiError, NetworkError, errorForStatus, statusLine, withContext } from '../errors.js';
-import { anyProxy, proxyFor, readProxyEnv, redactUserinfo } from './proxy-env.js';
+import { anyProxy, proxyFor, readProxyEnv } from './proxy-env.js';
+import { redactUserinfo } from '../output/redact.js';
 import { exchange, type BodySink, type Headers, type HttpResponse, type Transport } from './transport.js';
 import { nodeTransport } from './node-transport.js';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy, type Send } from './retry.js';

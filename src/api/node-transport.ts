@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type https from 'node:https';
-import type { OpenRequest, OpenResponse, Transport } from './transport.js';
+import { urlCredentials, type OpenRequest, type OpenResponse, type Transport } from './transport.js';
 
 // Idle keep-alive sockets are unref'd by Node's agent, so they never hold the process open.
 let httpAgent: http.Agent | undefined;
@@ -71,10 +71,7 @@ function headerList(r: OpenRequest): string[] {
   for (const name in r.headers) set(name, r.headers[name]!);
   if (r.body !== undefined) set('content-length', String(Buffer.byteLength(r.body)));
   if (!names.includes('host')) list.push('Host', r.url.host);
-  const { username, password } = r.url;
-  if ((username || password) && !names.includes('authorization')) {
-    const auth = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
-    list.push('Authorization', `Basic ${Buffer.from(auth).toString('base64')}`);
-  }
+  const auth = names.includes('authorization') ? undefined : urlCredentials(r.url);
+  if (auth) list.push('Authorization', auth);
   return list;
 }

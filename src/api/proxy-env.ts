@@ -1,3 +1,4 @@
+import { checkUserinfo } from '../config/settings.js';
 /**
  * The one module that reads the proxy variables. Lower case first, as curl and undici do;
  * an https URL falls back to the http proxy, as undici's EnvHttpProxyAgent does.
@@ -10,8 +11,19 @@ export interface ProxyEnv {
 }
 
 function pick(env: NodeJS.ProcessEnv, lower: string, upper: string): string | undefined {
-  const v = env[lower] ?? env[upper];
-  return v && v.trim() ? v.trim() : undefined;
+  const name = env[lower] !== undefined ? lower : upper;
+  const v = env[name]?.trim();
+  if (!v) return undefined;
+  // undici decodes the proxy's user:password for Proxy-Authorization: a bad escape would surface
+  // as a network error ("URI malformed") on the first request.
+  let u: URL | undefined;
+  try {
+    u = new URL(v.includes('://') ? v : `http://${v}`);
+  } catch {
+    // an unparsable proxy is reported where it is used, as before
+  }
+  if (u) checkUserinfo(u, `proxy URL in ${name}`);
+  return v;
 }
 
 export function readProxyEnv(env: NodeJS.ProcessEnv): ProxyEnv {
@@ -46,9 +58,4 @@ export function proxyFor(url: URL, p: ProxyEnv): string | undefined {
 /** Any proxy configured at all (for error messages). */
 export function anyProxy(p: ProxyEnv): string | undefined {
   return p.https ?? p.http;
-}
-
-/** A URL with its user:password replaced, for messages and traces (also `user:pass@host`, no scheme). */
-export function redactUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, '$1[redacted]@');
 }

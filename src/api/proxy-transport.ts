@@ -1,4 +1,4 @@
-import type { OpenRequest, OpenResponse, Transport } from './transport.js';
+import { urlCredentials, type OpenRequest, type OpenResponse, type Transport } from './transport.js';
 import { atEnd } from '../lifecycle.js';
 import { setV8Flags } from '../v8-flags.js';
 
@@ -31,11 +31,17 @@ export function proxyTransport(proxy: string): Transport {
       const u = await load();
       let agent = agents.get(proxy);
       if (!agent) agents.set(proxy, (agent = u.proxyAgent(proxy, { keepAliveTimeout: 4_000 })));
+      // The same credentials as the direct path: the URL's user:password unless -H gave one.
+      const headers = { ...r.headers };
+      const auth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
+        ? undefined
+        : urlCredentials(r.url);
+      if (auth) headers.authorization = auth;
       const pending = agent.request({
         origin: r.url.origin,
         path: `${r.url.pathname}${r.url.search}`,
         method: r.method as 'GET',
-        headers: { ...r.headers },
+        headers,
         body: r.body,
         signal: r.signal,
       });

@@ -22,6 +22,16 @@ export interface OpenRequest {
 }
 
 /**
+ * Basic credentials for a URL's user:password (both transports send them, unless an Authorization
+ * header is given). Settings refuse a malformed percent escape before any request is made.
+ */
+export function urlCredentials(url: URL): string | undefined {
+  const { username, password } = url;
+  if (!username && !password) return undefined;
+  return `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}`;
+}
+
+/**
  * The cancellation of one attempt. An AbortController per request, tied to Ctrl-C's signal with
  * AbortSignal.any and handed to http.request, cost ~8 % of an export's CPU time in Node 20 (event
  * targets, weak references, the garbage they leave); callbacks cost nothing until used.

@@ -1,7 +1,8 @@
 import type { Handler } from './types.js';
 import { InterruptedError } from '../errors.js';
 import { checkUrl } from '../webhook/send.js';
-import { PROBES, runProbes, shownUrl, type Probe, type ProbeResult } from '../webhook/verify.js';
+import { redactUserinfo } from '../output/redact.js';
+import { PROBES, runProbes, type Probe, type ProbeResult } from '../webhook/verify.js';
 import { safeLine, safeText, tsvRow } from '../output/format.js';
 import { truncateToWidth } from '../output/width.js';
 import { wrapText } from '../output/wrap.js';
@@ -36,7 +37,7 @@ export const verify: Handler = async (ctx, args) => {
     out.write(text);
   };
   out.info(
-    `Verifying ${safeText(shownUrl(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`,
+    `Verifying ${safeText(redactUserinfo(url))} with ${PROBES.length} probes (timeout ${s.timeoutMs / 1000}s each)`,
     out.epaint.dim,
   );
   let results: ProbeResult[];

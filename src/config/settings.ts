@@ -1,6 +1,7 @@
 import type { GlobalOptions } from '../global-options.js';
 /** Precedence, highest first: flag, environment, the profile's stored setting, built-in default. */
 import { AuthError, CliError, UsageError } from '../errors.js';
+import { decodeOrUndefined, redactUserinfo } from '../output/redact.js';
 
 export const DEFAULT_BASE_URL = 'https://api.gurusup.com';
 export const DEFAULT_TIMEOUT_S = 30;
@@ -60,7 +61,7 @@ export function storedBaseUrl(value: unknown, profileName: string): string {
     return normalizeBaseUrl(value, `profile ${profileName}`);
   } catch {
     throw new CliError(
-      `invalid setting "base_url" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected an http or https URL)`,
+      `invalid setting "base_url" in profile ${profileName}: ${redactUserinfo(JSON.stringify(value) ?? String(value))} (expected an http or https URL)`,
       1,
       {
         hint: `fix or remove "base_url" of profile ${profileName} in the config file, or pass --base-url`,
@@ -125,19 +126,27 @@ export function parseTimeout(raw: string, from: string): number {
 }
 
 export function normalizeBaseUrl(raw: string, from: string): string {
+  const shown = JSON.stringify(redactUserinfo(raw));
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(
-      `invalid base URL ${JSON.stringify(raw)} from ${from}`,
-      'expected something like https://api.gurusup.com',
-    );
+    throw new UsageError(`invalid base URL ${shown} from ${from}`, 'expected something like https://api.gurusup.com');
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new UsageError(`invalid base URL ${JSON.stringify(raw)} from ${from}: only http and https are supported`);
+    throw new UsageError(`invalid base URL ${shown} from ${from}: only http and https are supported`);
   }
+  checkUserinfo(u, `base URL from ${from}`);
   return u.toString().replace(/\/+$/, '');
+}
+
+/** A user:password that cannot be decoded (`%zz`, a lone `%`) is the user's to fix, not a network fault. */
+export function checkUserinfo(u: URL, what: string): void {
+  if (decodeOrUndefined(u.username) === undefined || decodeOrUndefined(u.password) === undefined)
+    throw new UsageError(
+      `invalid ${what}: its user:password has a malformed percent escape`,
+      'write a literal % as %25, and @ : / in a password as %40 %3A %2F',
+    );
 }
 
 export function resolveSettings(

@@ -1,7 +1,33 @@
 /**
- * What must never be printed: the API key, and passwords carried in URLs. One per Context, fed
- * when the key and base URL are resolved; Output applies it to everything it writes on stderr.
+ * What must never be printed: the API key, and whatever a URL carries before its `@`. The one
+ * redactor: Output applies it to everything it writes on stderr, and traces, errors, record
+ * headers, verify and the listener use it or the functions below.
  */
+
+/**
+ * A URL's userinfo: after `scheme://`, up to the last `@` before the first `/`, `?`, `#`, `\` or
+ * space, as the WHATWG parser splits it; and when there is one, on to the last `@` of the URL, so a
+ * password holding an unescaped `/` (which the parser takes for the path) is hidden whole too.
+ */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#\\]*@(?:[^\s@]*@)*)/gi;
+/** `user:pass@host` without a scheme (proxy variables are often written so). */
+const BARE_USERINFO = /^(?![a-z][a-z0-9+.-]*:\/\/)[^\s/?#\\:@]+:[^\s]*@/i;
+const hide = (m: string, scheme: string, info: string) => (info === '[redacted]@' ? m : `${scheme}[redacted]@`);
+
+/** The URL, or any text holding URLs, with every userinfo replaced whole: `http://[redacted]@host`. */
+export function redactUserinfo(text: string): string {
+  return text.replace(USERINFO, hide).replace(BARE_USERINFO, '[redacted]@');
+}
+
+/** decodeURIComponent, or undefined for a malformed percent escape (`%zz`, a lone `%`). */
+export function decodeOrUndefined(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
 export class Redactor {
   readonly #secrets = new Set<string>();
 
@@ -12,17 +38,26 @@ export class Redactor {
     if (encoded !== secret) this.#secrets.add(encoded);
   }
 
-  /** A URL's password (as written and decoded). */
+  /**
+   * A configured URL's secrets: its userinfo as written (also when the password holds a `/` the
+   * parser would take as the path's start: everything up to the string's last `@`), and the
+   * password as parsed and decoded.
+   */
   addUrl(url: string | undefined): void {
     if (!url) return;
+    const raw = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^\s]*)@/i.exec(url.trim());
+    if (raw?.[1]?.includes(':')) {
+      this.add(raw[1]);
+      this.add(raw[1].slice(raw[1].indexOf(':') + 1));
+    }
     try {
-      const u = new URL(url);
+      const u = new URL(url.includes('://') ? url : `http://${url}`);
       if (u.password) {
         this.add(u.password);
-        this.add(decodeURIComponent(u.password));
+        this.add(decodeOrUndefined(u.password));
       }
     } catch {
-      // not a URL: nothing to hide
+      // not a URL: only what was written is hidden
     }
   }
 
@@ -35,7 +70,7 @@ export class Redactor {
     // Longest first, so a secret that contains another is hidden whole.
     for (const s of [...this.#secrets].sort((a, b) => b.length - a.length))
       if (out.includes(s)) out = out.split(s).join('[redacted]');
-    // Any user:password@ in a URL, whoever's it is (the user name is not secret).
-    return out.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:]+):(?!\[redacted\]@)[^\s/@]+@/gi, '$1:[redacted]@');
+    // Any userinfo in a URL, whoever's it is.
+    return out.replace(USERINFO, hide);
   }
 }

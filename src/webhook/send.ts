@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { GurusupClient } from '../api/client.js';
 import { USER_AGENT } from '../version.js';
-import { redactUserinfo } from '../api/proxy-env.js';
+import { redactUserinfo } from '../output/redact.js';
 import { now } from '../clock.js';
 
 export interface PostResult {

@@ -3,6 +3,7 @@ import { bodySummary, CliError, InterruptedError, NetworkError, statusLine } fro
 import { postEvent, type PostResult } from './send.js';
 import { sampleEvent as sample } from './sample.js';
 import type { GurusupClient } from '../api/client.js';
+import { redactUserinfo } from '../output/redact.js';
 
 /** `webhook verify`: a contract test for the user's own receiver of send-message events. */
 
@@ -101,14 +102,6 @@ export const PROBES: Probe[] = [
   },
 ];
 
-/** The URL as it may be shown: a password in it never is. */
-export function shownUrl(url: string): string {
-  const u = new URL(url);
-  if (!u.password) return url;
-  u.password = 'redacted';
-  return u.toString().replace(':redacted@', ':[redacted]@');
-}
-
 export type Post = (
   url: string,
   body: string,
@@ -134,7 +127,7 @@ export async function runProbes(
   const post: Post = o.post ?? ((u, b, k, opts) => postEvent(u, b, k, { ...opts, flag: 'the URL' }));
   const shared = { event: JSON.stringify(sampleEvent('Hello from gurusup webhook verify: this is a test event.')) };
   const results: ProbeResult[] = [];
-  const shown = shownUrl(url);
+  const shown = redactUserinfo(url);
   const clean = (s: string) => (shown === url ? s : s.split(url).join(shown));
   for (const p of PROBES) {
     const { body, key: k } = p.request(key, shared);

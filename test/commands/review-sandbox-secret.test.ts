@@ -20,7 +20,7 @@ describe('sandbox --webhook-url with a password', () => {
     await p.waitFor(/webhook → .*refused/);
     p.abort();
     expect(await p.done).toBe(0);
-    expect(p.stderr()).toContain('http://hook:[redacted]@127.0.0.1:1/h');
+    expect(p.stderr()).toContain('http://[redacted]@127.0.0.1:1/h');
     expect(p.stderr()).not.toContain(PW);
     // The key the user needs is still shown whole once.
     expect(p.stderr()).toContain('GURUSUP_API_KEY=gsk_sandbox_local');

@@ -32,9 +32,9 @@ describe('a password in a URL is never shown', () => {
       tty: o.tty,
     });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('bob:[redacted]@127.0.0.1');
+    expect(r.stdout).toContain('//[redacted]@127.0.0.1');
     expect(r.stdout + r.stderr).not.toContain(PW);
-    if (o.tty) expect(r.stderr).toContain('Checking the key with http://bob:[redacted]@127.0.0.1');
+    if (o.tty) expect(r.stderr).toContain('Checking the key with http://[redacted]@127.0.0.1');
   });
 
   it('webhook trigger --to with a password', async () => {
@@ -61,7 +61,7 @@ describe('a password in a URL is never shown', () => {
       await p.waitFor(/✗ .*forward/);
       p.abort();
       expect(await p.done).toBe(0);
-      expect(p.stderr()).toContain('bob:[redacted]@127.0.0.1');
+      expect(p.stderr()).toContain('//[redacted]@127.0.0.1');
       expect(p.stderr()).not.toContain(PW);
     }
   });

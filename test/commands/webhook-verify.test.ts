@@ -161,7 +161,7 @@ describe('webhook verify', () => {
     await gone.close();
     const r = await run(['webhook', 'verify', url, '--json'], { env });
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('hooks:[redacted]@127.0.0.1');
+    expect(r.stderr).toContain('//[redacted]@127.0.0.1');
     expect(r.stdout + r.stderr).not.toContain('s3cr3t-pass');
     correct.bodies.length = 0;
     const ok = await run(['webhook', 'verify', correct.url.replace('http://', 'http://hooks:s3cr3t-pass@')], {

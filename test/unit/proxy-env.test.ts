@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { proxyFor, readProxyEnv, redactUserinfo } from '../../src/api/proxy-env.js';
+import { proxyFor, readProxyEnv } from '../../src/api/proxy-env.js';
+import { redactUserinfo } from '../../src/output/redact.js';
 
 const u = (s: string) => new URL(s);
 
