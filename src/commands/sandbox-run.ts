@@ -58,6 +58,12 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
 
   await untilAborted(ctx.signal);
   await sb.close();
+  try {
+    store.close();
+  } catch (err) {
+    // The journal keeps what the snapshot could not take: the next start folds it in.
+    out.warn((err as Error).message);
+  }
   // Give webhook deliveries in flight a moment, but don't hang on a dead target.
   await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);
   write('Sandbox stopped.');

@@ -146,7 +146,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     deliveries.add(p);
   };
 
+  // Known once listening: a request must name this address (DNS rebinding: a web page whose host
+  // name now points at 127.0.0.1 sends its own name as Host).
+  let ownHost: (host: string | undefined) => boolean = () => false;
+
   const route = async (req: http.IncomingMessage): Promise<[number, string]> => {
+    if (!ownHost(req.headers.host)) throw new HttpError(403, "Host is not this sandbox's address");
     if (!keyMatches(typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : undefined, expectedKey)) {
       throw new HttpError(401, 'missing or invalid x-api-key');
     }
@@ -178,6 +183,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     if (path === '/messages') {
       only('POST');
       const p = validatePartial(await readBody(req));
+      const replyBytes = p.is_customer_support_agent ? 0 : 1024;
+      if (!o.store.hasRoom(p.is_customer_support_agent ? 1 : 2, Buffer.byteLength(p.body) + replyBytes))
+        throw new HttpError(
+          507,
+          `the sandbox is full (at most ${o.store.limits.messages} messages and ${Math.round(o.store.limits.textBytes / 1024 / 1024)} MiB of text); the message was not kept: restart it, or use a new --data file`,
+        );
       const now = new Date().toISOString();
       const message: SandboxMessage = {
         _id: objectId(),
@@ -192,16 +203,16 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
       };
       const undoMessage = o.store.addMessage(message);
       // A save that fails (a full disk) is a 500 and the message is not kept.
-      const commit = (undo: Array<() => void>) => {
+      const commit = (messages: SandboxMessage[], undo: Array<() => void>) => {
         try {
-          o.store.saveOrUndo(undo);
+          o.store.commit(messages, undo);
         } catch (err) {
           o.warn?.(`${(err as Error).message}; the message was not kept`);
           throw new HttpError(500, 'could not save the sandbox data; the message was not kept');
         }
       };
       if (p.is_customer_support_agent) {
-        commit([undoMessage]);
+        commit([message], [undoMessage]);
         return [201, JSON.stringify(message)];
       }
       const lang = replyLang(p.lang ?? o.store.thread(threadHash(p.thread_fid))?.lang);
@@ -217,7 +228,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
         created_at: new Date().toISOString(),
         updated_at: new Date().toISOString(),
       };
-      commit([undoMessage, o.store.addMessage(reply)]);
+      commit([message, reply], [undoMessage, o.store.addMessage(reply)]);
       deliver(reply);
       return [201, JSON.stringify(reply)];
     }
@@ -246,11 +257,27 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   );
 
   const { port, origin } = await listen(server, o.port, o.host);
+  ownHost = hostCheck(o.host, port);
   return {
     url: origin,
     port,
     server,
     deliveries,
     close: () => closeGracefully(server),
+  };
+}
+
+/**
+ * Whether a Host header names this server: its port, and a loopback name, an IP literal (a name
+ * is what rebinding needs) or the --host given.
+ */
+export function hostCheck(bound: string, port: number): (host: string | undefined) => boolean {
+  const names = new Set(['localhost', bound.toLowerCase()]);
+  return (host) => {
+    if (!host) return false;
+    const m = /^(\[[0-9a-f:.]+\]|[^:]+)(?::(\d+))?$/i.exec(host.trim());
+    if (!m || Number(m[2] ?? 80) !== port) return false;
+    const name = m[1]!.toLowerCase();
+    return names.has(name) || name.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
   };
 }

@@ -51,7 +51,17 @@ export function newSandboxKey(): string {
   return `gsk_sandbox_${randomBytes(16).toString('hex')}`;
 }
 
-/** The sandbox's state: threads by hash, messages by id; optionally persisted to a JSON file. */
+/** What the sandbox keeps in memory at most: a flood gets 507s, never an out-of-memory crash. */
+export const LIMITS = { messages: 10_000, textBytes: 64 * 1024 * 1024 };
+
+/**
+ * The sandbox's state: threads by hash, messages by id; optionally persisted with --data.
+ *
+ * The --data file is a JSON snapshot, always whole (write-then-rename). Messages since the last
+ * snapshot are appended to `<file>.journal`, one NDJSON line per POST, so a POST costs one small
+ * append however large the state; the journal is folded into the snapshot (compacted) when it
+ * outgrows it, at every start and at a normal stop.
+ */
 export class SandboxStore {
   readonly #byHash = new Map<string, SandboxThread>();
   readonly #messages = new Map<string, SandboxMessage>();
@@ -59,11 +69,22 @@ export class SandboxStore {
   /** The key kept in the --data file, so a restart keeps the saved login working. */
   readonly apiKey?: string;
   #listCache: string | undefined;
+  #textBytes = 0;
+  #journalFd: number | undefined;
+  #journalBytes = 0;
+  #snapshotBytes = 0;
 
-  constructor(threads: SandboxThread[], file?: string, apiKey?: string) {
+  readonly limits: typeof LIMITS;
+
+  constructor(threads: SandboxThread[], file?: string, apiKey?: string, limits = LIMITS) {
     this.file = file;
     this.apiKey = apiKey;
+    this.limits = limits;
     for (const t of threads) this.#add(t);
+  }
+
+  get journal(): string | undefined {
+    return this.file && `${this.file}.journal`;
   }
 
   static load(file: string | undefined, seed: () => SandboxThread[]): SandboxStore {
@@ -75,7 +96,7 @@ export class SandboxStore {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError('read', '--data', file, err);
       const store = new SandboxStore(seed(), file, newSandboxKey());
       try {
-        store.save();
+        store.compact();
       } catch (saveErr) {
         // A path that cannot be created (its directory missing): the usage rule for named files.
         throw fileError('write', '--data', file, (saveErr as Error).cause ?? saveErr);
@@ -105,35 +126,114 @@ export class SandboxStore {
       });
     });
     const stored = (data as { api_key?: unknown }).api_key;
-    if (typeof stored === 'string' && stored.length >= 8 && !/\s/.test(stored))
-      return new SandboxStore(threads as SandboxThread[], file, stored);
-    // A file from before keys were kept: give it one now, so the next start has the same.
-    const store = new SandboxStore(threads as SandboxThread[], file, newSandboxKey());
-    store.save();
+    // A file from before keys were kept gets one now, so the next start has the same.
+    const key = typeof stored === 'string' && stored.length >= 8 && !/\s/.test(stored) ? stored : newSandboxKey();
+    const store = new SandboxStore(threads as SandboxThread[], file, key);
+    store.#replayJournal();
+    store.compact();
     return store;
+  }
+
+  /** Messages appended after the last snapshot; a last line cut off by a crash is dropped. */
+  #replayJournal(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.journal!, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw fileError('read', '--data', this.journal!, err);
+    }
+    const lines = text.split('\n');
+    lines.pop(); // after the last newline: empty, or a line that was never finished
+    for (const line of lines) {
+      let entry: { messages?: SandboxMessage[] };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      // A message already in the snapshot (a stop between its rename and the journal's reset).
+      for (const m of entry.messages ?? []) if (!this.#messages.has(m._id)) this.addMessage(m);
+    }
   }
 
   #add(t: SandboxThread): void {
     this.#byHash.set(threadHash(t.thread_fid), t);
-    for (const m of t.messages) this.#messages.set(m._id, m);
+    for (const m of t.messages) {
+      this.#messages.set(m._id, m);
+      this.#textBytes += textBytes(m);
+    }
   }
 
-  /** Write to a temporary file, then rename: a crash never leaves a half-written file. */
-  save(): void {
+  /** Whether `n` more messages holding `bytes` of text fit in the limits. */
+  hasRoom(n: number, bytes: number): boolean {
+    return this.#messages.size + n <= this.limits.messages && this.#textBytes + bytes <= this.limits.textBytes;
+  }
+
+  /** The whole state to the --data file (write to a temporary file, then rename), the journal emptied. */
+  compact(): void {
     this.#listCache = undefined;
     if (!this.file) return;
     const tmp = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
     try {
-      fs.writeFileSync(
-        tmp,
-        JSON.stringify({ ...(this.apiKey ? { api_key: this.apiKey } : {}), threads: [...this.#byHash.values()] }),
-        { mode: 0o600 },
-      );
+      const text = JSON.stringify({
+        ...(this.apiKey ? { api_key: this.apiKey } : {}),
+        threads: [...this.#byHash.values()],
+      });
+      fs.writeFileSync(tmp, text, { mode: 0o600 });
       fs.renameSync(tmp, this.file);
+      this.#snapshotBytes = text.length;
+      if (this.#journalFd !== undefined) fs.ftruncateSync(this.#journalFd, 0);
+      else fs.rmSync(this.journal!, { force: true });
+      this.#journalBytes = 0;
     } catch (err) {
       // No half-written temporary file is left behind (a full disk).
       fs.rmSync(tmp, { force: true });
       throw new CliError(`cannot write --data file ${this.file}: ${fileProblem(err)}`, 1, { cause: err });
+    }
+  }
+
+  /**
+   * Keeps `messages` (already added) in the --data journal with one append; when that fails, the
+   * changes are taken back (a failed save keeps nothing) and the journal is cut back to whole lines.
+   */
+  commit(messages: SandboxMessage[], undo: ReadonlyArray<() => void>): void {
+    this.#listCache = undefined;
+    if (!this.file) return;
+    const line = Buffer.from(`${JSON.stringify({ messages })}\n`);
+    try {
+      this.#journalFd ??= fs.openSync(this.journal!, 'a', 0o600);
+      let off = 0;
+      try {
+        while (off < line.length) off += fs.writeSync(this.#journalFd, line, off, line.length - off);
+      } catch (err) {
+        if (off > 0) fs.ftruncateSync(this.#journalFd, this.#journalBytes);
+        throw err;
+      }
+      this.#journalBytes += line.length;
+    } catch (err) {
+      for (const u of [...undo].reverse()) u();
+      throw new CliError(`cannot write --data file ${this.journal}: ${fileProblem(err)}`, 1, { cause: err });
+    }
+    // Folded in once it outgrows the snapshot: the rewrite is paid once per doubling, not per POST.
+    if (this.#journalBytes > Math.max(this.#snapshotBytes, 1024 * 1024)) {
+      try {
+        this.compact();
+      } catch {
+        // The journal still holds everything: the next start or stop folds it in.
+      }
+    }
+  }
+
+  /** At a normal stop: the snapshot brought up to date, the journal removed. */
+  close(): void {
+    if (!this.file) return;
+    try {
+      if (this.#journalBytes > 0) this.compact();
+    } finally {
+      if (this.#journalFd !== undefined) fs.closeSync(this.#journalFd);
+      this.#journalFd = undefined;
+      if (this.#journalBytes === 0) fs.rmSync(this.journal!, { force: true });
     }
   }
 
@@ -170,6 +270,7 @@ export class SandboxStore {
     const undo = () => {
       this.#listCache = undefined;
       this.#messages.delete(m._id);
+      this.#textBytes -= textBytes(m);
       const thread = this.#byHash.get(hash);
       if (!thread) return;
       const i = thread.messages.lastIndexOf(m);
@@ -193,20 +294,16 @@ export class SandboxStore {
     t.updated_at = m.created_at;
     if (!t.subject && m.subject) t.subject = m.subject;
     this.#messages.set(m._id, m);
+    this.#textBytes += textBytes(m);
     return undo;
-  }
-
-  /** Saves; when that fails, the changes are taken back (a failed save keeps nothing). */
-  saveOrUndo(undo: ReadonlyArray<() => void>): void {
-    try {
-      this.save();
-    } catch (err) {
-      for (const u of [...undo].reverse()) u();
-      throw err;
-    }
   }
 
   get size(): number {
     return this.#byHash.size;
   }
+}
+
+/** What a message's text weighs against the limit: its body's UTF-8 bytes. */
+function textBytes(m: SandboxMessage): number {
+  return typeof m.body === 'string' ? Buffer.byteLength(m.body) : 0;
 }
