@@ -5,7 +5,7 @@
  */
 import type { CaseResult, EvalSummary, RunResult } from './runner.js';
 import { totals } from './results.js';
-import { clip } from './text.js';
+import { clip, inertLinks } from './text.js';
 
 // Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF),
 // and the ones it allows but a CI page or a `cat` in a CI log must not act on: DEL, C1 (U+009B
@@ -17,7 +17,7 @@ function visible(s: string): string {
 }
 
 export function xmlText(s: string): string {
-  return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return visible(inertLinks(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function xmlAttr(s: string): string {

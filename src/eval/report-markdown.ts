@@ -3,13 +3,14 @@ import { baselineMark, totals, type Baseline } from './results.js';
 import type { CaseResult, EvalSummary } from './runner.js';
 import { runStory } from './report-junit.js';
 import { formatMs, percent } from './report-text.js';
+import { inertLinks } from './text.js';
 
 /**
  * Text from a reply or a suite, inert in Markdown: no HTML, no links, no formatting, no @mention
  * pinging someone, no table cell broken by a pipe or a newline.
  */
 export function mdInline(s: string): string {
-  return s
+  return inertLinks(s)
     .replace(
       /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udfff]/gu,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -50,3 +50,11 @@ export function clip(s: string, max: number): string {
     ? s
     : `${chars.slice(0, max).join('')}… (${chars.length - max} more characters; --json has the whole reply)`;
 }
+
+/**
+ * Bare URLs made inert for reports that a page renders (Markdown, JUnit): no renderer links
+ * `https[:]//…` or `www[.]…`, and a reader still sees the address.
+ */
+export function inertLinks(s: string): string {
+  return s.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//').replace(/\bwww\./gi, 'www[.]');
+}

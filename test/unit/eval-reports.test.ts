@@ -269,3 +269,25 @@ describe('eval init --from-thread', () => {
     expect(caseFromThread('x', 'not an object')).toBeUndefined();
   });
 });
+
+describe('reports: links in replies are inert', () => {
+  // GFM links a bare http://, https://, ftp:// and www. by itself (the "extended autolink" rules).
+  const AUTOLINK = /\b(?:https?|ftp):\/\/|\bwww\./i;
+  const reply =
+    'Pay at https://evil.example/pay?x=1 or HTTP://EVIL.EXAMPLE, see www.evil.example and ftp://files.example/a';
+
+  it('Markdown: no bare URL a renderer would link, the address still readable', () => {
+    const md = markdownReport(summary([result('links', [run('failed', reply)])]), { judge: false });
+    expect(md).not.toMatch(AUTOLINK);
+    expect(md).toContain('https\\[:\\]//evil.example/pay?x=1');
+    expect(md).toContain('www\\[.\\]evil.example');
+  });
+
+  it('JUnit: the same', () => {
+    const xml = junitXml(summary([result('links https://case.example', [run('failed', reply)])]));
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).not.toMatch(AUTOLINK);
+    expect(xml).toContain('https[:]//evil.example/pay?x=1');
+    expect(xml).toContain('links https[:]//case.example');
+  });
+});
