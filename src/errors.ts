@@ -181,6 +181,20 @@ export function errorForStatus(status: number, bodyText = '', body?: unknown): C
 }
 
 /** One plain sentence for a low-level network failure. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A TLS certificate that was not accepted: its hint (NODE_EXTRA_CA_CERTS) is the one to keep. */
+export function isCertificateError(err: NetworkError): boolean {
+  return err.code !== undefined && CERTIFICATE_CODES.has(err.code);
+}
+
 export function networkError(
   err: unknown,
   target: string,
@@ -226,18 +240,13 @@ export function networkError(
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new NetworkError(`cannot reach ${target}: network unreachable`, { code, hint, cause: err });
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'CERT_HAS_EXPIRED':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return new NetworkError(`TLS certificate of ${target} was not accepted (${code})`, {
-        code,
-        hint: 'if you use a private CA, point NODE_EXTRA_CA_CERTS at its certificate file',
-        cause: err,
-      });
     default:
+      if (code && CERTIFICATE_CODES.has(code))
+        return new NetworkError(`TLS certificate of ${target} was not accepted (${code})`, {
+          code,
+          hint: 'if you use a private CA, point NODE_EXTRA_CA_CERTS at its certificate file',
+          cause: err,
+        });
       return new NetworkError(`network error talking to ${target}: ${e?.cause?.message ?? e?.message ?? String(err)}`, {
         code,
         hint,

@@ -41,7 +41,11 @@ export const nodeTransport: Transport = {
         ),
       );
       // Before the response this rejects; after it, the body stream reports the fault itself.
-      req.on('error', reject);
+      // A kept-alive socket the server had closed is marked: webhook verify retries that once.
+      req.on('error', (err: Error & { reusedSocket?: boolean }) => {
+        if (req.reusedSocket) err.reusedSocket = true;
+        reject(err);
+      });
       req.end(r.body);
     });
   },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bodySummary, CliError, InterruptedError, NetworkError, statusLine } from '../errors.js';
+import { bodySummary, CliError, InterruptedError, isCertificateError, NetworkError, statusLine } from '../errors.js';
 import { postEvent, type PostResult } from './send.js';
 import { sampleEvent as sample } from './sample.js';
 import type { GurusupClient } from '../api/client.js';
@@ -102,6 +102,15 @@ export const PROBES: Probe[] = [
   },
 ];
 
+/** A reset on a reused keep-alive socket, before any byte of an answer. */
+function staleSocket(err: unknown): boolean {
+  return (
+    err instanceof NetworkError &&
+    (err.cause as { reusedSocket?: boolean } | undefined)?.reusedSocket === true &&
+    (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+  );
+}
+
 export type Post = (
   url: string,
   body: string,
@@ -134,7 +143,10 @@ export async function runProbes(
     let r: ProbeResult;
     let what: string;
     try {
-      const res = await post(url, body, k, { timeoutMs: o.timeoutMs, signal: o.signal, client: o.client });
+      const send = () => post(url, body, k, { timeoutMs: o.timeoutMs, signal: o.signal, client: o.client });
+      // A receiver may close a kept-alive connection without `connection: close`: a probe sent on
+      // it dies before any answer. Once, on a fresh connection, it is asked again.
+      const res = await send().catch((err: unknown) => (staleSocket(err) ? send() : Promise.reject(err)));
       const pass = p.pass(res.status);
       const said = bodySummary(res.text, 80);
       what = pass
@@ -157,7 +169,7 @@ export async function runProbes(
       if (results.length === 0) {
         throw new NetworkError(clean(`no answer from ${url}: ${err.message}`), {
           code: err.code,
-          hint: 'is your receiver running? Check the URL, host and port',
+          hint: isCertificateError(err) ? err.hint : 'is your receiver running? Check the URL, host and port',
         });
       }
       what = clean(`expected ${p.expect}, got no answer: ${err.message}`);
