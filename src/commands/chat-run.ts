@@ -3,7 +3,7 @@ import type { Handler } from './types.js';
 import { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
-import { isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
+import { clipForTerminal, isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
 import { wrapText } from '../output/wrap.js';
 import { displayWidth } from '../output/width.js';
 import { CHAT_USER } from './chat.js';
@@ -31,7 +31,11 @@ const REPLY_PREFIX = 'gurusup › ';
 export function formatReply(body: string, seconds: number, width: number, p: Paint, prefix = REPLY_PREFIX): string {
   const latency = `(${seconds.toFixed(1)} s)`;
   const pad = ' '.repeat(prefix.length);
-  const text = wrapText(safeText(body), width, pad);
+  const text = wrapText(
+    safeText(clipForTerminal(body, 'the thread has it all: /thread, then gurusup threads show')),
+    width,
+    pad,
+  );
   // The latency is one unit: after the last line when it fits there, else on a line of its own
   // (wrapped with the body, "(2.4" and "s)" could land on two lines).
   const last = text.slice(text.lastIndexOf('\n') + 1);

@@ -255,11 +255,26 @@ export function indentedBody(text: string, view?: TextView): string {
     .join('\n');
 }
 
+/**
+ * The most of one body a terminal is shown: a 50 MB reply took 40 s and 900 MB to word-wrap.
+ * Piped and --json output are never cut.
+ */
+export const TERMINAL_BODY_MAX = 100_000;
+
+/** `text` cut to TERMINAL_BODY_MAX characters (never inside a surrogate pair), saying what was left out. */
+export function clipForTerminal(text: string, more: string): string {
+  if (text.length <= TERMINAL_BODY_MAX) return text;
+  const code = text.charCodeAt(TERMINAL_BODY_MAX - 1);
+  const cut = code >= 0xd800 && code <= 0xdbff ? TERMINAL_BODY_MAX - 1 : TERMINAL_BODY_MAX;
+  return `${text.slice(0, cut)}\n… ${text.length - cut} more characters (${more})`;
+}
+
 export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
   const raw = messageTime(m);
   const time = raw && view ? relativeTime(raw, view.now) : raw;
   const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeLine(time))}` : ''}`;
-  const body = safeText(typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body));
+  const text = typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body);
+  const body = safeText(view ? clipForTerminal(text, '--json for all') : text);
   return `${head}\n${indentedBody(body, view)}\n`;
 }
 
