@@ -134,17 +134,21 @@ export const status: Handler = async (ctx) => {
   } else if (out.human) {
     const p = out.paint;
     // Names, URLs and the API's answer come from the config file and the server: escaped.
-    out.line(`${p.bold('Config file:')} ${safeLine(ks.file)}`);
+    out.humanLine(`${p.bold('Config file:')} ${safeLine(ks.file)}`, 2);
     for (const r of rows) {
       const mark = r.selected ? p.green('*') : ' ';
-      out.line(`${mark} ${p.bold(safeLine(r.name))}${r.active ? p.dim(' (active)') : ''}`);
-      out.line(
+      out.humanLine(`${mark} ${p.bold(safeLine(r.name))}${r.active ? p.dim(' (active)') : ''}`, 2);
+      out.humanLine(
         `    key:      ${r.key ? safeLine(r.key) : p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`,
+        14,
       );
-      out.line(`    base URL: ${safeLine(r.base_url)}`);
+      out.humanLine(`    base URL: ${safeLine(r.base_url)}`, 14);
     }
     const shown = check === 'valid' ? p.green(check) : check === 'missing' ? p.yellow('no key') : p.red(check);
-    out.line(`Key check (${safeLine(s.profileName)}): ${shown}${detail ? p.dim(` — ${safeLine(detail)}`) : ''}`);
+    out.humanLine(
+      `Key check (${safeLine(s.profileName)}): ${shown}${detail ? p.dim(` — ${safeLine(detail)}`) : ''}`,
+      2,
+    );
   } else {
     for (const r of rows) {
       out.line(

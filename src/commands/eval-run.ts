@@ -19,11 +19,6 @@ const SEND_TIMEOUT_S = 120;
 /** Problems in the suites shown before giving up (a wrong file can have thousands). */
 const MAX_PROBLEMS = 20;
 
-function columns(stream: unknown): number {
-  const c = (stream as { columns?: number }).columns;
-  return typeof c === 'number' && c > 0 ? Math.max(c, 30) : 100;
-}
-
 function writeProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT'
@@ -167,11 +162,7 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     onCase: (r) => {
       if (out.json) return;
       out.line(
-        hide(
-          out.human
-            ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) })
-            : caseTsv(r, withSuite),
-        ),
+        hide(out.human ? caseLine(r, out.paint, { withSuite, baseline, width: out.columns }) : caseTsv(r, withSuite)),
       );
     },
   });
@@ -217,15 +208,16 @@ function report(
   }
   if (out.human) {
     const failures = failureSection(summary.cases, out.paint, {
-      width: columns(ctx.io.stdout),
+      width: out.columns,
       withSuite: o.withSuite,
     });
-    out.write(out.redact(`${failures ? `\n${failures}` : ''}\n${summaryLine(summary, out.paint, o)}\n`));
+    out.write(out.redact(`${failures ? `\n${failures}` : ''}\n`));
+    out.humanLine(out.redact(summaryLine(summary, out.paint, o)), 2);
     return;
   }
   // Piped: stdout holds only the TSV lines; the readable failure report goes to stderr (CI logs).
   const failures = failureSection(summary.cases, out.epaint, {
-    width: out.stderrTTY ? columns(ctx.io.stderr) : 0,
+    width: out.errColumns,
     withSuite: o.withSuite,
   });
   if (failures) out.infoBlock(`\n${failures}`);

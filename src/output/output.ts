@@ -3,6 +3,7 @@ import type { Io } from '../io.js';
 import { CliError } from '../errors.js';
 import { Redactor } from './redact.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
+import { fitLine, fitText } from './wrap.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -59,7 +60,8 @@ export function usageErrorText(text: string, io: Io, flagColor: boolean): string
   const rest = lines.join(' ').trim();
   const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest)?.[1];
   const hint = suggestion ? `did you mean ${suggestion}?` : rest || "add --help to see the command's usage";
-  return `${paint.red('error:')} ${first}\n${paint.dim('hint:')} ${hint}\n`;
+  const width = io.stderr.isTTY === true ? Math.max(0, (io.stderr as { columns?: number }).columns ?? 0) : 0;
+  return `${fitLine(first, width, 'error:', paint.red)}${fitLine(hint, width, 'hint:', paint.dim)}`;
 }
 
 export interface Spinner {
@@ -198,6 +200,14 @@ export class Output {
   }
 
   /**
+   * A line for people on stdout (already escaped and painted), wrapped at word boundaries to a
+   * terminal's width, continuation lines indented by `hang`; as it is elsewhere.
+   */
+  humanLine(s: string, hang = 0): void {
+    this.io.stdout.write(fitText(s, this.columns, hang));
+  }
+
+  /**
    * Writes to stdout and resolves once the stream has taken the bytes (a stalled reader makes
    * this wait); rejects with the write error (EPIPE, ENOSPC…).
    */
@@ -211,14 +221,19 @@ export class Output {
     });
   }
 
-  /** A secret-free, one-line status line on stderr (not silenced by --quiet); `s` is escaped. */
+  /** A line for people on stderr, fitted to a terminal's width (wrap.ts, fitLine). */
+  #fit(text: string, label = '', paint: (s: string) => string = (x) => x): string {
+    return fitLine(text, this.stderrTTY ? this.errColumns : 0, label, paint);
+  }
+
+  /** A secret-free status line on stderr (not silenced by --quiet); `s` is escaped. */
   status(s: string): void {
-    this.io.stderr.write(`${safeLine(this.redactor.apply(s))}\n`);
+    this.io.stderr.write(this.#fit(safeLine(this.redactor.apply(s))));
   }
 
   /** A failure that does not end the command (a rejected event, a failed forward): ✗ and one escaped line. */
   problem(s: string): void {
-    this.io.stderr.write(`${this.epaint.red('✗')} ${safeLine(this.redactor.apply(s))}\n`);
+    this.io.stderr.write(this.#fit(safeLine(this.redactor.apply(s)), '✗', (x) => this.epaint.red(x)));
   }
 
   /**
@@ -226,7 +241,7 @@ export class Output {
    * for what must be shown whole (the sandbox prints the key it serves). Never pass outside text.
    */
   rawStatus(s: string): void {
-    this.io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+    this.io.stderr.write(this.#fit(s.endsWith('\n') ? s.slice(0, -1) : s));
   }
 
   #fieldsChecked = false;
@@ -274,8 +289,8 @@ export class Output {
    */
   info(s: string, style?: (s: string) => string): void {
     if (this.opts.quiet) return;
-    const text = safeLine(this.redactor.apply(s));
-    this.io.stderr.write(`${style ? style(text) : text}\n`);
+    const text = this.#fit(safeLine(this.redactor.apply(s)));
+    this.io.stderr.write(style ? text.replace(/[^\n]+/g, (l) => style(l)) : text);
   }
 
   /**
@@ -284,11 +299,12 @@ export class Output {
    * stdout (gurusup eval's failure section when piped).
    */
   infoBlock(s: string): void {
-    if (!this.opts.quiet) this.io.stderr.write(this.redactor.apply(s.endsWith('\n') ? s : `${s}\n`));
+    if (!this.opts.quiet)
+      this.io.stderr.write(fitText(this.redactor.apply(s.endsWith('\n') ? s.slice(0, -1) : s), this.errColumns, 2));
   }
 
   warn(s: string): void {
-    this.io.stderr.write(`${this.epaint.yellow('warning:')} ${safeLine(this.redactor.apply(s))}\n`);
+    this.io.stderr.write(this.#fit(safeLine(this.redactor.apply(s)), 'warning:', (x) => this.epaint.yellow(x)));
   }
 
   debug(s: string): void {
@@ -303,8 +319,8 @@ export class Output {
         ? `internal error: ${err.message}`
         : `internal error: ${String(err)}`;
     // Messages quote the API and the user: escaped, so a newline in them never forges a line.
-    let text = `${this.epaint.red('error:')} ${safeLine(this.redactor.apply(message))}\n`;
-    if (e?.hint) text += `${this.epaint.dim('hint:')} ${safeLine(this.redactor.apply(e.hint))}\n`;
+    let text = this.#fit(safeLine(this.redactor.apply(message)), 'error:', (x) => this.epaint.red(x));
+    if (e?.hint) text += this.#fit(safeLine(this.redactor.apply(e.hint)), 'hint:', (x) => this.epaint.dim(x));
     if (this.opts.debug && err instanceof Error && err.stack) text += `${safeText(err.stack)}\n`;
     if (this.opts.json) {
       const status = e?.status ?? null;

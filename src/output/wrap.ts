@@ -63,3 +63,32 @@ function fitsAsIs(text: string, room: number): boolean {
     start = nl + 1;
   }
 }
+
+/**
+ * One line for people, fitted to a terminal of `width` columns (0: not a terminal, left as it
+ * is): wrapped at word boundaries, never left for the terminal to break mid-word, continuation
+ * lines indented to sit under the text after `label` (`error: `). The label is painted after
+ * fitting, since colour codes would count as columns. Ends with a newline.
+ */
+export function fitLine(text: string, width: number, label = '', paint: (s: string) => string = (x) => x): string {
+  const head = label ? `${paint(label)} ` : '';
+  const hang = label ? displayWidth(label) + 1 : 0;
+  if (width <= 0 || (!text.includes('\n') && hang + displayWidth(text) <= width)) return `${head}${text}\n`;
+  const pad = ' '.repeat(hang);
+  const wrapped = text
+    .split('\n')
+    .map((l) => wrapText(l, width, pad))
+    .join('\n');
+  return `${head}${wrapped.slice(hang)}\n`;
+}
+
+/**
+ * Lines already composed (and maybe painted) for a terminal of `width` columns (0: as they are):
+ * a line too long is wrapped at word boundaries, its continuation indented by `hang` columns.
+ */
+export function fitText(text: string, width: number, hang = 0): string {
+  if (width <= 0) return `${text}\n`;
+  const pad = ' '.repeat(hang);
+  const lines = text.split('\n').map((l) => (displayWidth(l) <= width ? l : wrapText(l, width, pad).slice(hang)));
+  return `${lines.join('\n')}\n`;
+}
