@@ -2,7 +2,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import type { Io } from './io.js';
 import { Context } from './context.js';
 import { GLOBAL_OPTIONS, VALUE_OPTIONS, type GlobalOptions } from './global-options.js';
-import { CliError } from './errors.js';
+import { EXIT, CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { safeText } from './output/format.js';
 import { usageErrorText } from './output/output.js';
@@ -186,21 +186,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'));
   if (argv.length === 0) {
     io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
-    return 0;
+    return EXIT.OK;
   }
   try {
     await program.parseAsync(rewriteHelp(normalizeArgv(argv, program), program), { from: 'user' });
     return state.code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-      if (err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
+      if (err.code === 'commander.help') return EXIT.OK;
       // Commander has printed the error; scripts that asked for JSON get the object too.
       if (argv.some((a) => a === '--json' || a.startsWith('--json='))) {
         const message = err.message.replace(/^error: /, '');
         io.stderr.write(`${JSON.stringify({ error: { message, status: null, exit_code: 2 } })}\n`);
       }
-      return 2;
+      return EXIT.USAGE;
     }
     const ctx = state.ctx ?? new Context(io, { color: true, input: true });
     err = ctx.explain(err);

@@ -1,4 +1,5 @@
 import { EXIT } from './exit-codes.js';
+export { EXIT };
 
 /** Errors are values carrying the exit code the shim will use. */
 export class CliError extends Error {

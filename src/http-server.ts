@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
-import { CliError, UsageError } from './errors.js';
+import { EXIT, CliError, UsageError } from './errors.js';
 
 /** Listens, resolving with the base URL (the real port when 0 was asked), or rejecting with the bind error. */
 export function listen(server: http.Server, port: number, host: string): Promise<{ port: number; origin: string }> {
@@ -40,14 +40,16 @@ export function isLoopback(host: string): boolean {
 export function bindError(err: unknown, host: string, port: number): CliError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE')
-    return new CliError(`port ${port} is in use`, 1, { hint: 'pick another with --port, or --port 0 for a free one' });
+    return new CliError(`port ${port} is in use`, EXIT.FAILURE, {
+      hint: 'pick another with --port, or --port 0 for a free one',
+    });
   if (code === 'EACCES')
-    return new CliError(`permission denied to listen on ${host}:${port}`, 1, {
+    return new CliError(`permission denied to listen on ${host}:${port}`, EXIT.FAILURE, {
       hint: 'ports below 1024 need privileges; pick a higher --port',
     });
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
     return new UsageError(`cannot listen on ${host}: no such local address`);
-  return new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 1);
+  return new CliError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, EXIT.FAILURE);
 }
 
 /** Resolves when the signal aborts (Ctrl-C, SIGTERM): servers' normal way to stop. */

@@ -1,6 +1,6 @@
 import { readUserFile } from '../files.js';
 import type { Handler } from './types.js';
-import { CliError, UsageError, statusLine } from '../errors.js';
+import { EXIT, CliError, UsageError, statusLine } from '../errors.js';
 import { safeText } from '../output/format.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -110,9 +110,9 @@ export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
   try {
     client.expectOk(res);
   } catch (err) {
-    if (res.status < 400) return 0;
+    if (res.status < 400) return EXIT.OK;
     out.error(err);
     return (err as CliError).exitCode;
   }
-  return 0;
+  return EXIT.OK;
 };

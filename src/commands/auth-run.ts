@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { AuthError, CliError, InterruptedError, NetworkError, UsageError, withContext } from '../errors.js';
+import { EXIT, AuthError, CliError, InterruptedError, NetworkError, UsageError, withContext } from '../errors.js';
 import { maskKey, safeLine, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
 import { checkProfileName, normalizeBaseUrl, resolveSettings } from '../config/settings.js';
@@ -75,7 +75,7 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   out.info(`Logged in: profile ${name} (key ${maskKey(key)}, ${s.baseUrl}) is now active.`);
   if (io.env.GURUSUP_API_KEY)
     out.warn('GURUSUP_API_KEY is set in the environment and takes precedence over the saved key');
-  return 0;
+  return EXIT.OK;
 };
 
 type Check = 'valid' | 'invalid' | 'unreachable' | 'error' | 'missing';
@@ -156,10 +156,10 @@ export const status: Handler = async (ctx) => {
       );
     }
   }
-  if (check === 'valid') return 0;
+  if (check === 'valid') return EXIT.OK;
   if (check === 'missing') {
     out.error(new AuthError(`no API key for profile ${s.profileName}`));
-    return 3;
+    return EXIT.AUTH;
   }
   if (check === 'invalid') {
     // The same words as any command whose key is rejected (Context.explain).
@@ -171,10 +171,10 @@ export const status: Handler = async (ctx) => {
         ),
       ),
     );
-    return 3;
+    return EXIT.AUTH;
   }
-  if (check === 'unreachable') return 5;
-  return 1;
+  if (check === 'unreachable') return EXIT.NETWORK;
+  return EXIT.FAILURE;
 };
 
 export const logout: Handler = async (ctx) => {
@@ -183,7 +183,7 @@ export const logout: Handler = async (ctx) => {
   if (await ks.removeKey(name)) ctx.out.info(`Removed the key of profile ${name}.`);
   else ctx.out.info(`Profile ${name} has no stored key; nothing to do.`);
   if (ctx.io.env.GURUSUP_API_KEY) ctx.out.warn('GURUSUP_API_KEY is still set in the environment and will be used');
-  return 0;
+  return EXIT.OK;
 };
 
 export const switchProfile: Handler = async (ctx, args) => {
@@ -200,11 +200,11 @@ export const switchProfile: Handler = async (ctx, args) => {
   }
   await ks.setActive(name);
   ctx.out.info(`Active profile: ${name}`);
-  return 0;
+  return EXIT.OK;
 };
 
 export const key: Handler = async (ctx) => {
   const s = await ctx.settings();
   ctx.out.line(ctx.requireKey(s));
-  return 0;
+  return EXIT.OK;
 };

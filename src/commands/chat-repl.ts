@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import type { Context } from '../context.js';
-import { AuthError, InterruptedError, NotFoundError } from '../errors.js';
+import { EXIT, AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
@@ -240,5 +240,5 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     rl.close();
     io.stdin.setRawMode?.(false);
   }
-  return 0;
+  return EXIT.OK;
 }

@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import type { Handler } from './types.js';
 import { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
-import { ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
+import { EXIT, ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
 import { clipForTerminal, isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
 import { wrapText } from '../output/wrap.js';
 import { displayWidth } from '../output/width.js';
@@ -143,5 +143,5 @@ async function batch(
     rl.close();
   }
   if (ctx.signal.aborted) throw new InterruptedError();
-  return 0;
+  return EXIT.OK;
 }

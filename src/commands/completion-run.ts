@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Handler } from './types.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { specOf } from '../completion/spec.js';
 import { bashScript, fishScript, zshScript } from '../completion/scripts.js';
 
@@ -10,7 +10,7 @@ export const completion: Handler<{ profiles?: boolean }> = async (ctx, args, opt
   if (opts.profiles) {
     const ks = await ctx.keystore();
     for (const name of ks.profileNames().sort()) ctx.out.line(name);
-    return 0;
+    return EXIT.OK;
   }
   const shell = typeof args[0] === 'string' ? args[0] : undefined;
   if (!shell || !(shell in SCRIPTS)) {
@@ -22,5 +22,5 @@ export const completion: Handler<{ profiles?: boolean }> = async (ctx, args, opt
   let root: Command = cmd;
   while (root.parent) root = root.parent;
   ctx.out.write(SCRIPTS[shell as keyof typeof SCRIPTS](specOf(root)));
-  return 0;
+  return EXIT.OK;
 };

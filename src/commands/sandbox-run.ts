@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { maskKey, safeLine } from '../output/format.js';
 import { SANDBOX_KEY, SandboxStore } from '../sandbox/store.js';
 import { seedThreads } from '../sandbox/seed.js';
@@ -67,5 +67,5 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   // Give webhook deliveries in flight a moment, but don't hang on a dead target.
   await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);
   write('Sandbox stopped.');
-  return 0;
+  return EXIT.OK;
 };

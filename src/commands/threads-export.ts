@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileError, knownFileProblem } from '../files.js';
 import type { Handler } from './types.js';
-import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
+import { EXIT, ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { isObject, pickFields, safeJson } from '../output/format.js';
 import { acquireLock } from '../lockfile.js';
@@ -36,7 +36,7 @@ export function readExported(file: string): Set<string> {
       const k = isObject(v) ? exportKey(v) : undefined;
       if (k) done.add(k);
     } catch {
-      throw new CliError(`--out file ${file} has a line that is not JSON; refusing to resume into it`, 1, {
+      throw new CliError(`--out file ${file} has a line that is not JSON; refusing to resume into it`, EXIT.FAILURE, {
         hint: 'export to a new file instead',
       });
     }
@@ -84,7 +84,7 @@ function lockOut(file: string): () => void {
     throw fileError('write', '--out', file, err);
   }
   if (!release)
-    throw new CliError(`another export is writing to ${file}`, 1, {
+    throw new CliError(`another export is writing to ${file}`, EXIT.FAILURE, {
       hint: `wait for it to finish; if none is running, delete ${lock}`,
     });
   return release;
@@ -163,7 +163,7 @@ async function runExport(
       }
       fatal ??= new CliError(
         `cannot write to ${file}: ${knownFileProblem(err) ?? (err as Error).message}; ${exported} complete threads are in it`,
-        1,
+        EXIT.FAILURE,
         {
           hint: 'free some space, then run the same command with --resume to finish it',
         },
@@ -233,7 +233,7 @@ async function runExport(
   if (failed.length) {
     throw new CliError(
       `${failed.length} threads could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
-      1,
+      EXIT.FAILURE,
       {
         hint: file
           ? 'run the same command with --resume to fetch only the missing ones'
@@ -241,5 +241,5 @@ async function runExport(
       },
     );
   }
-  return 0;
+  return EXIT.OK;
 }

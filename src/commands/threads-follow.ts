@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
-import { ApiError, AuthError, CliError, InterruptedError, NetworkError, NotFoundError } from '../errors.js';
+import { EXIT, ApiError, AuthError, CliError, InterruptedError, NetworkError, NotFoundError } from '../errors.js';
 import { isObject, messageBlock, messageTsv, safeText } from '../output/format.js';
 
 type Obj = Record<string, unknown>;
@@ -90,12 +90,12 @@ export async function follow(
     out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
   for (;;) {
     const wait = failures === 0 ? o.intervalMs : Math.min(maxBackoff, o.intervalMs * 2 ** failures);
-    if (!(await sleep(wait, ctx.signal))) return 0;
+    if (!(await sleep(wait, ctx.signal))) return EXIT.OK;
     let thread: unknown;
     try {
       thread = await client.getThread(o.hash);
     } catch (err) {
-      if (ctx.signal.aborted || err instanceof InterruptedError) return 0;
+      if (ctx.signal.aborted || err instanceof InterruptedError) return EXIT.OK;
       if (err instanceof AuthError) throw err;
       if (err instanceof NotFoundError)
         throw new NotFoundError(`thread not found: ${o.label} (hash ${o.hash}); it was there when the follow started`);

@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine } from '../errors.js';
+import { EXIT, ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
@@ -196,11 +196,15 @@ function hashOf(t: Record<string, unknown>): string {
  */
 async function stdoutFailed(err: unknown): Promise<number> {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EPIPE') return 0;
+  if (code === 'EPIPE') return EXIT.OK;
   await new Promise((r) => setImmediate(r));
-  throw new CliError(`cannot write to stdout: ${knownFileProblem(err) ?? (err as Error)?.message ?? String(err)}`, 1, {
-    cause: err,
-  });
+  throw new CliError(
+    `cannot write to stdout: ${knownFileProblem(err) ?? (err as Error)?.message ?? String(err)}`,
+    EXIT.FAILURE,
+    {
+      cause: err,
+    },
+  );
 }
 
 /** The filters, sort and limit from the options; bad values are usage errors before any request. */
@@ -334,7 +338,7 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
     thread = await out.during('Loading thread', () => client.getThread(hash));
   } catch (err) {
     // Ctrl-C is how a follow ends, even before the first answer.
-    if (following && err instanceof InterruptedError) return 0;
+    if (following && err instanceof InterruptedError) return EXIT.OK;
     if (!(err instanceof NotFoundError)) throw err;
     // An argument that is itself a hash was most likely meant as one.
     const hint =

@@ -3,7 +3,7 @@ import { fileError, knownFileProblem } from '../files.js';
 import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
-import { AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
+import { EXIT, AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
@@ -168,9 +168,9 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
     `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`,
   );
   if (writeError && writeError.code !== 'EPIPE') {
-    throw new CliError(`cannot write to stdout: ${knownFileProblem(writeError) ?? writeError.message}`, 1);
+    throw new CliError(`cannot write to stdout: ${knownFileProblem(writeError) ?? writeError.message}`, EXIT.FAILURE);
   }
-  return 0;
+  return EXIT.OK;
 };
 
 /**
@@ -279,10 +279,10 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
   for (const [i, line] of text.split('\n').entries()) {
     if (!line.trim()) continue;
     const body = recordedBody(line);
-    if (body === undefined) throw new CliError(`line ${i + 1} of ${file} is not JSON; nothing was sent`, 1);
+    if (body === undefined) throw new CliError(`line ${i + 1} of ${file} is not JSON; nothing was sent`, EXIT.FAILURE);
     events.push({ n: i + 1, body });
   }
-  if (events.length === 0) throw new CliError(`${file} holds no events`, 1);
+  if (events.length === 0) throw new CliError(`${file} holds no events`, EXIT.FAILURE);
   const { key, timeoutMs } = await keyFor(ctx);
   const client = await ctx.webhookClient({ timeoutMs });
   let failures = 0;

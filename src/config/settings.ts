@@ -1,6 +1,6 @@
 import type { GlobalOptions } from '../global-options.js';
 /** Precedence, highest first: flag, environment, the profile's stored setting, built-in default. */
-import { AuthError, CliError, UsageError } from '../errors.js';
+import { AuthError, CliError, EXIT, UsageError } from '../errors.js';
 import { decodeOrUndefined, redactUserinfo } from '../output/redact.js';
 
 export const DEFAULT_BASE_URL = 'https://api.gurusup.com';
@@ -45,7 +45,7 @@ export function storedTimeoutMs(value: unknown, profileName: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2_147_483) {
     throw new CliError(
       `invalid setting "timeout" in profile ${profileName}: ${JSON.stringify(value) ?? String(value)} (expected seconds, more than 0 and at most 2147483)`,
-      1,
+      EXIT.FAILURE,
       {
         hint: `fix or remove "timeout" of profile ${profileName} in the config file ('gurusup auth status' shows where it is), or pass --timeout`,
       },
@@ -62,7 +62,7 @@ export function storedBaseUrl(value: unknown, profileName: string): string {
   } catch {
     throw new CliError(
       `invalid setting "base_url" in profile ${profileName}: ${redactUserinfo(JSON.stringify(value) ?? String(value))} (expected an http or https URL)`,
-      1,
+      EXIT.FAILURE,
       {
         hint: `fix or remove "base_url" of profile ${profileName} in the config file, or pass --base-url`,
       },
@@ -79,7 +79,7 @@ export function storedApiKey(value: unknown, profileName: string): string | unde
   if (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)) return value;
   throw new CliError(
     `invalid setting "api_key" in profile ${profileName}: not a key (a string of printable ASCII characters without spaces)`,
-    1,
+    EXIT.FAILURE,
     {
       hint: `save it again: gurusup auth login --profile ${profileName}`,
     },

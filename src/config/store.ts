@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import type { Conf } from '../vendor/conf.js';
-import { CliError } from '../errors.js';
+import { EXIT, CliError } from '../errors.js';
 import { PROFILE_NAME, checkProfileName, type Profile } from './settings.js';
 import { acquireLock } from '../lockfile.js';
 import { knownFileProblem } from '../files.js';
@@ -43,7 +43,7 @@ export class Keystore {
         : err instanceof Error
           ? err.message.split('\n')[0]
           : String(err);
-    return new CliError(`cannot read the config file ${this.file}: ${why}`, 1, {
+    return new CliError(`cannot read the config file ${this.file}: ${why}`, EXIT.FAILURE, {
       hint: `fix the JSON by hand, or move the file away and run 'gurusup auth login' again`,
     });
   }
@@ -51,7 +51,7 @@ export class Keystore {
   /** The config file must not be a symbolic link: saving through one would write the key into its target. */
   #refuseSymlink(): void {
     if (fs.lstatSync(this.file, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      throw new CliError(`the config file ${this.file} is a symbolic link; refusing to follow it`, 1, {
+      throw new CliError(`the config file ${this.file} is a symbolic link; refusing to follow it`, EXIT.FAILURE, {
         hint: 'replace it with a regular file, or point GURUSUP_CONFIG_DIR at another directory',
       });
     }
@@ -66,7 +66,8 @@ export class Keystore {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return {};
-      if (code === 'EACCES') throw new CliError(`cannot read the config file ${this.file}: permission denied`, 1);
+      if (code === 'EACCES')
+        throw new CliError(`cannot read the config file ${this.file}: permission denied`, EXIT.FAILURE);
       throw this.#corrupt(err);
     }
     let s: unknown;
@@ -137,7 +138,7 @@ export class Keystore {
   #writeError(err: unknown): unknown {
     const code = (err as NodeJS.ErrnoException).code;
     if (err instanceof CliError || !code || !UNWRITABLE.has(code)) return err;
-    return new CliError(`cannot write the config file ${this.file}: ${knownFileProblem(err)}`, 1, {
+    return new CliError(`cannot write the config file ${this.file}: ${knownFileProblem(err)}`, EXIT.FAILURE, {
       hint: `make ${this.dir} writable, or set GURUSUP_CONFIG_DIR to a writable directory`,
     });
   }
@@ -147,7 +148,7 @@ export class Keystore {
     const lock = `${this.file}.lock`;
     const release = acquireLock(lock, { waitMs: 5_000, staleMs: 10_000 });
     if (!release) {
-      throw new CliError(`the config file is locked by another gurusup process (${lock})`, 1, {
+      throw new CliError(`the config file is locked by another gurusup process (${lock})`, EXIT.FAILURE, {
         hint: 'if no other gurusup is running, delete the lock file',
       });
     }

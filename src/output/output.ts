@@ -1,6 +1,6 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
-import { CliError } from '../errors.js';
+import { EXIT, CliError } from '../errors.js';
 import { Redactor } from './redact.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 import { fitLine, fitText } from './wrap.js';
@@ -324,7 +324,7 @@ export class Output {
     if (this.opts.debug && err instanceof Error && err.stack) text += `${safeText(err.stack)}\n`;
     if (this.opts.json) {
       const status = e?.status ?? null;
-      const exit = e?.exitCode ?? 1;
+      const exit = e?.exitCode ?? EXIT.FAILURE;
       text += `${safeJson(JSON.stringify({ error: { message, status, exit_code: exit } }))}\n`;
     }
     this.io.stderr.write(this.redactor.apply(text));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadHash } from '../api/hash.js';
-import { CliError } from '../errors.js';
+import { EXIT, CliError } from '../errors.js';
 import { fileError, fileProblem } from '../files.js';
 
 export interface SandboxMessage {
@@ -108,14 +108,19 @@ export class SandboxStore {
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new CliError(`--data file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, 1, {
-        hint,
-      });
+      throw new CliError(
+        `--data file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`,
+        EXIT.FAILURE,
+        {
+          hint,
+        },
+      );
     }
     const threads = (data as { threads?: unknown } | null)?.threads;
-    if (!Array.isArray(threads)) throw new CliError(`--data file ${file} has no "threads" array`, 1, { hint });
+    if (!Array.isArray(threads))
+      throw new CliError(`--data file ${file} has no "threads" array`, EXIT.FAILURE, { hint });
     threads.forEach((t, i) => {
-      const bad = (what: string) => new CliError(`--data file ${file}: threads[${i}] ${what}`, 1, { hint });
+      const bad = (what: string) => new CliError(`--data file ${file}: threads[${i}] ${what}`, EXIT.FAILURE, { hint });
       if (typeof t !== 'object' || t === null) throw bad('is not an object');
       const th = t as Partial<SandboxThread>;
       if (typeof th.thread_fid !== 'string') throw bad('has no "thread_fid" string');
@@ -189,7 +194,7 @@ export class SandboxStore {
     } catch (err) {
       // No half-written temporary file is left behind (a full disk).
       fs.rmSync(tmp, { force: true });
-      throw new CliError(`cannot write --data file ${this.file}: ${fileProblem(err)}`, 1, { cause: err });
+      throw new CliError(`cannot write --data file ${this.file}: ${fileProblem(err)}`, EXIT.FAILURE, { cause: err });
     }
   }
 
@@ -213,7 +218,7 @@ export class SandboxStore {
       this.#journalBytes += line.length;
     } catch (err) {
       for (const u of [...undo].reverse()) u();
-      throw new CliError(`cannot write --data file ${this.journal}: ${fileProblem(err)}`, 1, { cause: err });
+      throw new CliError(`cannot write --data file ${this.journal}: ${fileProblem(err)}`, EXIT.FAILURE, { cause: err });
     }
     // Folded in once it outgrows the snapshot: the rewrite is paid once per doubling, not per POST.
     if (this.#journalBytes > Math.max(this.#snapshotBytes, 1024 * 1024)) {
