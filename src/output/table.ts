@@ -1,5 +1,5 @@
 import { safeText, tsvField } from './format.js';
-import { displayWidth, truncateToWidth } from './width.js';
+import { cutToWidth, displayWidth } from './width.js';
 
 export { displayWidth } from './width.js';
 
@@ -95,8 +95,8 @@ export function renderTable(
   const line = (r: readonly string[], style?: (s: string) => string) => {
     let out = '';
     show.forEach((i, k) => {
-      const cell = truncateToWidth(r[i] ?? '', widths[i]!);
-      const room = ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell)));
+      const { text: cell, width: used } = cutToWidth(r[i] ?? '', widths[i]!);
+      const room = ' '.repeat(Math.max(0, widths[i]! - used));
       const styled = style ? style(cell) : cell;
       const last = k === show.length - 1;
       out += numeric[i] ? room + styled : last ? styled : styled + room;

@@ -28,8 +28,22 @@ export function graphemes(s: string): string[] {
 
 /** Cuts `s` to at most `width` columns, ending with … when cut. */
 export function truncateToWidth(s: string, width: number): string {
-  if (displayWidth(s) <= width) return s;
-  if (width <= 0) return '';
+  return cutToWidth(s, width).text;
+}
+
+/**
+ * `s` cut to at most `width` columns (ending with … when cut) and the columns it then takes.
+ * Printable ASCII is cut and measured without string-width (loading it costs ~20 ms), although
+ * the … it ends with is not ASCII.
+ */
+export function cutToWidth(s: string, width: number): { text: string; width: number } {
+  if (/^[\x20-\x7e]*$/.test(s)) {
+    if (s.length <= width) return { text: s, width: s.length };
+    return width <= 0 ? { text: '', width: 0 } : { text: `${s.slice(0, width - 1)}…`, width };
+  }
+  const full = displayWidth(s);
+  if (full <= width) return { text: s, width: full };
+  if (width <= 0) return { text: '', width: 0 };
   let out = '';
   let w = 0;
   for (const g of graphemes(s)) {
@@ -38,5 +52,5 @@ export function truncateToWidth(s: string, width: number): string {
     out += g;
     w += gw;
   }
-  return `${out}…`;
+  return { text: `${out}…`, width: w + 1 };
 }
