@@ -354,7 +354,13 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
     const { follow, Outage } = await import('./threads-follow.js');
     outage = new Outage((line) => out.warn(line));
     const seconds = opts.interval ?? 3;
-    return follow(ctx, client, thread, { hash, label: opts.hash ? hash : arg, intervalMs: seconds * 1000 }, outage);
+    return follow(
+      ctx,
+      client,
+      thread,
+      { hash, label: opts.hash ? hash : arg, intervalMs: seconds * 1000, clock: ctx.deps.clock },
+      outage,
+    );
   }
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread))
