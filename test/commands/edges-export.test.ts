@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeIo, run, tempDir } from '../helpers/io.js';
 import { main } from '../../src/cli.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { threadHash } from '../../src/api/hash.js';
 
 // Issue 11, smaller defects: threads export --out.
@@ -38,8 +39,7 @@ describe('threads export --out holds an exclusive lock', () => {
     const first = fakeIo({ env: envFor(s.url) });
     const firstDone = main(['threads', 'export', '--out', file], first.io);
     // The first export is past its listing and waiting on the threads: it holds the file.
-    for (let i = 0; i < 1000 && !s.requests.some((r) => r.path !== '/threads'); i++)
-      await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => s.requests.some((r) => r.path !== '/threads'), { what: "the first export's thread request" });
     const second = await run(['threads', 'export', '--out', file], { env: envFor(s.url) });
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(

@@ -12,6 +12,7 @@ import { startServer, sendJson } from '../helpers/server.js';
 import { cli } from '../helpers/cli.js';
 import { LineAppender } from '../../src/webhook/record.js';
 import { startListener } from '../../src/webhook/listener.js';
+import { waitUntil } from '../helpers/wait.js';
 import { compactJson, memberText } from '../../src/webhook/json-text.js';
 
 // Issue 11: the listener's promises (items 1, 4, 6, 7, 8 and the smaller ones).
@@ -64,24 +65,16 @@ function listenWith(stdout: Writable, args: string[]) {
   const io: Io = { ...base, stdout, signal: ac.signal };
   const done = main(['webhook', 'listen', '--port', '0', ...args], io);
   stops.push(() => ac.abort());
-  const url = async () => {
-    for (let i = 0; i < 1000; i++) {
-      const m = /Listening on (http:\/\/\S+)/.exec(stderr.text);
-      if (m) return m[1]!;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    throw new Error(`no listener: ${stderr.text}`);
-  };
+  const url = async () =>
+    (
+      await waitUntil(() => /Listening on (http:\/\/\S+)/.exec(stderr.text), {
+        what: () => `the listener: ${stderr.text}`,
+      })
+    )[1]!;
   return { done, url, stderr: () => stderr.text, abort: () => ac.abort() };
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (cond: () => boolean, what: string) => waitUntil(cond, { what });
 
 describe('--record keeps only whole lines (item 1, injected short write)', () => {
   it('a short write then ENOSPC: the append fails with 507 and the file is cut back to its last whole line', async () => {

@@ -5,6 +5,7 @@ import { run, tempDir } from '../helpers/io.js';
 import { startCli } from '../helpers/cli.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { threadHash } from '../../src/api/hash.js';
+import { waitUntil } from '../helpers/wait.js';
 import { progressLine } from '../../src/output/progress.js';
 
 const KEY = 'gsk_test_export_0123456789abcdef';
@@ -122,8 +123,9 @@ describe('threads export', () => {
     const file = path.join(dir, 'out.ndjson');
     const env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: s.url };
     const child = startCli(['threads', 'export', '--out', file, '--concurrency', '2'], { env });
-    for (let i = 0; i < 500 && (!fs.existsSync(file) || fs.readFileSync(file, 'utf8').split('\n').length < 10); i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n').length >= 10, {
+      what: () => `10 lines in the export file: ${child.err()}`,
+    });
     child.kill('SIGKILL');
     await child.done;
     const partial = fs.readFileSync(file, 'utf8');

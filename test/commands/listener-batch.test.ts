@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeIo, startInProcess, tempDir } from '../helpers/io.js';
 import { main } from '../../src/cli.js';
 import { turnBatcher } from '../../src/commands/webhook-run.js';
+import { waitUntil } from '../helpers/wait.js';
 import { LineAppender } from '../../src/webhook/record.js';
 
 const KEY = 'gsk_test_batch_0123456789abcdef';
@@ -93,11 +94,11 @@ describe('webhook listen, batched per event-loop turn', () => {
     io.signal = ac.signal;
     const done = main(['webhook', 'listen', '--port', '0'], io);
     stops.push(() => ac.abort());
-    let url: string | undefined;
-    for (let i = 0; i < 1000 && !url; i++) {
-      url = /Listening on (http:\/\/\S+)/.exec(stderr.text)?.[1];
-      if (!url) await new Promise((r) => setTimeout(r, 5));
-    }
+    const url = (
+      await waitUntil(() => /Listening on (http:\/\/\S+)/.exec(stderr.text), {
+        what: () => `the listener's URL: ${stderr.text}`,
+      })
+    )[1]!;
     const early: string[] = [];
     const ids = Array.from({ length: 20 }, (_, i) => `slow-${i}`);
     const statuses = await Promise.all(

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { main } from '../../src/cli.js';
 
 // Review: Ctrl-C while `chat --thread <fid>` was still loading the last messages printed
@@ -34,7 +35,7 @@ describe('chat: Ctrl-C while the thread is loading', () => {
     input.setRawMode = () => undefined;
     io.stdin = input;
     const done = main(['chat', '--thread', 'slow'], io);
-    for (let i = 0; i < 2000 && api.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => api.requests.length > 0, { what: "the thread's request to reach the API" });
     ac.abort('SIGINT');
     // Were a prompt opened, this line would be taken and silently dropped.
     input.write('hello\r');

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { main } from '../../src/cli.js';
 
 // Review: /new made chat-<user>-<time>, adding "-2" only when that equalled the current thread, so a
@@ -35,10 +36,10 @@ describe('chat REPL /new', () => {
     const done = main(['chat', '--thread', 'first'], io);
     // Typed ahead: all within one second, as a fast typist or a paste would.
     input.write('a\r/new\rb\r/new\rc\r/new\rd\r');
-    for (let i = 0; i < 2000 && api.requests.filter((r) => r.method === 'POST').length < 4; i++)
-      await new Promise((r) => setTimeout(r, 5));
-    for (let i = 0; i < 200 && !/ok .*\n[^]*ok .*\n[^]*ok .*\n[^]*ok .*\(/.test(stdout.text); i++)
-      await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => api.requests.filter((r) => r.method === 'POST').length >= 4, { what: 'four messages sent' });
+    await waitUntil(() => /ok .*\n[^]*ok .*\n[^]*ok .*\n[^]*ok .*\(/.test(stdout.text), {
+      what: () => `four replies on the screen: ${stdout.text}`,
+    });
     input.write('\u0004');
     expect(await done).toBe(0);
     const threads = api.requests

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { main } from '../../src/cli.js';
 
 // Review: in the chat REPL, Ctrl-C while /show was loading a slow transcript closed the whole
@@ -13,7 +14,8 @@ let api: TestServer;
 
 beforeAll(async () => {
   api = await startServer((req, res) => {
-    if (req.method === 'GET') return void setTimeout(() => sendJson(res, 200, { thread_fid: 't', messages: [] }), 5000);
+    // The transcript never comes: only Ctrl-C ends the wait.
+    if (req.method === 'GET') return;
     return sendJson(res, 201, { body: 'the reply' });
   });
 });
@@ -30,16 +32,16 @@ describe('chat REPL: Ctrl-C during /show', () => {
     input.setRawMode = () => undefined;
     io.stdin = input;
     const done = main(['chat'], io);
-    const waitFor = async (re: RegExp, text: () => string) => {
-      for (let i = 0; i < 2000 && !re.test(text()); i++) await new Promise((r) => setTimeout(r, 5));
-    };
-    await waitFor(/you › $/, () => stdout.text);
+    const waitFor = (re: RegExp, text: () => string, what: string) =>
+      waitUntil(() => re.test(text()), { what: () => `${what}\nstdout: ${stdout.text}\nstderr: ${stderr.text}` });
+    // readline draws the prompt, then moves the cursor after it.
+    await waitFor(/you › \u001b\[7G$/, () => stdout.text, 'the prompt');
     input.write('/show\r');
-    await waitFor(/./, () => (api.requests.length ? 'x' : ''));
+    await waitFor(/./, () => (api.requests.length ? 'x' : ''), "/show's request");
     input.write('\u0003');
-    await waitFor(/stopped loading/, () => stderr.text);
+    await waitFor(/stopped loading/, () => stderr.text, 'the stop notice');
     input.write('hello\r');
-    await waitFor(/the reply/, () => stdout.text);
+    await waitFor(/the reply/, () => stdout.text, 'the reply');
     input.write('\u0004');
     expect(await done).toBe(0);
     expect(stderr.text).toContain('stopped loading the transcript');

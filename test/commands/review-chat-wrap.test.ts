@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { main } from '../../src/cli.js';
 
 // Review: the chat REPL wrapped "reply  (2.4 s)" as one text, so on a width where the wrap fell
@@ -28,7 +29,7 @@ describe('chat on a narrow terminal', () => {
     io.stdin = input;
     const done = main(['chat'], io);
     input.write('hello\r');
-    for (let i = 0; i < 2000 && !/s\)\n/.test(stdout.text); i++) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => /s\)\n/.test(stdout.text), { what: () => `the reply's timing line: ${stdout.text}` });
     input.write('\u0004');
     expect(await done).toBe(0);
     const screen = stdout.text.replace(/\u001b\[\d*[GJKC]/g, '');

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo, run, startInProcess, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { main } from '../../src/cli.js';
 
 // Review: status lines on a colour terminal were painted first and escaped after, so the user read
@@ -73,8 +74,9 @@ describe('coloured status lines are coloured, not escaped', () => {
     io.stdin = input;
     const done = main(['chat', '--agent'], io);
     input.write('hello\r');
-    for (let i = 0; i < 2000 && !/sent as a support agent/.test(stderr.text); i++)
-      await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => /sent as a support agent/.test(stderr.text), {
+      what: () => `the agent notice: ${stderr.text}`,
+    });
     input.write('\u0004');
     expect(await done).toBe(0);
     expect(stderr.text).toMatch(/\u001b\[2msent as a support agent/);

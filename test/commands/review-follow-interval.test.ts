@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startInProcess, tempDir } from '../helpers/io.js';
+import { waitUntil } from '../helpers/wait.js';
+import { InterruptedError } from '../../src/errors.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 // Review: `threads show -f --interval 3000000` (35 days) overflowed setTimeout, which then fires
@@ -26,12 +28,23 @@ describe('threads show --follow --interval bounds', () => {
 
   it('the largest interval allowed waits: one request until Ctrl-C', async () => {
     api.requests.length = 0;
-    const p = startInProcess(['threads', 'show', 'i-1', '--follow', '--interval', '2147483'], { env });
-    await p.waitFor(/Following/);
-    // Long enough for a 1 ms loop to have sent hundreds.
-    await new Promise((r) => setTimeout(r, 300));
+    // A clock that records the wait asked and holds it until Ctrl-C.
+    const waits: number[] = [];
+    const clock = {
+      now: Date.now,
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => {
+          waits.push(ms);
+          signal?.addEventListener('abort', () => reject(new InterruptedError()), { once: true });
+        }),
+    };
+    const p = startInProcess(['threads', 'show', 'i-1', '--follow', '--interval', '2147483'], { env, deps: { clock } });
+    await waitUntil(() => waits.length > 0, { what: () => `the follow's first wait; stderr: ${p.stderr()}` });
     p.abort();
     expect(await p.done).toBe(0);
+    // The whole interval in one wait a timer can hold (2^31-1 ms at most): no poll before Ctrl-C.
+    expect(waits).toEqual([2_147_483_000]);
+    expect(waits[0]).toBeLessThanOrEqual(2 ** 31 - 1);
     expect(api.requests).toHaveLength(1);
     expect(p.stderr()).not.toMatch(/TimeoutOverflowWarning/);
   });

@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, startCli } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait.js';
 import { tempDir } from '../helpers/io.js';
 
 // A proxy that takes the CONNECT and never answers it. The request was given up (timeout or
@@ -47,7 +48,7 @@ describe('a proxy that never answers CONNECT', () => {
     const n = connects.length;
     const child = startCli(['threads', 'list'], { env: env() });
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    while (connects.length === n) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => connects.length > n, { what: () => `the CONNECT to reach the proxy: ${child.err()}` });
     child.kill('SIGINT');
     const r = await child.done;
     clearTimeout(killer);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startInProcess, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { threadHash } from '../../src/api/hash.js';
+import { waitUntil } from '../helpers/wait.js';
 import { messageKey } from '../../src/commands/threads-follow.js';
 
 const KEY = 'gsk_test_follow_0123456789abcdef';
@@ -78,7 +79,7 @@ describe('threads show --follow', () => {
     await p.waitFor(/without an id/, 'stdout');
     // Let one more poll pass with nothing new: nothing is printed twice.
     const polls = server.requests.length;
-    while (server.requests.length < polls + 1) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => server.requests.length > polls, { what: 'one more poll' });
     p.abort();
     expect(await p.done).toBe(0);
     const out = p.stdout();

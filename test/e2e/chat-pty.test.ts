@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, startCli } from '../helpers/cli.js';
+import { BIN, startCli, waitForStderr } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait.js';
 import { tempDir } from '../helpers/io.js';
 
 // The REPL needs a real terminal: `script` (Debian: bsdutils) gives the CLI a pseudo-terminal.
@@ -16,9 +17,7 @@ beforeAll(async () => {
   if (!hasScript) return;
   const dir = tempDir();
   sandbox = startCli(['sandbox', '--port', '0', '--api-key', KEY], { env: { GURUSUP_CONFIG_DIR: dir } });
-  for (let i = 0; i < 1000 && !/sandbox on (http:\/\/\S+)/.test(sandbox.err()); i++)
-    await new Promise((r) => setTimeout(r, 10));
-  const url = /sandbox on (http:\/\/\S+)/.exec(sandbox.err())![1]!;
+  const url = (await waitForStderr(sandbox, /sandbox on (http:\/\/\S+)/))[1]!;
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url };
 });
 afterAll(async () => {
@@ -42,13 +41,11 @@ describe.skipIf(!hasScript)(
       let screen = '';
       pty.stdout.setEncoding('utf8').on('data', (d: string) => (screen += d));
       const closed = new Promise<number | null>((r) => pty.on('close', r));
-      const waitFor = async (re: RegExp, from = 0) => {
-        for (let i = 0; i < 1500; i++) {
-          if (re.test(plain(screen).slice(from))) return;
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        throw new Error(`timed out waiting for ${re} on the terminal:\n${plain(screen)}`);
-      };
+      const waitFor = (re: RegExp, from = 0) =>
+        waitUntil(() => re.test(plain(screen).slice(from)), {
+          what: () => `${re} on the terminal:\n${plain(screen)}`,
+          timeout: 15_000,
+        });
       try {
         await waitFor(/you › $/);
         pty.stdin.write('Hi, I want a refund\r');
@@ -57,13 +54,15 @@ describe.skipIf(!hasScript)(
         // A second terminal follows the same thread.
         const follow = startCli(['threads', 'show', fid, '--follow', '--interval', '1', '--json'], { env });
         try {
-          for (let i = 0; i < 1000 && follow.out().split('\n').length < 2; i++)
-            await new Promise((r) => setTimeout(r, 10));
+          await waitUntil(() => follow.out().split('\n').length >= 2, {
+            what: () => `the follow's thread line: ${follow.err()}`,
+          });
           const mark = plain(screen).length;
           pty.stdin.write('Where is my parcel?\r');
           await waitFor(/gurusup › Orders ship within 24 hours/, mark);
-          for (let i = 0; i < 1000 && !follow.out().includes('Orders ship within'); i++)
-            await new Promise((r) => setTimeout(r, 10));
+          await waitUntil(() => follow.out().includes('Orders ship within'), {
+            what: () => `the reply in the follow's output: ${follow.out()}`,
+          });
         } finally {
           follow.kill('SIGINT');
         }

@@ -61,12 +61,7 @@ describe('stdout on /dev/full (item 2)', () => {
 
   it('webhook listen --json > /dev/full: the sender gets a 503, then one error line and exit 1 (found in review)', async () => {
     const c = cliTo('/dev/full', ['webhook', 'listen', '--port', '0', '--json'], env);
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      url = /Listening on (http:\/\/\S+)/.exec(c.err())?.[1];
-    }
-    expect(url).toBeDefined();
+    const url = (await waitForStderr(c, /Listening on (http:\/\/\S+)/))[1];
     const r = await post(url!, JSON.stringify({ event: 'send_message', data: { n: 1 } }), { 'x-api-key': KEY });
     expect(r.status).toBe(503);
     const done = await c.done;
@@ -197,11 +192,7 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
     const out = fresh('events.ndjson');
     fs.writeFileSync(out, '');
     const l = cliTo(out, ['webhook', 'listen', '--port', '0', '--json'], env);
-    let url: string | undefined;
-    for (let i = 0; i < 1000 && !url; i++) {
-      url = /Listening on (http:\/\/\S+)/.exec(l.err())?.[1];
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const url = (await waitForStderr(l, /Listening on (http:\/\/\S+)/))[1];
     // Room for part of the entry: the write to stdout comes up short, then fails.
     fill(fs64!.dir, 8 * 1024);
     const r = await post(url!, JSON.stringify({ event: 'send_message', data: { body: 'x'.repeat(12000) } }), {

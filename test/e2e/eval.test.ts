@@ -3,6 +3,7 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, startCli, waitForStderr } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait.js';
 import { tempDir } from '../helpers/io.js';
 
 // gurusup eval, run as a user runs it, against the spawned sandbox and the suite in examples/.
@@ -15,12 +16,7 @@ let dir: string;
 beforeAll(async () => {
   dir = tempDir('gurusup-e2e-eval-');
   sandbox = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--quiet'], { env: { GURUSUP_CONFIG_DIR: dir } });
-  let url: string | undefined;
-  for (let i = 0; i < 1000 && !url; i++) {
-    url = sandbox.err().match(/sandbox on (http:\/\/\S+)/)?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 10));
-  }
-  if (!url) throw new Error(`sandbox did not start: ${sandbox.err()}`);
+  const url = (await waitForStderr(sandbox, /sandbox on (http:\/\/\S+)/))[1]!;
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url };
 });
 afterAll(async () => {
@@ -159,7 +155,9 @@ describe('Ctrl-C', () => {
       const child = startCli(['eval', EXAMPLE, '--concurrency', '1', '--junit', junit], {
         env: { ...env, GURUSUP_BASE_URL: url },
       });
-      for (let i = 0; i < 1000 && !child.out().includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+      await waitUntil(() => child.out().includes('\n'), {
+        what: () => `the first case's line on stdout: ${child.out()}`,
+      });
       child.kill('SIGINT');
       const r = await child.done;
       expect(r.code).toBe(130);

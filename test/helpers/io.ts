@@ -6,6 +6,7 @@ import type { Io } from '../../src/io.js';
 import { main } from '../../src/cli.js';
 import type { Deps } from '../../src/deps.js';
 import { fastDeps } from './clock.js';
+import { waitUntil } from './wait.js';
 
 export interface FakeIoOptions {
   tty?: boolean;
@@ -93,15 +94,11 @@ export function startInProcess(argv: string[], o: FakeIoOptions = {}) {
     re: RegExp,
     stream: 'stdout' | 'stderr' = 'stderr',
     timeoutMs = 10_000,
-  ): Promise<RegExpMatchArray> => {
-    const started = Date.now();
-    for (;;) {
-      const m = (stream === 'stdout' ? stdout.text : stderr.text).match(re);
-      if (m) return m;
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${re}; stderr: ${stderr.text}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  ): Promise<RegExpMatchArray> =>
+    waitUntil(() => (stream === 'stdout' ? stdout.text : stderr.text).match(re), {
+      what: () => `${re} in ${stream}; stderr: ${stderr.text}`,
+      timeout: timeoutMs,
+    });
   return {
     done,
     abort: () => ac.abort(),
