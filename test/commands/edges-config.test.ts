@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from '../helpers/io.js';
 import { cli } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 import { mountTmpfs } from '../helpers/tmpfs.js';
 
 // Issue 11: the config and keystore layer at its edges.
@@ -108,13 +109,13 @@ describe('the config file itself', () => {
     noStack(r.stderr);
   });
 
-  it('a read-only config directory is a clear error, not "internal error: EACCES"', async (t) => {
+  it('a read-only config directory is a clear error, not "internal error: EACCES"', async () => {
     let dir: string;
     let cleanup = () => {};
     if (process.getuid?.() === 0) {
       // root ignores modes: a read-only filesystem is the only way to refuse it a write
       const m = mountTmpfs('size=64k,ro');
-      if (typeof m === 'string') return t.skip(m);
+      if (typeof m === 'string') return needs(m);
       dir = m.dir;
       cleanup = () => m.unmount();
     } else {

@@ -48,7 +48,7 @@ describe('threads list --json, piped: the streamed pass-through', () => {
     expect(p.stdout()).toBe(`${sent}\n`);
   });
 
-  it('a body that does not end with ] is an error with exit 1, and the closing ] is never written', async () => {
+  it('a body that goes on after its ] is an error with exit 1 (not JSON), and the closing ] is never written', async () => {
     const env = await serve((res) => {
       const body = '[{"thread_fid":"a"},{"thread_fid":"b"}\n<html>oops</html>';
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -57,7 +57,7 @@ describe('threads list --json, piped: the streamed pass-through', () => {
     const r = await run(['threads', 'list', '--json'], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /error: unexpected response from the API \(200 OK, application\/json\), not a complete JSON array: \[\{"thread_fid":"a"\}/,
+      /error: unexpected response from the API \(200 OK, application\/json\), not JSON: \[\{"thread_fid":"a"\}/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout.trimEnd().endsWith(']')).toBe(false);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 import { tempDir } from '../helpers/io.js';
 
 // Review: with stderr on a full disk (or a closed pipe), a usage error's write failed and the
@@ -17,7 +18,8 @@ function runWithStderr(args: string[], fd: number): Promise<number | null> {
   return new Promise((resolve) => child.on('close', (code) => resolve(code)));
 }
 
-describe.skipIf(!HAS_DEV_FULL)('stderr on a full disk (/dev/full)', () => {
+describe('stderr on a full disk (/dev/full)', () => {
+  beforeAll(() => needs(!HAS_DEV_FULL && '/dev/full'));
   it.each([
     [['threads', 'list', '--bogus'], 2],
     [['threds'], 2],

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/io.js';
+import { needs } from '../helpers/needs.js';
 import { HAS_SCRIPT, NO_SCRIPT, pty } from '../helpers/pty.js';
 
 // Review, on a real pseudo-terminal: webhook verify's status lines were painted, then escaped, so a
@@ -23,7 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-describe.skipIf(!HAS_SCRIPT)('webhook verify on an 80-column colour terminal', () => {
+describe('webhook verify on an 80-column colour terminal', () => {
+  beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
   it('its stderr lines are coloured, never the escape codes as text', async () => {
     const r = await pty(['webhook', 'verify', url], {
       cols: 80,
@@ -35,5 +37,3 @@ describe.skipIf(!HAS_SCRIPT)('webhook verify on an 80-column colour terminal', (
     expect(r.out).not.toMatch(/\\x1b\[\d+m/);
   });
 });
-
-if (!HAS_SCRIPT) it.skip(NO_SCRIPT, () => undefined);

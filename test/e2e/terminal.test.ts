@@ -8,6 +8,7 @@ import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { SandboxStore } from '../../src/sandbox/store.js';
 import { seedThreads } from '../../src/sandbox/seed.js';
+import { needs } from '../helpers/needs.js';
 import { threadHash } from '../../src/api/hash.js';
 
 // The built CLI on a real pseudo-terminal of a set size, against the sandbox (fast, and slow enough
@@ -86,7 +87,8 @@ const env = (url: string, extra: Record<string, string> = {}) => ({
 /** Lines of output that hold text (the pty may add an empty last line). */
 const lines = (out: string) => screenLines(out).filter((l) => l.trim() !== '');
 
-describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
+describe(`on a terminal (${NO_SCRIPT})`, () => {
+  beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
   it('threads list fits 80 and 40 columns: cut, then updated, messages, user, hash dropped; no row wraps', async () => {
     const at80 = await pty(['threads', 'list'], { cols: 80, env: env(sandbox.url) });
     expect(at80.code).toBe(0);
