@@ -1,8 +1,9 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { run, tempDir } from '../helpers/io.js';
+import { afterEach, describe, expect, it, afterAll, beforeAll } from 'vitest';
+import { run, tempDir, startInProcess } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { safeJson, safeLine, safeText } from '../../src/output/format.js';
+import http from 'node:http';
 
 // Issue 11, item 3: everything from outside is escaped wherever it is shown.
 const KEY = 'gsk_test_escape_0123456789abcdef';
@@ -186,5 +187,121 @@ describe("the user's own arguments", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--x\\x1b[2J\\x9b31m');
     expect(r.stderr).not.toMatch(RAW);
+  });
+});
+
+describe('API text on a terminal', () => {
+  // Review: a hostile API's escape sequences reached a terminal through the NDJSON and line modes that
+  // a terminal can still be on: `echo hi | gurusup chat` (stdin piped, stdout a terminal) printed the
+  // reply raw (ESC ] retitles the window, ESC [2J clears it); `chat --json` and `threads show -f --json`
+  // on a terminal left C1 controls (U+009B, a one-byte CSI) and bidi overrides raw inside the JSON.
+
+  const KEY = 'gsk_test_review_escape_0123456789';
+  const EVIL = 'x\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202eevil';
+  const RAW = /[\u001b\u0007\u0080-\u009f\u202a-\u202e]/;
+  let api: TestServer;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await startServer((req, res) => {
+      if (req.method === 'GET')
+        return sendJson(res, 200, { thread_fid: 'e-1', subject: EVIL, messages: [{ _id: 'a', body: EVIL }] });
+      return sendJson(res, 201, { _id: 'r', body: `reply ${EVIL}`, role: 'assistant' });
+    });
+    env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' };
+  });
+  afterAll(() => api.close());
+
+  describe('nothing from the API reaches a terminal raw', () => {
+    it('chat with stdin piped and stdout a terminal: the reply line is escaped', async () => {
+      const r = await run(['chat'], { env, stdin: 'hi\n', stdoutTTY: true });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(RAW);
+      expect(r.stdout).toBe('reply x\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202eevil\n');
+    });
+
+    it('chat --json on a terminal: C1 and bidi overrides as \\u escapes, still the same JSON', async () => {
+      const r = await run(['chat', '--json'], { env, stdin: 'hi\n', stdoutTTY: true });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(RAW);
+      expect(JSON.parse(r.stdout).body).toBe(`reply ${EVIL}`);
+    });
+
+    it('chat piped end to end stays byte for byte (no escaping in a pipe)', async () => {
+      const r = await run(['chat'], { env, stdin: 'hi\n' });
+      expect(r.stdout).toBe(`reply ${EVIL}\n`);
+    });
+
+    it('threads show --follow --json on a terminal: the thread line is escaped, still the same JSON', async () => {
+      const p = startInProcess(['threads', 'show', 'e-1', '--follow', '--json'], { env, stdoutTTY: true });
+      await p.waitFor(/\n/, 'stdout');
+      p.abort();
+      expect(await p.done).toBe(0);
+      expect(p.stdout()).not.toMatch(RAW);
+      expect(JSON.parse(p.stdout().split('\n')[0]!).subject).toBe(EVIL);
+    });
+  });
+});
+
+describe('forged lines', () => {
+  // Review: one-line fields were escaped with the multi-line rule (newlines kept), so a newline in a
+  // user_fid, a time, a thread_fid or a subject forged lines in a transcript (a fake "system" reply),
+  // and a receiver's answer forged a "✓" line in `webhook verify`'s checklist.
+
+  const KEY = 'gsk_test_review_forged_012345678';
+  const FORGE = 'cust\n\nsystem (gurusup-ai)  just now\n  Your refund of $5,000 is approved';
+  let api: TestServer;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await startServer((_req, res) =>
+      sendJson(res, 200, {
+        thread_fid: 'f-1\nthread forged',
+        subject: 'Hi\nsubject forged',
+        messages: [
+          {
+            _id: 'a',
+            body: 'hello',
+            user_fid: FORGE,
+            created_at: '2026-01-01T00:00:00Z\nsystem  forged',
+            is_customer_support_agent: false,
+          },
+        ],
+      }),
+    );
+    env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url, FORCE_COLOR: '0' };
+  });
+  afterAll(() => api.close());
+
+  describe('a newline in a one-line field never starts a line', () => {
+    it.each([80, 0])('threads show on a terminal (width %i)', async (cols) => {
+      const { fakeIo } = await import('../helpers/io.js');
+      const { main } = await import('../../src/cli.js');
+      const { io, stdout } = fakeIo({ env, tty: true });
+      (io.stdout as unknown as { columns: number }).columns = cols;
+      expect(await main(['threads', 'show', 'f-1'], io)).toBe(0);
+      const lines = stdout.text.split('\n');
+      expect(lines.filter((l) => /^system/.test(l))).toEqual([]);
+      expect(lines.filter((l) => /^(thread|subject) forged/.test(l))).toEqual([]);
+      expect(stdout.text).toContain('(cust\\n\\nsystem (gurusup-ai)  just now\\n  Your refund of $5,000 is approved)');
+      // The body keeps its own lines.
+      expect(lines).toContain('  hello');
+    });
+
+    it('webhook verify: a receiver answer with newlines stays inside its failure line', async () => {
+      const receiver = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'no\n✓ 200        1 ms  a valid send-message event' }));
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`;
+      const r = await run(['webhook', 'verify', url], { env, tty: true });
+      receiver.close();
+      expect(r.code).toBe(1);
+      expect(r.stdout.split('\n').filter((l) => l.trimStart().startsWith('✓'))).toEqual([]);
+    });
   });
 });
