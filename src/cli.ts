@@ -18,6 +18,7 @@ import { registerCompletion } from './commands/completion.js';
 import { registerEval } from './commands/eval.js';
 import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
+import type { Deps } from './deps.js';
 
 const EXAMPLES = `
 Examples:
@@ -28,7 +29,7 @@ Examples:
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 
-const GROUPS: Record<string, (program: Command, run: Runner) => void> = {
+const GROUPS: Record<string, (program: Command, run: Runner, deps: Deps) => void> = {
   auth: registerAuth,
   threads: registerThreads,
   messages: registerMessages,
@@ -52,7 +53,13 @@ export function groupOf(argv: readonly string[]): string | undefined {
 }
 
 /** Builds the program; with `only`, just that command group (help and unknown commands need all). */
-function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: string, color = true): Command {
+function buildProgram(
+  io: Io,
+  state: { ctx?: Context; code: number },
+  only?: string,
+  color = true,
+  deps: Deps = {},
+): Command {
   const program = new Command('gurusup');
   // Inherited settings are copied at .command() time, so configure the root first.
   program
@@ -92,13 +99,13 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
       const opts = args[args.length - 2] as Record<string, unknown>;
       const positional = args.slice(0, -2) as Array<string | string[]>;
       const globals = cmd.optsWithGlobals() as GlobalOptions;
-      state.ctx = await Context.create(io, globals);
+      state.ctx = await Context.create(io, globals, deps);
       const handler: Handler = await load();
       const code = await handler(state.ctx, positional, opts, cmd);
       state.code = typeof code === 'number' ? code : 0;
     };
 
-  for (const [name, register] of Object.entries(GROUPS)) if (!only || name === only) register(program, run);
+  for (const [name, register] of Object.entries(GROUPS)) if (!only || name === only) register(program, run, deps);
   return program;
 }
 
@@ -181,9 +188,9 @@ export function helpTexts(): Record<string, string> {
 }
 
 /** Runs the CLI and returns the exit code; never exits the process (bin/ does). */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Promise<number> {
   const state: { ctx?: Context; code: number } = { code: 0 };
-  const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'));
+  const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'), deps);
   if (argv.length === 0) {
     io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
     return EXIT.OK;
@@ -202,7 +209,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       return EXIT.USAGE;
     }
-    const ctx = state.ctx ?? new Context(io, { color: true, input: true });
+    const ctx = state.ctx ?? new Context(io, { color: true, input: true }, undefined, deps);
     err = ctx.explain(err);
     ctx.out.error(err);
     return err instanceof CliError ? err.exitCode : 1;

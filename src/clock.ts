@@ -5,3 +5,11 @@
 export function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
+
+/** Time as a command waits on it: retry back-off and --follow's polls. Tests pass a faster one. */
+export interface Clock {
+  /** Milliseconds from an arbitrary origin. */
+  now(): number;
+  /** Resolves after `ms`; rejects with InterruptedError once `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}

@@ -9,6 +9,7 @@ import { Redactor } from './output/redact.js';
 import { UsageError } from './errors.js';
 import { USER_AGENT } from './version.js';
 import type { GlobalOptions } from './global-options.js';
+import type { Deps } from './deps.js';
 
 export type { GlobalOptions } from './global-options.js';
 
@@ -29,10 +30,13 @@ export class Context {
   readonly out: Output;
   /** Secrets known so far; Output redacts them from everything it prints. */
   readonly redactor: Redactor;
+  /** What main() was handed in place of its defaults (retry policy, clock). */
+  readonly deps: Deps;
   #keystore?: Keystore;
 
-  constructor(io: Io, globals: GlobalOptions, out?: Output) {
+  constructor(io: Io, globals: GlobalOptions, out?: Output, deps: Deps = {}) {
     this.io = io;
+    this.deps = deps;
     this.globals = globals;
     this.out = out ?? new Output(io, outputOptions(io, globals));
     this.redactor = this.out.redactor;
@@ -41,8 +45,8 @@ export class Context {
     for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) this.redactor.addUrl(io.env[v]);
   }
 
-  static async create(io: Io, globals: GlobalOptions): Promise<Context> {
-    return new Context(io, globals, await Output.create(io, outputOptions(io, globals)));
+  static async create(io: Io, globals: GlobalOptions, deps: Deps = {}): Promise<Context> {
+    return new Context(io, globals, await Output.create(io, outputOptions(io, globals)), deps);
   }
 
   /** GURUSUP_MAX_RESPONSE: the largest response body accepted, in bytes. */
@@ -136,6 +140,8 @@ export class Context {
       userAgent: USER_AGENT,
       env: this.io.env,
       signal: this.io.signal,
+      retry: this.deps.retry,
+      clock: this.deps.clock,
       onRetry: opts.onRetry,
       maxResponseBytes: this.maxResponseBytes,
       trace: this.out.opts.debug ? (line) => this.out.debug(line) : undefined,
@@ -151,6 +157,8 @@ export class Context {
       userAgent: USER_AGENT,
       env: this.io.env,
       signal: o.cancelOnInterrupt === false ? undefined : this.io.signal,
+      retry: this.deps.retry,
+      clock: this.deps.clock,
       maxResponseBytes: this.maxResponseBytes,
       trace: this.out.opts.debug ? (line) => this.out.debug(line) : undefined,
     });

@@ -4,7 +4,7 @@ import { redactUserinfo } from '../output/redact.js';
 import { exchange, type BodySink, type Headers, type HttpResponse, type Transport } from './transport.js';
 import { nodeTransport } from './node-transport.js';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy, type Send } from './retry.js';
-import { now } from '../clock.js';
+import { now, type Clock } from '../clock.js';
 
 export { DEFAULT_RETRY, backoffMs, parseRetryAfter, type RetryPolicy } from './retry.js';
 export type { HttpResponse } from './transport.js';
@@ -20,6 +20,8 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   retry?: RetryPolicy;
+  /** Back-off sleeps and the retry budget's time (default: real timers). */
+  clock?: Clock;
   trace?: (line: string) => void;
   /** Called before each retry (export uses it to slow everyone down together). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
@@ -63,6 +65,7 @@ export class GurusupClient {
       signal: opts.signal,
       trace: opts.trace,
       onRetry: opts.onRetry,
+      ...(opts.clock && { sleep: (ms, s) => opts.clock!.sleep(ms, s), now: () => opts.clock!.now() }),
     });
   }
 

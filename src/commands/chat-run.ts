@@ -76,7 +76,7 @@ export async function clientWith(
   signal: AbortSignal,
 ): Promise<GurusupClient> {
   const io = { ...ctx.io, signal: AbortSignal.any([ctx.io.signal, signal]) };
-  return new Context(io, ctx.globals, ctx.out).client(settings);
+  return new Context(io, ctx.globals, ctx.out, ctx.deps).client(settings);
 }
 
 /** As declared in chat.ts. */

@@ -101,9 +101,11 @@ async function runExport(
   const s = await ctx.settings();
   // Shared back-off: when one request is told to wait, every worker waits.
   let pausedUntil = 0;
+  const clock = ctx.deps.clock;
+  const now = clock ? () => clock.now() : Date.now;
   const client = await ctx.client(s, {
     onRetry: ({ delayMs }) => {
-      pausedUntil = Math.max(pausedUntil, Date.now() + delayMs);
+      pausedUntil = Math.max(pausedUntil, now() + delayMs);
     },
   });
 
@@ -186,8 +188,9 @@ async function runExport(
   const worker = async () => {
     while (next < todo.length && !ctx.signal.aborted && fatal === undefined) {
       const item = todo[next++]!;
-      const wait = pausedUntil - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const wait = pausedUntil - now();
+      // Ctrl-C during the pause is seen by the loop's test right after.
+      if (wait > 0) await (clock ? clock.sleep(wait).catch(() => {}) : new Promise((r) => setTimeout(r, wait)));
       try {
         const thread = await client.getThread(item.key);
         if (ctx.signal.aborted || fatal !== undefined) return;

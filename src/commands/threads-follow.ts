@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, ApiError, AuthError, CliError, InterruptedError, NetworkError, NotFoundError } from '../errors.js';
 import { isObject, messageBlock, messageTsv, safeText } from '../output/format.js';
+import type { Clock } from '../clock.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,6 +28,18 @@ export function isTransient(err: unknown): boolean {
   return false;
 }
 
+/** Waits `ms`; false when Ctrl-C came first. */
+async function pause(ms: number, signal: AbortSignal, clock?: Clock): Promise<boolean> {
+  if (!clock) return sleep(ms, signal);
+  try {
+    await clock.sleep(ms, signal);
+    return true;
+  } catch (err) {
+    if (signal.aborted) return false;
+    throw err;
+  }
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
@@ -47,6 +60,8 @@ export interface FollowOptions {
   intervalMs: number;
   /** Longest wait between polls while the API keeps failing. */
   maxBackoffMs?: number;
+  /** How the waits are timed (default: real timers). */
+  clock?: Clock;
 }
 
 /** Shared by the follow loop and the client's own retries, so an outage is reported once. */
@@ -90,7 +105,7 @@ export async function follow(
     out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
   for (;;) {
     const wait = failures === 0 ? o.intervalMs : Math.min(maxBackoff, o.intervalMs * 2 ** failures);
-    if (!(await sleep(wait, ctx.signal))) return EXIT.OK;
+    if (!(await pause(wait, ctx.signal, o.clock))) return EXIT.OK;
     let thread: unknown;
     try {
       thread = await client.getThread(o.hash);

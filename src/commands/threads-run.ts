@@ -9,6 +9,7 @@ import { relativeTime } from '../output/time.js';
 import { atEnd } from '../lifecycle.js';
 import { knownFileProblem } from '../files.js';
 import { hasMaxOpt, setV8Flags } from '../v8-flags.js';
+import { JsonScanner } from '../output/json-scan.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
 
 const BLANK = new Set([0x20, 0x0a, 0x0d, 0x09]);
@@ -39,10 +40,11 @@ export function isJsonArray(chunks: readonly Buffer[]): boolean {
 /**
  * GET /threads --json in a pipe, streamed: the body goes to stdout as it arrives, checked on the
  * way. Until the first non-blank byte nothing is written; if it is not `[` the body is kept in
- * memory instead (`kept`) for the usual parse and error. Once streaming, each chunk is written
- * when the next non-blank chunk arrives (one write per chunk), so the chunk holding the last
- * non-blank byte is still held at the end: it goes out only if that byte is `]`. A body cut off
- * or ending in anything else never reads as a whole array.
+ * memory instead (`kept`) for the usual parse and error. Once streaming, each chunk is checked
+ * as JSON (a byte scanner, no values built) and written when the next non-blank chunk arrives
+ * (one write per chunk), so the chunk holding the last non-blank byte is still held at the end:
+ * it goes out only if it completes the array. A chunk that is not JSON is never written, nor
+ * anything after it. A body cut off or not JSON never reads as a whole array.
  */
 export class ArrayPassThrough implements BodySink {
   /** The body, when it did not start with `[` (or is all blanks so far). */
@@ -52,6 +54,9 @@ export class ArrayPassThrough implements BodySink {
   /** The last chunk with a non-blank byte, and the blank chunks after it. */
   #held: Buffer[] = [];
   #head = '';
+  #scan = new JsonScanner();
+  #invalid = false;
+  #wrote = false;
   #sinceGc = 0;
   #gc: (() => void) | undefined | null = null;
   /** The error stdout failed with, if it did. */
@@ -75,6 +80,16 @@ export class ArrayPassThrough implements BodySink {
     return this.#streaming;
   }
 
+  /** The body stopped being JSON: nothing from there on was written. */
+  get invalid(): boolean {
+    return this.#invalid;
+  }
+
+  /** Some of the body is on stdout. */
+  get wrote(): boolean {
+    return this.#wrote;
+  }
+
   /** The start of the body, for an error message. */
   get head(): string {
     return this.#head;
@@ -93,6 +108,7 @@ export class ArrayPassThrough implements BodySink {
       this.#gc?.();
     }
     if (this.#keeping) return void this.kept.push(chunk);
+    if (this.#invalid) return;
     if (!this.#streaming) {
       const i = firstNonBlank(chunk);
       if (i < 0) return void this.kept.push(chunk);
@@ -104,6 +120,11 @@ export class ArrayPassThrough implements BodySink {
       // Leading blanks go out as they came, with the chunk.
       this.#held = this.kept.splice(0);
     }
+    if (!this.#scan.feed(chunk)) {
+      this.#invalid = true;
+      this.#held = [];
+      return;
+    }
     if (lastNonBlank(chunk) < 0) return void this.#held.push(chunk);
     const ready = this.#held;
     this.#held = [chunk];
@@ -111,6 +132,7 @@ export class ArrayPassThrough implements BodySink {
   }
 
   #put(bufs: Buffer[]): void | Promise<void> {
+    if (bufs.length) this.#wrote = true;
     const pending: Promise<void>[] = [];
     for (const b of bufs) {
       const p = this.#out(b);
@@ -119,11 +141,13 @@ export class ArrayPassThrough implements BodySink {
     if (pending.length) return Promise.all(pending).then(() => undefined);
   }
 
-  /** After the whole body: writes the held end and resolves true, or false when the body did not end with `]`. */
+  /** After the whole body: writes the held end and resolves true, or false when the body is not one whole array. */
   async end(): Promise<boolean> {
+    if (this.#invalid) return false;
     const [last, ...blanks] = this.#held;
     const j = last ? lastNonBlank(last) : -1;
-    if (!last || j < 0 || last[j] !== 0x5d) {
+    // Complete, the array's last non-blank byte is its `]`.
+    if (!last || j < 0 || !this.#scan.complete) {
       // Everything but the wrong ending: the output stops where the body went wrong.
       if (last && j > 0) await this.#put([last.subarray(0, j)]);
       return false;
@@ -259,6 +283,19 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
     throw err;
   }
   if (pass && res.streamed) {
+    if (pass.invalid) {
+      const type = String(res.headers['content-type'] ?? '');
+      const start = pass.head.replace(/\s+/g, ' ').trim();
+      throw new ApiError(
+        `unexpected response from the API (${statusLine(res.status)}${type ? `, ${type}` : ''}), not JSON: ${start}${pass.head.length >= 80 ? '…' : ''}`,
+        res.status,
+        {
+          hint: pass.wrote
+            ? 'the output above is incomplete; is --base-url pointing at the Gurusup API? A proxy may be answering instead'
+            : 'is --base-url pointing at the Gurusup API? A proxy or captive portal may be answering instead',
+        },
+      );
+    }
     if (pass.streaming) {
       const type = String(res.headers['content-type'] ?? '');
       const start = pass.head.replace(/\s+/g, ' ').trim().slice(0, 60);
@@ -358,7 +395,13 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
     const { follow, Outage } = await import('./threads-follow.js');
     outage = new Outage((line) => out.warn(line));
     const seconds = opts.interval ?? 3;
-    return follow(ctx, client, thread, { hash, label: opts.hash ? hash : arg, intervalMs: seconds * 1000 }, outage);
+    return follow(
+      ctx,
+      client,
+      thread,
+      { hash, label: opts.hash ? hash : arg, intervalMs: seconds * 1000, clock: ctx.deps.clock },
+      outage,
+    );
   }
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread))

@@ -1,23 +1,27 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Runner } from './types.js';
 import { examples, positiveInt } from './parse.js';
+import type { Deps } from '../deps.js';
 
 /** Above 2^31-1 ms a timer fires at once: --interval 3000000 would poll in a tight loop. */
 const MAX_INTERVAL_S = 2_147_483;
 
-function interval(value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < 1)
-    throw new InvalidArgumentError('expected a number of seconds, 1 or more.');
-  if (Number(value) > MAX_INTERVAL_S)
-    throw new InvalidArgumentError(`at most ${MAX_INTERVAL_S} seconds (about 24 days).`);
-  return Number(value);
-}
+/** --interval's parser: at least `floor` seconds (1; tests poll faster through main()'s deps). */
+const interval =
+  (floor: number) =>
+  (value: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < floor)
+      throw new InvalidArgumentError(`expected a number of seconds, ${floor} or more.`);
+    if (Number(value) > MAX_INTERVAL_S)
+      throw new InvalidArgumentError(`at most ${MAX_INTERVAL_S} seconds (about 24 days).`);
+    return Number(value);
+  };
 
 /** What GET /threads objects carry (a count, not the messages) and what GET /threads/<hash> adds. */
 export const LIST_FIELDS = 'thread, thread_fid, subject, user_fid, message_count, created_at, updated_at';
 export const THREAD_FIELDS = 'thread, thread_fid, subject, user_fid, lang, messages, created_at, updated_at';
 
-export function registerThreads(program: Command, run: Runner): void {
+export function registerThreads(program: Command, run: Runner, deps: Deps = {}): void {
   const threads = program
     .command('threads')
     .description('List and read conversation threads')
@@ -64,7 +68,11 @@ export function registerThreads(program: Command, run: Runner): void {
     .argument('<thread>', 'the thread_fid (or, with --hash, its MD5 hash)')
     .option('--hash', 'the argument is already the 32-hex thread hash')
     .option('-f, --follow', 'keep printing new messages as they arrive (Ctrl-C stops)')
-    .option('--interval <seconds>', 'seconds between polls with --follow (default 3, minimum 1)', interval)
+    .option(
+      '--interval <seconds>',
+      'seconds between polls with --follow (default 3, minimum 1)',
+      interval(deps.minIntervalS ?? 1),
+    )
     .addHelpText(
       'after',
       `\nJSON fields commonly present: ${THREAD_FIELDS}` +

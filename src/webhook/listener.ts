@@ -101,6 +101,9 @@ function reply(res: http.ServerResponse, status: number, message: string, extra:
   res.end(body);
 }
 
+/** Node's default maxHeadersCount: raw header entries (a name and a value each). */
+const MAX_HEADER_ENTRIES = 2000;
+
 export async function startListener(o: ListenerOptions, hooks: ListenerHooks): Promise<Listener> {
   const stats = { accepted: 0, rejected: 0 };
   let stopping = false;
@@ -200,6 +203,10 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     // Else its event would be printed and counted with its sender never told. Ended quietly.
     if (behindRefusal(req)) return void reply(res, 503, 'connection closing', { connection: 'close' });
     if (stopping) return refuse(req, res, 503, 'listener is stopping');
+    // Node 22.23+ and 24 refuse a request with more header fields than maxHeadersCount (2,000
+    // entries) in the parser (CVE-2026-58044, a 431); Node 20 passes it on: refused the same way.
+    if (req.rawHeaders.length > MAX_HEADER_ENTRIES)
+      return refuse(req, res, 431, `more than ${MAX_HEADER_ENTRIES / 2} header fields`);
     const q = req.url?.indexOf('?') ?? -1;
     const path = q >= 0 ? req.url!.slice(0, q) : (req.url ?? '');
     if (path !== o.path) return refuse(req, res, 404, `no such path ${path.slice(0, 100)} (listening on ${o.path})`);
@@ -210,8 +217,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     let given: string | undefined;
     let declared = NaN;
     const raw = req.rawHeaders;
-    // Node's req.headers keeps the first 1,000 (maxHeadersCount's 2,000 entries): so do we.
-    for (let i = 0, n = Math.min(raw.length, 2000); i < n; i += 2) {
+    for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
       if (name.length === 9 && name.toLowerCase() === 'x-api-key')
         given = given === undefined ? raw[i + 1]! : `${given}, ${raw[i + 1]!}`;

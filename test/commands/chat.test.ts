@@ -5,6 +5,7 @@ import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { main } from '../../src/cli.js';
 import { threadHash } from '../../src/api/hash.js';
 import { chatThreadFid, formatReply } from '../../src/commands/chat-run.js';
+import { waitUntil } from '../helpers/wait.js';
 import { plainPaint } from '../../src/output/format.js';
 
 const KEY = 'gsk_test_chat_0123456789abcdef';
@@ -130,14 +131,8 @@ function startRepl(args: string[], extraEnv: Record<string, string> = {}) {
   const done = main(['chat', ...args], io);
   // Readline's cursor movements are not what the user reads.
   const screen = () => stdout.text.replace(/\u001b\[\d*[GJKC]/g, '');
-  const waitFor = async (re: RegExp, what: () => string = screen) => {
-    const started = Date.now();
-    while (!re.test(what())) {
-      if (Date.now() - started > 10_000)
-        throw new Error(`timed out waiting for ${re}\nstdout: ${screen()}\nstderr: ${stderr.text}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const waitFor = (re: RegExp, what: () => string = screen) =>
+    waitUntil(() => re.test(what()), { what: () => `${re}\nstdout: ${screen()}\nstderr: ${stderr.text}` });
   return { done, type: (s: string) => input.write(s), screen, stderr: () => stderr.text, raw, waitFor };
 }
 
@@ -172,7 +167,7 @@ describe('chat on a terminal (fake TTY, in-process)', () => {
     const t = startRepl([]);
     await t.waitFor(/you › $/);
     t.type(`${HANG}\r`);
-    while (posts().length < 1) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => posts().length >= 1, { what: 'the message to reach the API' });
     t.type('\u0003');
     await t.waitFor(/stopped waiting: the message may have been created/, t.stderr);
     t.type('still here?\r');

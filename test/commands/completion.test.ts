@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.js';
 import { run, tempDir } from '../helpers/io.js';
 
 const exec = promisify(execFile);
@@ -146,8 +147,8 @@ describe('gurusup completion', () => {
     expect(fs.existsSync(canary), 'a profile name was executed').toBe(false);
   });
 
-  it('zsh: completes profiles (as data), shells, subcommands and files', async (t) => {
-    if (!(await has('zsh'))) return t.skip('needs zsh (apt-get install zsh)');
+  it('zsh: completes profiles (as data), shells, subcommands and files', async () => {
+    needs(!(await has('zsh')) && 'zsh (apt-get install zsh)');
     const dir = tempDir();
     const file = path.join(dir, '_gurusup');
     fs.writeFileSync(file, await script('zsh'));
@@ -186,8 +187,8 @@ describe('gurusup completion', () => {
     expect(fs.existsSync(canary), 'a profile name was executed').toBe(false);
   });
 
-  it('fish: completes profiles (as data), shells and files', async (t) => {
-    if (!(await has('fish'))) return t.skip('needs fish (apt-get install fish)');
+  it('fish: completes profiles (as data), shells and files', async () => {
+    needs(!(await has('fish')) && 'fish (apt-get install fish)');
     const dir = tempDir();
     const file = path.join(dir, 'gurusup.fish');
     fs.writeFileSync(file, await script('fish'));

@@ -5,6 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run, startInProcess, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type Recorded, type TestServer } from '../helpers/server.js';
+import { waitUntil } from '../helpers/wait.js';
 import { threadHash } from '../../src/api/hash.js';
 
 const KEY = 'gsk_test_eval_0123456789abcdef';
@@ -377,7 +378,7 @@ describe('gurusup eval: running a suite', () => {
     );
     const p = startInProcess(['eval', file], { env });
     await p.waitFor(/^passed\tquick\t/m, 'stdout');
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => posts().some((m) => m.body === 'never'), { what: "the stuck case's message to be sent" });
     p.abort();
     expect(await p.done).toBe(130);
     expect(p.stdout()).toMatch(/^passed\tquick\t1\.00\t1\t\d+\n$/);

@@ -242,3 +242,52 @@ describe('gurusup sandbox (command)', () => {
     await b.done;
   });
 });
+
+describe('--data names', () => {
+  // Review: the sandbox's start line printed the --data file name raw: an escape sequence in it
+  // (ESC ] retitles the terminal, U+202E reverses the line) reached the terminal.
+
+  describe('sandbox --data with control characters in the name', () => {
+    it('the start line shows the name escaped', async () => {
+      const file = path.join(tempDir(), 'x\u001b]0;pwned\u0007\u202e.json');
+      const p = startInProcess(['sandbox', '--port', '0', '--data', file], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+      await p.waitFor(/saved to/);
+      p.abort();
+      expect(await p.done).toBe(0);
+      const start = p
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('saved to'))!;
+      expect(start).toContain('x\\x1b]0;pwned\\x07\\u202e.json');
+      expect(start).not.toMatch(/[\u001b\u0007\u202e]/);
+    });
+  });
+});
+
+describe('--webhook-url passwords', () => {
+  // Review: `sandbox --webhook-url http://user:pw@host/…` printed the password at start and in every
+  // delivery log line.
+
+  describe('sandbox --webhook-url with a password', () => {
+    it('is never shown, at start or in the delivery lines', async () => {
+      const PW = 'hookPW4567';
+      const p = startInProcess(['sandbox', '--port', '0', '--webhook-url', `http://hook:${PW}@127.0.0.1:1/h`], {
+        env: { GURUSUP_CONFIG_DIR: tempDir() },
+      });
+      const base = (await p.waitFor(/sandbox on (http:\/\/\S+)/))[1]!;
+      const res = await fetch(`${base}/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'gsk_sandbox_local', 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'hi', user_fid: 'u', thread_fid: 't', is_customer_support_agent: false }),
+      });
+      expect(res.status).toBe(201);
+      await p.waitFor(/webhook → .*refused/);
+      p.abort();
+      expect(await p.done).toBe(0);
+      expect(p.stderr()).toContain('http://[redacted]@127.0.0.1:1/h');
+      expect(p.stderr()).not.toContain(PW);
+      // The key the user needs is still shown whole once.
+      expect(p.stderr()).toContain('GURUSUP_API_KEY=gsk_sandbox_local');
+    });
+  });
+});

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startInProcess, tempDir } from '../helpers/io.js';
+import { startInProcess, tempDir, run } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { threadHash } from '../../src/api/hash.js';
+import { waitUntil } from '../helpers/wait.js';
 import { messageKey } from '../../src/commands/threads-follow.js';
+import { InterruptedError } from '../../src/errors.js';
 
 const KEY = 'gsk_test_follow_0123456789abcdef';
 const FID = 'live-1';
@@ -78,7 +80,7 @@ describe('threads show --follow', () => {
     await p.waitFor(/without an id/, 'stdout');
     // Let one more poll pass with nothing new: nothing is printed twice.
     const polls = server.requests.length;
-    while (server.requests.length < polls + 1) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => server.requests.length > polls, { what: 'one more poll' });
     p.abort();
     expect(await p.done).toBe(0);
     const out = p.stdout();
@@ -185,5 +187,56 @@ describe('threads show --follow', () => {
     expect(await p.done).toBe(2);
     expect(p.stderr()).toMatch(/--interval/);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('--interval bounds', () => {
+  // Review: `threads show -f --interval 3000000` (35 days) overflowed setTimeout, which then fires
+  // after 1 ms: the follow polled the API in a tight loop (1,800 requests in 3 s here), printing a
+  // TimeoutOverflowWarning each time.
+
+  const KEY = 'gsk_test_review_interval_01234567';
+  let api: TestServer;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await startServer((_req, res) => sendJson(res, 200, { thread_fid: 'i-1', messages: [] }));
+    env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: api.url };
+  });
+  afterAll(() => api.close());
+
+  describe('threads show --follow --interval bounds', () => {
+    it('an interval a timer cannot hold is a usage error (exit 2), nothing requested', async () => {
+      const r = await run(['threads', 'show', 'i-1', '--follow', '--interval', '3000000'], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: .*--interval.*at most 2147483 seconds/);
+      expect(api.requests).toHaveLength(0);
+    });
+
+    it('the largest interval allowed waits: one request until Ctrl-C', async () => {
+      api.requests.length = 0;
+      // A clock that records the wait asked and holds it until Ctrl-C.
+      const waits: number[] = [];
+      const clock = {
+        now: Date.now,
+        sleep: (ms: number, signal?: AbortSignal) =>
+          new Promise<void>((_resolve, reject) => {
+            waits.push(ms);
+            signal?.addEventListener('abort', () => reject(new InterruptedError()), { once: true });
+          }),
+      };
+      const p = startInProcess(['threads', 'show', 'i-1', '--follow', '--interval', '2147483'], {
+        env,
+        deps: { clock },
+      });
+      await waitUntil(() => waits.length > 0, { what: () => `the follow's first wait; stderr: ${p.stderr()}` });
+      p.abort();
+      expect(await p.done).toBe(0);
+      // The whole interval in one wait a timer can hold (2^31-1 ms at most): no poll before Ctrl-C.
+      expect(waits).toEqual([2_147_483_000]);
+      expect(waits[0]).toBeLessThanOrEqual(2 ** 31 - 1);
+      expect(api.requests).toHaveLength(1);
+      expect(p.stderr()).not.toMatch(/TimeoutOverflowWarning/);
+    });
   });
 });

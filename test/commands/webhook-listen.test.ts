@@ -198,3 +198,54 @@ describe('webhook listen', () => {
     expect(l.stderr()).toContain('warning: listening on 0.0.0.0: others on the network can reach');
   });
 });
+
+describe('--json fields', () => {
+  // Review: `webhook listen --json a,b` re-serialized the picked members, so the numbers the contract
+  // keeps as sent were rewritten there (12345678901234567890 → 12345678901234567000, 1.10 → 1.1,
+  // 1e400 → null), unlike a line without a field list.
+
+  const KEY = 'gsk_test_review_fields_0123456789';
+
+  describe('webhook listen --json with fields keeps the sender bytes of each member', () => {
+    it('numbers, escapes and key order inside a picked member stay as sent; a missing one is null', async () => {
+      const p = startInProcess(['webhook', 'listen', '--port', '0', '--json', 'data,missing,event'], {
+        env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY },
+      });
+      const url = await p.url();
+      const body =
+        '{ "event" : "send_message", "data" : { "n" : 12345678901234567890, "f": 1.10, "big": 1e400, "s": "\\u00e9" }, "other": 1 }';
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(200);
+      await p.waitFor(/\n/, 'stdout');
+      p.abort();
+      expect(await p.done).toBe(0);
+      expect(p.stdout()).toBe(
+        '{"data":{"n":12345678901234567890,"f":1.10,"big":1e400,"s":"\\u00e9"},"missing":null,"event":"send_message"}\n',
+      );
+    });
+  });
+});
+
+describe('--path', () => {
+  // Review: `webhook listen --path` with an escape sequence started a listener no request could reach
+  // (Node refuses control characters in a request line) and printed the path raw in its
+  // "Listening on …" line: ESC ] retitled the terminal, U+202E reversed the rest of the line.
+
+  describe('webhook listen --path with control characters', () => {
+    it.each([['/a\u001b]0;pwned\u0007'], ['/hooks/\u202eevil'], ['/a b'], ['/x\u009b31m']])(
+      '%j: exit 2, nothing raw on stderr',
+      async (path) => {
+        const r = await run(['webhook', 'listen', '--port', '0', '--path', path], {
+          env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: 'gsk_test_review_path_0123456' },
+        });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^error: --path cannot contain/);
+        expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      },
+    );
+  });
+});

@@ -7,6 +7,7 @@ import { post } from '../helpers/http.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/io.js';
 import { fill, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { needs } from '../helpers/needs.js';
 import { threadHash } from '../../src/api/hash.js';
 
 // Issue 11, items 1 and 2 and the full-disk defects, on /dev/full and a real 64 KiB tmpfs.
@@ -61,12 +62,7 @@ describe('stdout on /dev/full (item 2)', () => {
 
   it('webhook listen --json > /dev/full: the sender gets a 503, then one error line and exit 1 (found in review)', async () => {
     const c = cliTo('/dev/full', ['webhook', 'listen', '--port', '0', '--json'], env);
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      url = /Listening on (http:\/\/\S+)/.exec(c.err())?.[1];
-    }
-    expect(url).toBeDefined();
+    const url = (await waitForStderr(c, /Listening on (http:\/\/\S+)/))[1];
     const r = await post(url!, JSON.stringify({ event: 'send_message', data: { n: 1 } }), { 'x-api-key': KEY });
     expect(r.status).toBe(503);
     const done = await c.done;
@@ -93,10 +89,10 @@ describe('stdout on /dev/full (item 2)', () => {
 });
 
 const mount = process.platform === 'linux' ? mountTmpfs('size=64k') : 'tmpfs needs Linux';
-if (typeof mount === 'string') console.warn(`skipping the real full-disk tests: ${mount}`);
 const fs64 = typeof mount === 'string' ? undefined : (mount as Tmpfs);
 
-describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
+describe('a real full filesystem (64 KiB tmpfs)', () => {
+  beforeAll(() => needs(typeof mount === 'string' && mount));
   afterAll(() => fs64?.unmount());
   const fresh = (name: string) => {
     for (const f of fs.readdirSync(fs64!.dir)) fs.rmSync(path.join(fs64!.dir, f), { recursive: true, force: true });
@@ -197,11 +193,7 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
     const out = fresh('events.ndjson');
     fs.writeFileSync(out, '');
     const l = cliTo(out, ['webhook', 'listen', '--port', '0', '--json'], env);
-    let url: string | undefined;
-    for (let i = 0; i < 1000 && !url; i++) {
-      url = /Listening on (http:\/\/\S+)/.exec(l.err())?.[1];
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const url = (await waitForStderr(l, /Listening on (http:\/\/\S+)/))[1];
     // Room for part of the entry: the write to stdout comes up short, then fails.
     fill(fs64!.dir, 8 * 1024);
     const r = await post(url!, JSON.stringify({ event: 'send_message', data: { body: 'x'.repeat(12000) } }), {
@@ -262,5 +254,38 @@ describe.skipIf(!fs64)('a real full filesystem (64 KiB tmpfs)', () => {
       sb.kill('SIGINT');
       await sb.done;
     }
+  });
+});
+
+describe('stderr on /dev/full', () => {
+  // Review: with stderr on a full disk (or a closed pipe), a usage error's write failed and the
+  // unhandled 'error' event ended the process with exit 1 (and a stack trace) instead of exit 2.
+
+  const HAS_DEV_FULL = fs.existsSync('/dev/full');
+
+  function runWithStderr(args: string[], fd: number): Promise<number | null> {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, GURUSUP_CONFIG_DIR: tempDir() },
+      stdio: ['ignore', 'ignore', fd],
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  }
+
+  describe('stderr on a full disk (/dev/full)', () => {
+    beforeAll(() => needs(!HAS_DEV_FULL && '/dev/full'));
+    it.each([
+      [['threads', 'list', '--bogus'], 2],
+      [['threds'], 2],
+      [['help', 'threds'], 2],
+      [['threads', 'list', '--since', 'soon'], 2],
+      [['threads', 'list'], 3],
+    ])('gurusup %j still exits %i', async (args, code) => {
+      const fd = fs.openSync('/dev/full', 'w');
+      try {
+        expect(await runWithStderr(args as string[], fd)).toBe(code);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
   });
 });

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, startCli, waitForStderr } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait.js';
 import { tempDir } from '../helpers/io.js';
+import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 // gurusup eval, run as a user runs it, against the spawned sandbox and the suite in examples/.
 const KEY = 'gsk_test_e2e_eval_0123456789abcdef';
@@ -15,12 +17,7 @@ let dir: string;
 beforeAll(async () => {
   dir = tempDir('gurusup-e2e-eval-');
   sandbox = startCli(['sandbox', '--port', '0', '--api-key', KEY, '--quiet'], { env: { GURUSUP_CONFIG_DIR: dir } });
-  let url: string | undefined;
-  for (let i = 0; i < 1000 && !url; i++) {
-    url = sandbox.err().match(/sandbox on (http:\/\/\S+)/)?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 10));
-  }
-  if (!url) throw new Error(`sandbox did not start: ${sandbox.err()}`);
+  const url = (await waitForStderr(sandbox, /sandbox on (http:\/\/\S+)/))[1]!;
   env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: url };
 });
 afterAll(async () => {
@@ -159,7 +156,9 @@ describe('Ctrl-C', () => {
       const child = startCli(['eval', EXAMPLE, '--concurrency', '1', '--junit', junit], {
         env: { ...env, GURUSUP_BASE_URL: url },
       });
-      for (let i = 0; i < 1000 && !child.out().includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+      await waitUntil(() => child.out().includes('\n'), {
+        what: () => `the first case's line on stdout: ${child.out()}`,
+      });
       child.kill('SIGINT');
       const r = await child.done;
       expect(r.code).toBe(130);
@@ -178,5 +177,71 @@ describe('start-up', () => {
     const dist = path.resolve(import.meta.dirname, '../../dist');
     expect(fs.readFileSync(path.join(dist, 'vendor/yaml.cjs'), 'utf8')).toContain('YAMLParseError');
     expect(fs.readFileSync(path.join(dist, 'cli.cjs'), 'utf8')).not.toContain('YAMLParseError');
+  });
+});
+
+describe('regexes', () => {
+  // Review of gurusup eval (issue 14): regexes in a suite are the user's, replies are the API's.
+  // A pattern with nested quantifiers on a hostile (or just unlucky) reply backtracks for ever on
+  // the main thread: before the fix the run hung, and not even Ctrl-C could stop it.
+  const KEY = 'gsk_test_review_eval_0123456789ab';
+  let server: TestServer;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    server = await startServer((req, res) => {
+      const m = req.json as { thread_fid: string };
+      sendJson(res, 201, {
+        _id: 'r1',
+        role: 'assistant',
+        thread_fid: m.thread_fid,
+        user_fid: 'ai',
+        body: `${'a'.repeat(40)}!`,
+        score: 'a'.repeat(40) + '!',
+      });
+    });
+    dir = tempDir('gurusup-review-eval-');
+    env = { GURUSUP_CONFIG_DIR: dir, GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: server.url };
+  });
+  afterAll(() => server.close());
+
+  function suite(name: string, expectations: string): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(
+      file,
+      `cases:\n  - name: backtrack\n    turns:\n      - send: "hi"\n        expect:\n${expectations}`,
+    );
+    return file;
+  }
+
+  describe('gurusup eval: regexes', () => {
+    it('a catastrophic-backtracking regex makes the expectation errored, and the run ends (exit 1)', async () => {
+      const file = suite(
+        'redos.yaml',
+        '          - regex: "/(a+)+$/"\n          - not-regex: "(a|aa)+$"\n          - field: {name: score, regex: "^(a+)+$"}\n',
+      );
+      const r = await cli(['eval', file], { env, timeoutMs: 30_000 });
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^errored\tbacktrack\t0\.00\t1\t\d+\n$/);
+      expect(r.stderr).toContain(
+        'regex: "/(a+)+$/": the regular expression ran for over 1 s on this reply (catastrophic backtracking',
+      );
+      // The not- form is errored too, never passed.
+      expect(r.stderr).toContain('not-regex: "(a|aa)+$": the regular expression ran for over 1 s');
+      expect(r.stderr).toContain('field: {name: "score", regex: "^(a+)+$"}: the regular expression ran for over 1 s');
+    }, 40_000);
+
+    it('a /…/flags regex with a letter that is no flag is a load error (exit 2), nothing sent', async () => {
+      server.requests.length = 0;
+      const file = suite('flags.yaml', '          - regex: "/refund/I"\n          - not-regex: "/a/gq"\n');
+      const r = await cli(['eval', file], { env });
+      expect(r.stderr).toContain(`error: ${file}:6:20: invalid regular expression "/refund/I": unknown flag "I"`);
+      expect(r.stderr).toContain(`error: ${file}:7:24: invalid regular expression "/a/gq": unknown flag "q"`);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(server.requests).toHaveLength(0);
+    });
   });
 });

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
+import { startCli, waitForStderr } from '../helpers/cli.js';
 import { post } from '../helpers/http.js';
 import { tempDir } from '../helpers/io.js';
 import { hostileCase, rng, rssMb, sendRaw } from '../helpers/hostile.js';
+import { waitUntil } from '../helpers/wait.js';
 import { startListener } from '../../src/webhook/listener.js';
 
 const KEY = 'gsk_test_hostile_0123456789abcdef';
@@ -27,12 +28,8 @@ async function spawnListener(args: string[] = []) {
     env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY },
   });
   children.push(child);
-  for (let i = 0; i < 1000; i++) {
-    const m = child.err().match(/Listening on http:\/\/127\.0\.0\.1:(\d+)\//);
-    if (m) return { child, port: Number(m[1]), url: `http://127.0.0.1:${m[1]}/` };
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`listener did not start: ${child.err()}`);
+  const m = await waitForStderr(child, /Listening on http:\/\/127\.0\.0\.1:(\d+)\//);
+  return { child, port: Number(m[1]), url: `http://127.0.0.1:${m[1]}/` };
 }
 
 const valid = (n: number) =>
@@ -87,11 +84,12 @@ describe('webhook listen under hostile input', () => {
     Math.max(60_000, CASES * 40),
   );
 
-  it('slowloris: 200 connections trickling headers do not delay a valid event past 1 s', async () => {
+  it('slowloris: while 200 connections trickle headers, a valid event is accepted and printed', async () => {
     const { port, url, child } = await spawnListener();
     const socks: net.Socket[] = [];
+    let connected = 0;
     for (let i = 0; i < 200; i++) {
-      const s = net.connect(port, '127.0.0.1');
+      const s = net.connect(port, '127.0.0.1', () => connected++);
       s.on('error', () => {});
       s.write('POST / HTTP/1.1\r\nhost: x\r\n');
       socks.push(s);
@@ -100,13 +98,13 @@ describe('webhook listen under hostile input', () => {
       for (const s of socks) if (!s.destroyed) s.write('x');
     }, 100);
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      const t = performance.now();
+      await waitUntil(() => connected === 200, { what: () => `200 slow connections (${connected} so far)` });
       const res = await post(url, valid(1), { 'x-api-key': KEY });
       expect(res.status).toBe(200);
-      expect(performance.now() - t).toBeLessThan(1000);
+      // Answered while every slow connection is still open: the event did not wait for them.
+      expect(socks.filter((s) => s.destroyed)).toHaveLength(0);
       // The entry was in the pipe before the 200; the pipe and the socket reach us in either order.
-      for (let i = 0; i < 200 && !child.out(); i++) await new Promise((r) => setTimeout(r, 10));
+      await waitUntil(() => child.out(), { what: "the event's line on stdout" });
       expect(child.out()).toBe(`${valid(1)}\n`);
     } finally {
       clearInterval(trickle);
@@ -128,22 +126,23 @@ describe('webhook listen under hostile input', () => {
       { accepted() {}, rejected() {} },
     );
     try {
-      const closed: Array<Promise<number>> = [];
-      const started = performance.now();
+      const closed: Array<Promise<string>> = [];
       for (let i = 0; i < 20; i++) {
         const s = net.connect(l.port, '127.0.0.1');
         s.on('error', () => {});
-        s.resume();
+        let answer = '';
+        s.setEncoding('latin1').on('data', (d: string) => (answer += d));
         // half the connections stall in the headers, half in the body
         s.write(
           i % 2
             ? 'POST / HTTP/1.1\r\nhost: x\r\n'
             : `POST / HTTP/1.1\r\nhost: x\r\nx-api-key: ${KEY}\r\ncontent-length: 100\r\n\r\n{`,
         );
-        closed.push(new Promise((r) => s.on('close', () => r(performance.now() - started))));
+        // Closed from the server's side (its FIN): the client never ends them.
+        closed.push(new Promise((r) => s.on('end', () => r(answer.split('\r\n')[0]!))));
       }
-      const times = await Promise.all(closed);
-      expect(Math.max(...times)).toBeLessThan(4000);
+      const answers = await Promise.all(closed);
+      expect(answers).toEqual(Array.from({ length: 20 }, () => 'HTTP/1.1 408 Request Timeout'));
     } finally {
       await l.close();
     }

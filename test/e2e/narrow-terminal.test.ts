@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.js';
 import { tempDir } from '../helpers/io.js';
 import { HAS_SCRIPT, NO_SCRIPT, pty, screenLines, startPty, width } from '../helpers/pty.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -48,7 +49,8 @@ const suite = (dir: string) => {
   return file;
 };
 
-describe.runIf(HAS_SCRIPT)(`lines for people fit a narrow terminal (${NO_SCRIPT})`, () => {
+describe('lines for people fit a narrow terminal', () => {
+  beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
   for (const cols of [40, 80]) {
     it(`${cols} columns: errors and hints (network, not found, usage, config)`, async () => {
       const cases: Array<[string[], Record<string, string>]> = [

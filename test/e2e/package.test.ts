@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.js';
 import { tempDir } from '../helpers/io.js';
 
 // Packaging as a user meets it: a tarball from `npm pack`, installed into an empty prefix from
@@ -79,15 +80,17 @@ describe('packaging', () => {
     expect(r.stdout).toContain('_gurusup()');
   }, 120_000);
 
-  it('a fresh clone: `npm ci` builds, so `npx gurusup` works; so do `npm link` and a git-URL install', async (t) => {
-    if (!(await inGitCheckout())) return t.skip('needs git (apt-get install git) and a git checkout to clone');
+  it('a fresh clone: `npm ci` builds, so `npx gurusup` works; so do `npm link` and a git-URL install', async () => {
+    needs(!(await inGitCheckout()) && 'git (apt-get install git), and a git checkout to clone');
     const dir = path.join(tempDir(), 'gurusup');
     await exec('git', ['clone', '-q', ROOT, dir]);
     const cached = cleanEnv({ npm_config_prefer_offline: 'true' });
     try {
       await npm(['ci'], dir, cached);
     } catch (err) {
-      if (offline(err)) return t.skip("npm's cache lacks the devDependencies and the registry is unreachable");
+      needs(
+        offline(err) && "the devDependencies in npm's cache (run `npm ci` once online): the registry is unreachable",
+      );
       throw err;
     }
     const npx = await exec('npx', ['gurusup', '--help'], { cwd: dir, env: cached });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, startCli } from '../helpers/cli.js';
+import { cli, startCli, waitForStderr } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
 import { threadHash } from '../../src/api/hash.js';
 
@@ -13,12 +13,7 @@ let apiUrl: string;
 let env: Record<string, string>;
 
 async function match(child: ReturnType<typeof startCli>, re: RegExp): Promise<string> {
-  for (let i = 0; i < 1000; i++) {
-    const m = child.err().match(re);
-    if (m) return m[1]!;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no match for ${re}: ${child.err()}`);
+  return (await waitForStderr(child, re))[1]!;
 }
 
 beforeAll(async () => {

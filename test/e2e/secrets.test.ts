@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, startCli, type CliResult } from '../helpers/cli.js';
+import { cli, startCli, waitForStderr, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
 
 const KEY = 'gsk_live_SWEEP_5f3c9a7e1d2b4c6a8e0f';
@@ -10,12 +10,7 @@ let apiUrl: string;
 let dir: string;
 
 async function stderrMatch(child: ReturnType<typeof startCli>, re: RegExp): Promise<string> {
-  for (let i = 0; i < 1000; i++) {
-    const m = child.err().match(re);
-    if (m) return m[1]!;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no ${re} in ${child.err()}`);
+  return (await waitForStderr(child, re))[1]!;
 }
 
 function listFiles(root: string): string[] {

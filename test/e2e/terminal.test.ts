@@ -8,7 +8,9 @@ import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { SandboxStore } from '../../src/sandbox/store.js';
 import { seedThreads } from '../../src/sandbox/seed.js';
+import { needs } from '../helpers/needs.js';
 import { threadHash } from '../../src/api/hash.js';
+import http from 'node:http';
 
 // The built CLI on a real pseudo-terminal of a set size, against the sandbox (fast, and slow enough
 // for a spinner) and a server whose threads carry emoji, CJK and combining marks.
@@ -86,7 +88,8 @@ const env = (url: string, extra: Record<string, string> = {}) => ({
 /** Lines of output that hold text (the pty may add an empty last line). */
 const lines = (out: string) => screenLines(out).filter((l) => l.trim() !== '');
 
-describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
+describe(`on a terminal (${NO_SCRIPT})`, () => {
+  beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
   it('threads list fits 80 and 40 columns: cut, then updated, messages, user, hash dropped; no row wraps', async () => {
     const at80 = await pty(['threads', 'list'], { cols: 80, env: env(sandbox.url) });
     expect(at80.code).toBe(0);
@@ -251,5 +254,41 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
       expect(r.out).toMatch(/^\u001b\[2mhint:\u001b\[22m /m);
     }
     expect(stripAnsi(usage.out)).toContain('hint: did you mean threads?');
+  });
+});
+
+describe('webhook verify in colour', () => {
+  // Review, on a real pseudo-terminal: webhook verify's status lines were painted, then escaped, so a
+  // colour terminal showed "\x1b[2mVerifying …\x1b[22m" and "\x1b[31m0 of 6 probes passed\x1b[39m".
+
+  const KEY = 'gsk_test_review_pty_0123456789ab';
+  let receiver: http.Server;
+  let url: string;
+
+  beforeAll(async () => {
+    receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.statusCode = req.headers['x-api-key'] === KEY ? 200 : 401;
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+  });
+  afterAll(() => receiver.close());
+
+  describe('webhook verify on an 80-column colour terminal', () => {
+    beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
+    it('its stderr lines are coloured, never the escape codes as text', async () => {
+      const r = await pty(['webhook', 'verify', url], {
+        cols: 80,
+        env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY },
+      });
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('\u001b[2mVerifying');
+      expect(r.out).toMatch(/\u001b\[31m\d of 6 probes passed/);
+      expect(r.out).not.toMatch(/\\x1b\[\d+m/);
+    });
   });
 });

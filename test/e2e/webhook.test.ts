@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
+import { startCli, waitForStderr } from '../helpers/cli.js';
 import { post } from '../helpers/http.js';
 import { tempDir } from '../helpers/io.js';
 
@@ -7,12 +7,7 @@ const KEY = 'gsk_test_e2e_listen_0123456789abcdef';
 const env = () => ({ GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY });
 
 async function urlOf(child: ReturnType<typeof startCli>): Promise<string> {
-  for (let i = 0; i < 500; i++) {
-    const m = child.err().match(/Listening on (http:\/\/\S+)/);
-    if (m) return m[1]!;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no listening line: ${child.err()}`);
+  return (await waitForStderr(child, /Listening on (http:\/\/\S+)/))[1]!;
 }
 
 describe('webhook listen as a process', () => {

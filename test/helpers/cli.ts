@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './wait.js';
 
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/gurusup.js');
 
@@ -51,25 +52,9 @@ export async function cli(args: string[], o: SpawnOptions = {}): Promise<CliResu
 }
 
 /** Resolves when the child's stderr matches, with the match. */
-export function waitForStderr(
-  child: ReturnType<typeof startCli>,
-  re: RegExp,
-  timeoutMs = 10_000,
-): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const m = child.err().match(re);
-      if (m) {
-        clearInterval(iv);
-        clearTimeout(t);
-        resolve(m);
-      }
-    };
-    const iv = setInterval(check, 10);
-    const t = setTimeout(() => {
-      clearInterval(iv);
-      reject(new Error(`timed out waiting for ${re} in stderr: ${child.err()}`));
-    }, timeoutMs);
-    check();
+export function waitForStderr(child: { err: () => string }, re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  return waitUntil(() => child.err().match(re), {
+    what: () => `${re} in stderr: ${child.err()}`,
+    timeout: timeoutMs,
   });
 }

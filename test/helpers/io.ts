@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Io } from '../../src/io.js';
 import { main } from '../../src/cli.js';
+import type { Deps } from '../../src/deps.js';
+import { fastDeps } from './clock.js';
+import { waitUntil } from './wait.js';
 
 export interface FakeIoOptions {
   tty?: boolean;
@@ -13,6 +16,8 @@ export interface FakeIoOptions {
   stdinTTY?: boolean;
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
+  /** Handed to main(); default fastDeps() (waits 100 times faster). */
+  deps?: Deps;
 }
 
 class Capture extends Writable {
@@ -72,7 +77,7 @@ export interface RunResult {
 /** Runs the CLI in-process with captured streams. */
 export async function run(argv: string[], o: FakeIoOptions = {}): Promise<RunResult> {
   const { io, stdout, stderr } = fakeIo(o);
-  const code = await main(argv, io);
+  const code = await main(argv, io, o.deps ?? fastDeps());
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -84,20 +89,16 @@ export function tempDir(prefix = 'gurusup-test-'): string {
 export function startInProcess(argv: string[], o: FakeIoOptions = {}) {
   const ac = new AbortController();
   const { io, stdout, stderr } = fakeIo({ ...o, signal: ac.signal });
-  const done = main(argv, io);
+  const done = main(argv, io, o.deps ?? fastDeps());
   const waitFor = async (
     re: RegExp,
     stream: 'stdout' | 'stderr' = 'stderr',
     timeoutMs = 10_000,
-  ): Promise<RegExpMatchArray> => {
-    const started = Date.now();
-    for (;;) {
-      const m = (stream === 'stdout' ? stdout.text : stderr.text).match(re);
-      if (m) return m;
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${re}; stderr: ${stderr.text}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  ): Promise<RegExpMatchArray> =>
+    waitUntil(() => (stream === 'stdout' ? stdout.text : stderr.text).match(re), {
+      what: () => `${re} in ${stream}; stderr: ${stderr.text}`,
+      timeout: timeoutMs,
+    });
   return {
     done,
     abort: () => ac.abort(),

@@ -1,6 +1,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import stringWidth from 'string-width';
+import { waitUntil } from './wait.js';
 import { BIN } from './cli.js';
 
 const exec = promisify(execFile);
@@ -53,15 +54,8 @@ export function startPty(args: string[], o: { cols: number; rows?: number; env?:
   const done = new Promise<PtyResult>((resolve) =>
     child.on('close', (code) => resolve({ code: code ?? -1, out: out.replace(/\r\n/g, '\n') })),
   );
-  const waitFor = async (re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> => {
-    const started = Date.now();
-    for (;;) {
-      const m = stripAnsi(out).match(re);
-      if (m) return m;
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${re} in: ${out}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const waitFor = (re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> =>
+    waitUntil(() => stripAnsi(out).match(re), { what: () => `${re} on the terminal: ${out}`, timeout: timeoutMs });
   return { child, done, waitFor, out: () => out };
 }
 
