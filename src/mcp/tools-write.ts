@@ -6,6 +6,7 @@
 import type { McpServer } from '../vendor/mcp.js';
 import { z } from '../vendor/mcp.js';
 import { isObject, messageBlock, plainPaint } from '../output/format.js';
+import { replyOf } from '../eval/runner.js';
 import { send, type SendOptions } from '../commands/messages-run.js';
 import { evalRun, type EvalOptions } from '../commands/eval-run.js';
 import { MAX_REPEAT } from '../commands/eval.js';
@@ -71,14 +72,15 @@ export function registerWriteTools(server: McpServer, calls: Calls): void {
       const opts: SendOptions = { thread: args.thread, user: args.user, body: args.body, agent: args.agent === true };
       if (args.lang !== undefined) opts.lang = args.lang;
       if (args.subject !== undefined) opts.subject = args.subject;
-      return calls.runHandler(extra.signal, send, [], opts, (reply): ToolResult => {
-        if (reply === null)
+      return calls.runHandler(extra.signal, send, [], opts, (response): ToolResult => {
+        // The eval runner's reading: the sent message echoed back (an agent's) is no reply.
+        const reply = replyOf(response, { body: args.body, user_fid: args.user, thread_fid: args.thread });
+        if (!reply)
           return success(
-            'Message sent; the API returned no reply (none is expected with agent: true, or when the organization has no automatic reply).',
+            'Message sent; no reply came back (none is expected with agent: true, or when the organization has no automatic reply).',
             { reply: null },
             '',
           );
-        if (!isObject(reply)) throw new Error('unexpected response from POST /messages: expected a JSON object');
         return success(messageBlock(reply, plainPaint), { reply }, 'The reply itself is that long.');
       });
     },
