@@ -94,7 +94,8 @@ export async function rawSession(
   o: { keepOpen?: boolean } = {},
 ): Promise<{
   child: ChildProcess;
-  lines: string[];
+  lines: () => string[];
+  stdout: () => string;
   stderr: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }> {
@@ -113,7 +114,7 @@ export async function rawSession(
     () => `${expect} responses; stdout: ${out}\nstderr: ${err}`,
   );
   if (!o.keepOpen) child.stdin!.end();
-  return { child, lines: out.split('\n').filter((l) => l !== ''), stderr: () => err, exit };
+  return { child, lines: () => out.split('\n').filter((l) => l !== ''), stdout: () => out, stderr: () => err, exit };
 }
 
 /** Polls until `cond`, failing with `what` after `ms`. */
