@@ -41,8 +41,32 @@ export interface Call {
 
 export class Calls {
   readonly base: Context;
+  #busy = 0;
+  #onIdle: Array<() => void> = [];
   constructor(base: Context) {
     this.base = base;
+  }
+
+  /** Counts the calls under way, so the end of input can let them answer first (see settled). */
+  async #track<T>(work: Promise<T>): Promise<T> {
+    this.#busy++;
+    try {
+      return await work;
+    } finally {
+      if (--this.#busy === 0) for (const f of this.#onIdle.splice(0)) f();
+    }
+  }
+
+  /** Resolves when no call is under way, or after `ms` whatever is still running. */
+  settled(ms: number): Promise<void> {
+    if (this.#busy === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#onIdle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   #context(io: Io, json: boolean): Context {
@@ -80,7 +104,11 @@ export class Calls {
   }
 
   /** Runs `work` with a fresh context; a thrown error becomes an error result; secrets redacted. */
-  async run(signal: AbortSignal | undefined, work: (call: Call) => Promise<ToolResult>): Promise<ToolResult> {
+  run(signal: AbortSignal | undefined, work: (call: Call) => Promise<ToolResult>): Promise<ToolResult> {
+    return this.#track(this.#run(signal, work));
+  }
+
+  async #run(signal: AbortSignal | undefined, work: (call: Call) => Promise<ToolResult>): Promise<ToolResult> {
     // Nothing of ours writes to a tool call's stdout; should anything, it lands on stderr.
     const io = this.#io(signal, this.base.io.stderr, this.base.io.stderr);
     const call = this.#call(this.#context(io, false));
@@ -97,7 +125,11 @@ export class Calls {
    * Like run, for what is not a tool result (a resource): the value redacted, or a CallFailed
    * carrying the error result's text.
    */
-  async value<T>(signal: AbortSignal | undefined, work: (call: Call) => Promise<T>): Promise<T> {
+  value<T>(signal: AbortSignal | undefined, work: (call: Call) => Promise<T>): Promise<T> {
+    return this.#track(this.#value(signal, work));
+  }
+
+  async #value<T>(signal: AbortSignal | undefined, work: (call: Call) => Promise<T>): Promise<T> {
     const io = this.#io(signal, this.base.io.stderr, this.base.io.stderr);
     const call = this.#call(this.#context(io, false));
     try {
@@ -114,7 +146,17 @@ export class Calls {
    * goes on to the server's stderr, and the error lines it printed before failing go into the
    * error result.
    */
-  async runHandler<O extends object>(
+  runHandler<O extends object>(
+    signal: AbortSignal | undefined,
+    handler: Handler<O>,
+    args: Array<string | string[]>,
+    opts: O,
+    done: (json: unknown, code: number) => ToolResult,
+  ): Promise<ToolResult> {
+    return this.#track(this.#runHandler(signal, handler, args, opts, done));
+  }
+
+  async #runHandler<O extends object>(
     signal: AbortSignal | undefined,
     handler: Handler<O>,
     args: Array<string | string[]>,

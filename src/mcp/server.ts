@@ -48,7 +48,10 @@ export function explainSdkError(message: string, allowWrite: boolean) {
   return failureText(text);
 }
 
-export function createServer(base: Context, o: { allowWrite: boolean }): McpServer {
+/** After the end of input, how long calls already under way may take to answer (a piped session). */
+const ANSWER_AFTER_EOF_MS = 500;
+
+export function createServer(base: Context, o: { allowWrite: boolean }): { server: McpServer; calls: Calls } {
   const server = new McpServer(
     { name: 'gurusup', title: 'Gurusup', version: VERSION },
     {
@@ -63,7 +66,7 @@ export function createServer(base: Context, o: { allowWrite: boolean }): McpServ
   registerReadTools(server, calls);
   if (o.allowWrite) registerWriteTools(server, calls);
   registerResources(server, calls);
-  return server;
+  return { server, calls };
 }
 
 /**
@@ -92,21 +95,26 @@ function takeStdout(io: Io): { channel: Io['stdout']; restore: () => void } {
 export const serve: Handler<{ allowWrite?: boolean }> = async (ctx, _args, opts) => {
   const { io } = ctx;
   const { channel, restore } = takeStdout(io);
-  const server = createServer(ctx, { allowWrite: opts.allowWrite === true });
+  const { server, calls } = createServer(ctx, { allowWrite: opts.allowWrite === true });
   const stdin = io.stdin;
   const transport = new StdioServerTransport(stdin, channel as never);
   try {
     // Ends when the client goes (stdin closes) or on SIGINT / SIGTERM: both are a normal stop.
     await new Promise<void>((resolve, reject) => {
       const stop = () => resolve();
-      stdin.once('end', stop);
-      stdin.once('close', stop);
+      // `printf '…' | gurusup mcp`: what was read before the end gets its answer, briefly.
+      const drain = () =>
+        void new Promise((r) => setImmediate(r)).then(() => calls.settled(ANSWER_AFTER_EOF_MS)).then(stop);
+      stdin.once('end', drain);
+      stdin.once('close', drain);
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', stop, { once: true });
       transport.onclose = stop;
       server.connect(transport).catch(reject);
     });
   } finally {
+    // The answers just given are written before the transport goes.
+    await new Promise((r) => setImmediate(r));
     await server.close().catch(() => undefined);
     restore();
   }

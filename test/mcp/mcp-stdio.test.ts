@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { INIT, INITIALIZED, KEY, baseEnv, connect, exited, rawSession, waitFor } from './helpers.js';
@@ -41,6 +43,25 @@ describe('gurusup mcp on stdio', () => {
     expect(jsonRpcLines(s.lines())).toHaveLength(4);
     expect(s.lines().find((l) => l.includes('"id":4'))).toContain('error: no tool named nope');
     expect(s.stderr()).toBe('');
+  });
+
+  it('a piped session (stdin ends right after the requests) still gets its answers, then exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp'], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdin.end([INIT, INITIALIZED, CALL(2)].map((m) => `${JSON.stringify(m)}\n`).join(''));
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(await exited(exit, 5000, 'after the piped input ended')).toBe(0);
+    const answer = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id?: number; result?: { structuredContent?: unknown } })
+      .find((m) => m.id === 2);
+    expect(answer?.result?.structuredContent).toEqual({
+      threads: [{ thread_fid: 'one', subject: 'One' }],
+      total: 1,
+      shown: 1,
+    });
   });
 
   it('console.log, a raw stdout write and a warning while serving all go to stderr', async () => {
@@ -94,7 +115,7 @@ t.unref();`,
   it('stdin closing while a request waits on a silent API still ends it at once with exit 0', async () => {
     const s = await rawSession(['mcp'], env({ GURUSUP_BASE_URL: `${api.url}/hang` }), [INIT, INITIALIZED, CALL(2)], 1);
     await new Promise((r) => setTimeout(r, 300));
-    // The request has a 30 s timeout: the exit must not wait for it.
+    // The request has a 30 s timeout: the exit waits at most the half second calls get to answer.
     const { code } = await exited(s.exit, 5000, 'with a request pending');
     expect(code).toBe(0);
   });
