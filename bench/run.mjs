@@ -1,5 +1,18 @@
 // npm run bench [-- name ...]: runs the named benchmarks (all by default); exits 1 if a target is missed.
-const ALL = ['startup', 'pty', 'list', 'filter', 'proxy', 'listener', 'peers', 'record', 'show', 'export', 'eval'];
+const ALL = [
+  'startup',
+  'pty',
+  'list',
+  'filter',
+  'proxy',
+  'listener',
+  'peers',
+  'record',
+  'show',
+  'export',
+  'eval',
+  'mcp',
+];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of names) {
