@@ -107,6 +107,8 @@ export const serve: Handler<{ allowWrite?: boolean }> = async (ctx, _args, opts)
         void new Promise((r) => setImmediate(r)).then(() => calls.settled(ANSWER_AFTER_EOF_MS)).then(stop);
       stdin.once('end', drain);
       stdin.once('close', drain);
+      // An input that fails (EIO: the terminal went away) is an end like any other.
+      stdin.once('error', drain);
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', stop, { once: true });
       transport.onclose = stop;
