@@ -107,7 +107,8 @@ export async function rawSession(
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
-  for (const l of lines) child.stdin!.write(`${JSON.stringify(l)}\n`);
+  // A string is written as it is (not JSON), anything else as JSON.
+  for (const l of lines) child.stdin!.write(`${typeof l === 'string' ? l : JSON.stringify(l)}\n`);
   const responses = () => out.split('\n').filter((l) => l.includes('"id"')).length;
   await waitFor(
     () => responses() >= expect,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
+import { HAS_SCRIPT, NO_SCRIPT, startPty } from '../helpers/pty.js';
 import { tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { INIT, INITIALIZED, KEY, baseEnv, connect, exited, rawSession, waitFor } from './helpers.js';
@@ -43,6 +44,13 @@ describe('gurusup mcp on stdio', () => {
     expect(jsonRpcLines(s.lines())).toHaveLength(4);
     expect(s.lines().find((l) => l.includes('"id":4'))).toContain('error: no tool named nope');
     expect(s.stderr()).toBe('');
+  });
+
+  it('a line that is not JSON-RPC is ignored with a warning on stderr; the session goes on', async () => {
+    const s = await rawSession(['mcp'], env(), ['not json', INIT, { hello: 'world' }, INITIALIZED, LIST], 2);
+    expect((await exited(s.exit, 5000, 'after stdin closed')).code).toBe(0);
+    expect(jsonRpcLines(s.lines())).toHaveLength(2);
+    expect(s.stderr()).toMatch(/^warning: ignored input that is not an MCP message: /m);
   });
 
   it('a piped session (stdin ends right after the requests) still gets its answers, then exit 0', async () => {
@@ -133,5 +141,15 @@ t.unref();`,
     await s.close();
     expect(await exited(exit, 5000, 'after client.close()')).toBe(0);
     expect(s.signalled()).toBe(false);
+  });
+});
+
+describe.skipIf(!HAS_SCRIPT)(`gurusup mcp typed at a terminal (${NO_SCRIPT})`, () => {
+  it('says on stderr what it is waiting for; Ctrl-D ends it with exit 0', async () => {
+    const p = startPty(['mcp'], { cols: 40, env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY } });
+    await p.waitFor(/waiting for a client on stdin/);
+    p.child.stdin.write('\u0004');
+    const { code } = await exited(p.done, 5000, 'after Ctrl-D');
+    expect(code).toBe(0);
   });
 });
