@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { threadHash } from '../../src/api/hash.js';
-import { KEY, baseEnv, call, connect, text, type Session } from './helpers.js';
+import { KEY, baseEnv, call, connect, text, waitFor, type Session } from './helpers.js';
 
 // A hostile API: the behaviour is chosen by the base URL's path prefix (/k401/threads, ...).
 const BIG = 'x'.repeat(1000);
 const many = (n: number, f: (i: number) => object) => Array.from({ length: n }, (_, i) => f(i));
 let api: TestServer;
+let hangClosed = 0;
 const sessions: Session[] = [];
 
 beforeAll(async () => {
@@ -51,7 +52,9 @@ beforeAll(async () => {
           ],
         });
       case 'hang':
-        return; // never answers
+        // Never answers; notes when the client gives up on the request.
+        res.on('close', () => hangClosed++);
+        return;
       default:
         return sendJson(res, 404, { message: 'no such mode' });
     }
@@ -160,6 +163,27 @@ describe('gurusup mcp against a hostile API', () => {
     expect(text(r)).not.toMatch(/[\u001b\u009b\u202e]/);
     const read = await s.client.readResource({ uri: 'gurusup://threads/echo' });
     noKey(s, r, read);
+  });
+
+  it('a call the client cancels aborts its request to the API', async () => {
+    const s = await session('hang');
+    const controller = new AbortController();
+    const pending = s.client.callTool({ name: 'gurusup_threads_list', arguments: {} }, undefined, {
+      signal: controller.signal,
+    });
+    const asked = () => api.requests.filter((q) => q.path.startsWith('/hang/')).length;
+    await waitFor(
+      () => asked() === 1,
+      () => 'the request to reach the API',
+    );
+    const before = hangClosed;
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await waitFor(
+      () => hangClosed > before,
+      () => 'the server to drop the cancelled request',
+    );
+    expect(asked()).toBe(1);
   });
 
   it('no key: the server starts and lists its tools; each call says how to set one', async () => {
