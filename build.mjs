@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
-const VENDOR = ['conf', 'ora', 'undici', 'chalk', 'yaml'];
+const VENDOR = ['conf', 'ora', 'undici', 'chalk', 'yaml', 'mcp'];
 const common = {
   bundle: true,
   format: 'cjs',

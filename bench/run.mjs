@@ -12,6 +12,7 @@ const ALL = [
   'export',
   'eval',
   'sandbox',
+  'mcp',
 ];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;

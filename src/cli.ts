@@ -17,6 +17,7 @@ import { registerApi } from './commands/api.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerEval } from './commands/eval.js';
 import { registerChat } from './commands/chat.js';
+import { registerMcp } from './commands/mcp.js';
 import type { Handler, Runner } from './commands/types.js';
 import type { Deps } from './deps.js';
 
@@ -39,6 +40,7 @@ const GROUPS: Record<string, (program: Command, run: Runner, deps: Deps) => void
   chat: registerChat,
   completion: registerCompletion,
   eval: registerEval,
+  mcp: registerMcp,
 };
 
 /** The command group argv names, if any: only that group needs building to run it. */
