@@ -149,7 +149,7 @@ describe('gurusup mcp typed at a terminal', () => {
   beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
   it('says on stderr what it is waiting for; Ctrl-D ends it with exit 0', async () => {
     const p = startPty(['mcp'], { cols: 40, env: { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY } });
-    await p.waitFor(/waiting for a client on stdin/);
+    await p.waitFor(/waiting for\s+a client on stdin/);
     p.child.stdin.write('\u0004');
     const { code } = await exited(p.done, 5000, 'after Ctrl-D');
     expect(code).toBe(0);
