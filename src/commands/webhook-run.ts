@@ -3,7 +3,12 @@ import { fileError, knownFileProblem } from '../files.js';
 import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
+import type { GurusupClient } from '../api/client.js';
 import { AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import type { Delivery, Entry, Inspector } from '../webhook/inspect/index.js';
+import { redactUserinfo } from '../api/proxy-env.js';
+import { now } from '../clock.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
@@ -24,6 +29,8 @@ export interface ListenOptions {
   count?: number;
   verify: boolean;
   maxBody: number;
+  /** --inspect [port]: the inspector's port. */
+  inspect?: number;
 }
 
 export interface TriggerOptions {
@@ -92,6 +99,8 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   /** The first failed stdout write: it stops the listener. */
   let writeError: NodeJS.ErrnoException | undefined;
   const forward = (ev: AcceptedEvent) => {
+    // Kept once its entry is on stdout, before the 200: the page never shows what stdout lacks.
+    const seen = inspector?.add(ev);
     if (!forwardTo) return;
     if (pending.size >= MAX_PENDING_FORWARDS) {
       forwardFailures++;
@@ -99,8 +108,10 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
+    const started = seen ? now() : 0;
     const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000, client: forwardClient, flag: '--forward-to' })
       .then((r) => {
+        if (seen) inspector!.forwarded(seen, { status: r.status, latency_ms: r.ms, response_body: r.text });
         const ok = r.status >= 200 && r.status < 300;
         if (!ok) forwardFailures++;
         const line = `→ forwarded to ${forwardTo}: ${statusLine(r.status)} (${r.ms} ms)`;
@@ -108,6 +119,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
         else out.problem(line);
       })
       .catch((err: Error) => {
+        if (seen) inspector!.forwarded(seen, failedDelivery(err, started));
         forwardFailures++;
         out.problem(`forward to ${forwardTo} failed: ${err.message}`);
       })
@@ -125,6 +137,23 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
     }),
   );
 
+  let inspector: Inspector | undefined;
+  if (opts.inspect !== undefined) {
+    try {
+      inspector = await startInspectorFor(ctx, opts.inspect, {
+        forwardTo,
+        forwardClient,
+        apiKey,
+        maxBody: opts.maxBody,
+      });
+    } catch (err) {
+      await record?.close();
+      throw err;
+    }
+  }
+  // What runs once an entry is written: the fast path (no forward, no inspector) skips it.
+  const afterWrite = forwardTo !== undefined || inspector !== undefined;
+
   let listener: Listener;
   try {
     listener = await startListener(
@@ -137,7 +166,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
             ? `${fields ? pickedLine(ev, fields) : ev.line}\n`
             : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           const written = writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
-          return forwardTo ? written.then(() => forward(ev)) : written;
+          return afterWrite ? written.then(() => forward(ev)) : written;
         },
         acknowledged() {
           if (count !== undefined && listener.stats.accepted >= count) stop();
@@ -149,6 +178,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
       },
     );
   } catch (err) {
+    await inspector?.close();
     await record?.close();
     throw bindError(err, host, port);
   }
@@ -158,10 +188,15 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   out.status(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop`);
   if (forwardTo) out.info(`Forwarding events to ${forwardTo}`);
   if (record) out.info(`Recording events to ${record.path}`);
+  if (inspector) {
+    inspector.listening = listener.url;
+    out.status(`Inspector on ${inspector.url}`);
+  }
 
   await stopped;
   await listener.close();
   await Promise.allSettled([...pending]);
+  await inspector?.close();
   await record?.close();
   const { accepted, rejected } = listener.stats;
   out.io.stderr.write(
@@ -172,6 +207,61 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   }
   return 0;
 };
+
+/** A forward or replay that got no answer, for the inspector. */
+function failedDelivery(err: Error, started: number): Delivery {
+  return { status: null, latency_ms: Math.round(now() - started), response_body: '', error: err.message };
+}
+
+/**
+ * Starts the inspector of `--inspect`, loading its code only now (dist/inspect.cjs). A replay goes
+ * through the forwarder's postEvent with the configured key, to --forward-to or the URL asked for.
+ */
+async function startInspectorFor(
+  ctx: Context,
+  port: number,
+  o: { forwardTo?: string; forwardClient?: GurusupClient; apiKey?: string; maxBody: number },
+): Promise<Inspector> {
+  const { out } = ctx;
+  const { startInspector } = await import('../webhook/inspect/index.js');
+  let client = o.forwardClient;
+  const deliver = async (to: string | undefined, body: string, key: string | undefined): Promise<Delivery> => {
+    const url = to === undefined ? o.forwardTo : checkUrl(to, '"to"');
+    if (url === undefined) throw new UsageError('no URL to replay to: type one (the listener has no --forward-to)');
+    client ??= await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false });
+    const started = now();
+    try {
+      const r = await postEvent(url, body, key, {
+        timeoutMs: 10_000,
+        client,
+        flag: to === undefined ? '--forward-to' : 'the URL',
+      });
+      const line = `↻ replayed to ${url}: ${statusLine(r.status)} (${r.ms} ms)`;
+      if (r.status >= 200 && r.status < 300) out.info(line);
+      else out.problem(line);
+      return { status: r.status, latency_ms: r.ms, response_body: r.text };
+    } catch (err) {
+      out.problem(`replay to ${url} failed: ${(err as Error).message}`);
+      return failedDelivery(err as Error, started);
+    }
+  };
+  try {
+    return await startInspector({
+      port,
+      forwardTo: o.forwardTo === undefined ? undefined : redactUserinfo(o.forwardTo),
+      apiKey: o.apiKey,
+      maxBody: o.maxBody,
+      deliver,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new CliError(`port ${port} is in use (--inspect)`, EXIT.FAILURE, {
+        hint: 'pick another with --inspect <port>, or --inspect 0 for a free one',
+      });
+    throw bindError(err, '127.0.0.1', port);
+  }
+}
 
 /**
  * Gathers what is written during one turn of the event loop (every request whose body was
