@@ -62,8 +62,17 @@ const event = (thread, user, body, agent = false) =>
       created_at: new Date().toISOString(),
     },
   });
+// As a webhook sender posts: a plain request, no browser headers.
 const post = (body) =>
-  fetch(listenUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body });
+  new Promise((resolve, reject) => {
+    const req = http.request(listenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY, 'user-agent': 'Gurusup-Webhooks/1.0' },
+    });
+    req.on('response', (res) => res.resume().on('end', resolve));
+    req.on('error', reject);
+    req.end(body);
+  });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gurusup-chromium-'));
 const browser = await chromium.launchPersistentContext(dir, {
