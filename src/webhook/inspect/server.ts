@@ -1,9 +1,8 @@
 import http from 'node:http';
 import { closeGracefully, listen, readBodyLimited } from '../../http-server.js';
 import { memberText } from '../json-text.js';
-import type { AcceptedEvent } from '../listener.js';
 import { pageAssets, type PageAssets } from './assets.js';
-import { EventStore, keptDelivery, keyForms, type Delivery, type Entry } from './store.js';
+import { EventStore, keptDelivery, keyForms, type Delivery, type Entry, type Received } from './store.js';
 
 export interface InspectorOptions {
   port: number;
@@ -30,7 +29,7 @@ export interface Inspector {
   /** The listener's URL, shown on the page (set once it listens). */
   listening: string;
   /** Keeps an accepted event (after its entry is on stdout) and tells the open pages. */
-  add(ev: AcceptedEvent): Entry;
+  add(ev: Received): Entry;
   /** The receiver's answer to an event's forward. */
   forwarded(entry: Entry, d: Delivery): void;
   close(): Promise<void>;
@@ -83,15 +82,26 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
       max_events: store.limits.maxEvents,
     });
 
-  const broadcast = (name: string, data: string) => {
-    // JSON text holds no raw newline, so it is one data line.
-    const msg = `event: ${name}\ndata: ${data}\n\n`;
+  // What the open pages are told is gathered over a turn of the event loop and written once: a
+  // busy listener accepts many events a turn, and a write per event per page would slow it.
+  let queued: Array<() => string> = [];
+  let statusQueued = false;
+  const flush = () => {
+    const messages = queued;
+    queued = [];
+    statusQueued = false;
+    if (!pages.size) return;
+    // JSON text holds no raw newline, so each is one data line.
+    const text = messages.map((m) => m()).join('');
     for (const res of pages) {
       if (res.writableLength > MAX_STREAM_BACKLOG) {
         pages.delete(res);
         res.destroy();
-      } else res.write(msg);
+      } else res.write(text);
     }
+  };
+  const broadcast = (name: string, data: () => string) => {
+    if (queued.push(() => `event: ${name}\ndata: ${data()}\n\n`) === 1) setImmediate(flush);
   };
 
   const stream = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -202,14 +212,18 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
       const before = store.dropped;
       const entry = store.add(ev);
       if (pages.size) {
-        broadcast('event', entry.json);
-        if (store.dropped !== before) broadcast('status', status());
+        broadcast('event', () => entry.json);
+        // One status a turn is enough: it is read when the turn's messages go out.
+        if (store.dropped !== before && !statusQueued) {
+          statusQueued = true;
+          broadcast('status', status);
+        }
       }
       return entry;
     },
     forwarded(entry, d) {
       if (store.setForward(entry, d) && pages.size)
-        broadcast('forward', `{"id":${entry.id},"forward":${JSON.stringify(entry.forward)}}`);
+        broadcast('forward', () => `{"id":${entry.id},"forward":${JSON.stringify(entry.forward)}}`);
     },
     close() {
       clearInterval(ping);

@@ -1,5 +1,5 @@
-import type { AcceptedEvent } from '../listener.js';
 import { redactHeaders } from '../listener.js';
+import { headersFrom } from './headers.js';
 
 /** What the receiver answered to a forward or a replay, as the JSON API gives it. */
 export interface Delivery {
@@ -12,18 +12,63 @@ export interface Delivery {
   truncated?: boolean;
 }
 
-/** One kept event. The key it came with and its exact bytes stay here, never in the API. */
-export interface Entry {
-  readonly id: number;
-  /** The body exactly as received: what a replay sends. */
-  readonly raw: string;
-  /** The x-api-key it carried (for a replay under --no-verify). */
-  readonly key: string | undefined;
-  /** The API object without `forward`, as JSON text (the body as the sender wrote it, key hidden). */
-  readonly head: string;
+/** What the inspector keeps of an accepted event (the listener's AcceptedEvent has these). */
+export interface Received {
+  line: string;
+  raw: string;
+  receivedAt: Date;
+  rawHeaders: readonly string[];
+}
+
+/**
+ * One kept event. Its API text is made when first asked for (a list, a page's stream), not as it
+ * arrives: a busy listener with no page open pays only for keeping it. The key it came with and
+ * its exact bytes stay here, never in the API.
+ */
+export class Entry {
   forward?: Delivery;
-  json: string;
+  /** Text kept for it, counted against the store's maxBytes (the API text cached doubles it). */
   bytes: number;
+  #json: string | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly ev: Received,
+    private readonly hide: { forms: readonly string[]; apiKey: string | undefined },
+  ) {
+    let headers = 0;
+    for (const h of ev.rawHeaders) headers += h.length + 6;
+    this.bytes = 2 * (ev.line.length + headers) + (ev.raw === ev.line ? 0 : ev.raw.length) + 200;
+  }
+
+  /** The body exactly as received: what a replay sends. */
+  get raw(): string {
+    return this.ev.raw;
+  }
+
+  /** The x-api-key it carried (a replay under --no-verify sends it). */
+  get key(): string | undefined {
+    const k = headersFrom(this.ev.rawHeaders)['x-api-key'];
+    return typeof k === 'string' ? k : undefined;
+  }
+
+  /** The API object: `{id, received_at, headers, body, forward?}`, the body as the sender wrote it. */
+  get json(): string {
+    if (this.#json !== undefined) return this.#json;
+    const { forms, apiKey } = this.hide;
+    const headers = hideInJson(JSON.stringify(redactHeaders(headersFrom(this.ev.rawHeaders), apiKey)), forms);
+    const head =
+      `{"id":${this.id},"received_at":${JSON.stringify(this.ev.receivedAt.toISOString())},` +
+      `"headers":${headers},"body":${hideInJson(this.ev.line, forms)}`;
+    this.#json = this.forward ? `${head},"forward":${JSON.stringify(this.forward)}}` : `${head}}`;
+    return this.#json;
+  }
+
+  setForward(d: Delivery): void {
+    this.forward = d;
+    this.#json = undefined;
+    this.bytes += d.response_body.length + (d.error?.length ?? 0) + 60;
+  }
 }
 
 /** A receiver's answer kept for the page: 64 KiB is plenty to read, and bounds memory. */
@@ -96,34 +141,26 @@ export class EventStore {
   #bytes = 0;
   #nextId = 1;
   dropped = 0;
+  readonly #hide: { forms: readonly string[]; apiKey: string | undefined };
 
   constructor(
     readonly limits: StoreLimits,
     readonly forms: readonly string[],
-    private readonly apiKey: string | undefined,
-  ) {}
+    apiKey: string | undefined,
+  ) {
+    this.#hide = { forms, apiKey };
+  }
 
   get size(): number {
     return this.#entries.length;
   }
 
-  add(ev: AcceptedEvent): Entry {
-    const id = this.#nextId++;
-    const headers = hideInJson(JSON.stringify(redactHeaders(ev.headers, this.apiKey)), this.forms);
-    const given = ev.headers['x-api-key'];
-    const head =
-      `{"id":${id},"received_at":${JSON.stringify(ev.receivedAt.toISOString())},` +
-      `"headers":${headers},"body":${hideInJson(ev.line, this.forms)}`;
-    const entry: Entry = {
-      id,
-      raw: ev.raw,
-      key: typeof given === 'string' ? given : undefined,
-      head,
-      json: `${head}}`,
-      bytes: head.length + (ev.raw === ev.line ? 0 : ev.raw.length),
-    };
+  add(ev: Received): Entry {
+    // A plain copy: the listener's event holds its request (and socket), which must not be kept.
+    const kept = { line: ev.line, raw: ev.raw, receivedAt: ev.receivedAt, rawHeaders: ev.rawHeaders };
+    const entry = new Entry(this.#nextId++, kept, this.#hide);
     this.#entries.push(entry);
-    this.#byId.set(id, entry);
+    this.#byId.set(entry.id, entry);
     this.#bytes += entry.bytes;
     this.#trim();
     return entry;
@@ -132,11 +169,9 @@ export class EventStore {
   /** Adds the receiver's answer to a kept event; false when the event was dropped meanwhile. */
   setForward(entry: Entry, d: Delivery): boolean {
     if (this.#byId.get(entry.id) !== entry) return false;
-    entry.forward = keptDelivery(d, this.forms);
-    entry.json = `${entry.head},"forward":${JSON.stringify(entry.forward)}}`;
-    const bytes = entry.json.length + (entry.bytes - entry.head.length);
-    this.#bytes += bytes - entry.bytes;
-    entry.bytes = bytes;
+    const before = entry.bytes;
+    entry.setForward(keptDelivery(d, this.forms));
+    this.#bytes += entry.bytes - before;
     this.#trim();
     return true;
   }
