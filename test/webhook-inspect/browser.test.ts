@@ -108,6 +108,36 @@ describe.skipIf(!CHROMIUM)('the inspector page in chromium', () => {
     expect(foreign).toEqual([]);
   });
 
+  it('shows odd bodies without breaking: controls and bidi overrides visible, deep nesting, bare values', async () => {
+    const l = await startInspecting();
+    const { page, errors } = await open(l.url);
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const odd = [
+      message('order\u202e1042', 'cust\u0007\u001b[31m', 'line one\nline two \u2066hidden\u2069'),
+      deep,
+      '"just a string"',
+      '42',
+      'null',
+      '{}',
+    ];
+    for (const body of odd) expect((await sendEvent(l.listenUrl, body)).status, body.slice(0, 40)).toBe(200);
+    await sendEvent(l.listenUrl, message('after', 'u', 'the list goes on'));
+    await page.waitForFunction(() => document.querySelectorAll('#events li.row').length === 7);
+    const rows = await rowTexts(page);
+    expect(rows[0]).toContain('the list goes on');
+    expect(rows[6]).toContain('order\\u202e1042');
+    expect(rows[6]).toContain('cust\\u0007\\u001b[31m');
+    expect(rows[6]).not.toMatch(/[\u0007\u001b\u202e\u2066]/);
+    for (let i = 0; i < 7; i++) {
+      await page.click(`#events li.row >> nth=${i}`);
+      expect((await page.locator('#body').innerText()).length, `row ${i}`).toBeGreaterThan(0);
+    }
+    await page.click('#events li.row >> nth=6');
+    expect(await page.locator('#body').innerText()).toContain('"thread_fid": "order\\u202e1042"');
+    expect(await page.locator('#body').innerText()).not.toMatch(/[\u202e\u2066]/);
+    expect(errors).toEqual([]);
+  });
+
   it('replays, and edits then replays, to the receiver with the key and the right body', async () => {
     const app = await receiver(202);
     const other = await receiver(500);

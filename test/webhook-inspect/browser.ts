@@ -38,6 +38,8 @@ export interface Watched {
   foreign: string[];
   /** POSTs the page made, as method + path. */
   posts: string[];
+  /** Uncaught errors in the page's script. */
+  errors: string[];
 }
 
 /** A new context and page on the inspector at `url`, network fenced to it, dialogs recorded. */
@@ -49,7 +51,8 @@ export async function openPage(
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const origin = new URL(url).origin;
-  const w: Watched = { context, page, dialogs: [], foreign: [], posts: [] };
+  const w: Watched = { context, page, dialogs: [], foreign: [], posts: [], errors: [] };
+  page.on('pageerror', (e) => w.errors.push(e.message));
   await context.route('**/*', (route) => {
     const u = route.request().url();
     if (new URL(u).origin === origin) return route.continue();

@@ -3,9 +3,9 @@
 // replays through the JSON API. Built by build.mjs into dist/inspect/page.js; no inline script
 // (the CSP forbids it), no network but the inspector itself.
 import { summarize } from './describe.js';
-import { parseExact, pretty } from './json.js';
+import { parseExact } from './json.js';
 import type { ApiEvent, Delivery, Item, Status } from './types.js';
-import { byId, clockTime, deliveryBlock, el, fillHeaders, fillRow } from './view.js';
+import { byId, clockTime, deliveryBlock, el, fillHeaders, fillRow, inert, prettyBody } from './view.js';
 
 const items = new Map<number, Item>();
 /** Newest first, as the list shows them. */
@@ -22,12 +22,30 @@ const editorText = byId<HTMLTextAreaElement>('editor-text');
 const editorError = byId('editor-error');
 const note = byId('replay-note');
 
+/** API text, numbers kept as sent; a body too deep for the reviver's recursion is parsed plainly. */
+function parseApi(text: string): unknown {
+  try {
+    return parseExact(text);
+  } catch {
+    return JSON.parse(text);
+  }
+}
+
+function summary(body: unknown): Item['summary'] {
+  try {
+    return summarize(body);
+  } catch {
+    const text = '(a body nested too deeply to show)';
+    return { text, search: text };
+  }
+}
+
 function makeItem(e: ApiEvent, replays: Item['replays'] = []): Item {
   const row = el('li', 'row');
   row.id = `ev-${e.id}`;
   row.setAttribute('role', 'option');
   row.dataset.id = String(e.id);
-  const item: Item = { ...e, summary: summarize(e.body), row, replays };
+  const item: Item = { ...e, summary: summary(e.body), row, replays };
   fillRow(item, forwarding());
   return item;
 }
@@ -110,13 +128,14 @@ function select(id: number | undefined, scroll: boolean): void {
     note.textContent = '';
   }
   const s = item.summary;
-  byId('d-title').textContent = `Event ${item.id}${s.type ? ` · ${s.type}` : ''}`;
-  byId('d-meta').textContent =
-    `${clockTime(item.received_at)} (${item.received_at}) · thread ${s.thread ?? '—'} · user ${s.user ?? '—'}`;
+  byId('d-title').textContent = inert(`Event ${item.id}${s.type ? ` · ${s.type}` : ''}`);
+  byId('d-meta').textContent = inert(
+    `${clockTime(item.received_at)} (${item.received_at}) · thread ${s.thread ?? '—'} · user ${s.user ?? '—'}`,
+  );
   renderForward(item);
   renderReplays(item);
   fillHeaders(byId('headers'), item.headers);
-  byId('body').textContent = pretty(item.body);
+  byId('body').textContent = prettyBody(item.body);
 }
 
 function renderForward(item: Item): void {
@@ -211,7 +230,7 @@ function openEditor(): void {
   if (!item) return;
   editor.hidden = false;
   editorError.textContent = '';
-  editorText.value = pretty(item.body);
+  editorText.value = prettyBody(item.body);
   editorText.focus();
 }
 
@@ -261,7 +280,7 @@ byId('cancel').addEventListener('click', () => {
 
 async function load(): Promise<void> {
   const res = await fetch('/api/events');
-  setAll(parseExact(await res.text()) as ApiEvent[]);
+  setAll(parseApi(await res.text()) as ApiEvent[]);
 }
 
 function connect(): void {
@@ -286,9 +305,9 @@ function connect(): void {
       load().catch(() => stream.dispatchEvent(new Event('error')));
     }
   });
-  stream.addEventListener('event', (m) => addEvent(parseExact((m as MessageEvent<string>).data) as ApiEvent));
+  stream.addEventListener('event', (m) => addEvent(parseApi((m as MessageEvent<string>).data) as ApiEvent));
   stream.addEventListener('forward', (m) => {
-    const { id, forward } = parseExact((m as MessageEvent<string>).data) as { id: number; forward: Delivery };
+    const { id, forward } = parseApi((m as MessageEvent<string>).data) as { id: number; forward: Delivery };
     const item = items.get(id);
     if (!item) return;
     item.forward = forward;

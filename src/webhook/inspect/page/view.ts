@@ -5,6 +5,39 @@ import { pretty, parseExact } from './json.js';
 import { start } from './describe.js';
 import type { Delivery, Item } from './types.js';
 
+const UNSEEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const UNSEEN_IN_JSON = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * Text with the characters that would act instead of showing made visible as \u escapes, as the
+ * CLI does on a terminal: controls, and bidi overrides that would show a thread_fid backwards.
+ */
+export function inert(s: string): string {
+  return s.replace(UNSEEN, escape);
+}
+
+/** JSON text the same way: those characters only occur in strings, where \u escapes mean the same. */
+export function inertJson(json: string): string {
+  return json.replace(UNSEEN_IN_JSON, escape);
+}
+
+/**
+ * The body as indented JSON, for the detail pane and the editor. A body nested too deep for the
+ * page's stack (the listener takes any JSON up to --max-body) is shown on one line instead.
+ */
+export function prettyBody(v: unknown): string {
+  try {
+    return inertJson(pretty(v));
+  } catch {
+    try {
+      return inertJson(JSON.stringify(v));
+    } catch {
+      return '(this body is nested too deeply to show)';
+    }
+  }
+}
+
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   cls?: string,
@@ -12,7 +45,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
+  if (text !== undefined) e.textContent = inert(text);
   return e;
 }
 
@@ -51,7 +84,7 @@ export function fillRow(item: Item, forwarding: boolean): void {
     el('span', `fwd ${fwd.cls}`, fwd.text),
     el('span', 'text', start(s.text)),
   );
-  row.title = `thread ${s.thread ?? '—'} · user ${s.user ?? '—'}`;
+  row.title = inert(`thread ${s.thread ?? '—'} · user ${s.user ?? '—'}`);
 }
 
 /** A receiver's answer shown the same way for a forward and for each replay. */
@@ -65,11 +98,14 @@ export function deliveryBlock(d: Delivery, heading: string): HTMLElement {
   if (d.status !== null) {
     let text = d.response_body;
     try {
-      if (text.trim()) text = pretty(parseExact(text));
+      if (text.trim()) text = inertJson(pretty(parseExact(text)));
     } catch {
-      // not JSON: shown as it came
+      // not JSON (or too deep to indent): shown as it came
     }
-    box.append(el('pre', 'response', text || '(empty response body)'));
+    const pre = el('pre', 'response');
+    // A pre keeps newlines and tabs; everything else that would act is made visible.
+    pre.textContent = text ? text.replace(UNSEEN, escape) : '(empty response body)';
+    box.append(pre);
     if (d.truncated) box.append(el('p', 'muted', 'response cut at 64 KiB'));
   }
   return box;
