@@ -47,6 +47,12 @@ describe('webhook listen --inspect: the server', () => {
       expect(r.headers['content-security-policy'], path).toMatch(/^default-src 'self'/);
     }
     expect((await ask(l.port, '/nope')).status).toBe(404);
+    // Methods it does not serve, and a HEAD of the stream, are answered and leave it running.
+    expect((await ask(l.port, '/api/stream', { method: 'HEAD' })).status).toBe(200);
+    expect((await ask(l.port, '/', { method: 'DELETE' })).status).toBe(405);
+    expect((await ask(l.port, '/', { method: 'POST' })).status).toBe(405);
+    expect((await ask(l.port, '/api/events', { method: 'POST' })).status).toBe(404);
+    expect((await ask(l.port, '/api/status')).status).toBe(200);
     // The page script never parses HTML: it only ever sets text.
     const js = (await ask(l.port, '/page.js')).body;
     expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);

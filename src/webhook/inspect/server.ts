@@ -189,6 +189,8 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
       case '/api/status':
         return sendJson(res, 200, status());
       case '/api/stream':
+        // A HEAD gets the headers only: a stream of no body would never be written to.
+        if (req.method === 'HEAD') return send(res, 200, 'text/event-stream; charset=utf-8', '');
         return stream(req, res);
     }
     const m = ONE.exec(path);
