@@ -18,6 +18,8 @@ import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
 import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
 
 const MAX_PENDING_FORWARDS = 1000;
+/** `--inspect` without a port: ngrok's, which users of local inspectors know. */
+const INSPECT_PORT = 4040;
 
 /** As declared in webhook.ts (port, count and max-body are validated numbers there). */
 export interface ListenOptions {
@@ -29,8 +31,8 @@ export interface ListenOptions {
   count?: number;
   verify: boolean;
   maxBody: number;
-  /** --inspect [port]: the inspector's port. */
-  inspect?: number;
+  /** --inspect [port]: the inspector's port, true when given without one (4040). */
+  inspect?: number | true;
 }
 
 export interface TriggerOptions {
@@ -140,7 +142,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   let inspector: Inspector | undefined;
   if (opts.inspect !== undefined) {
     try {
-      inspector = await startInspectorFor(ctx, opts.inspect, {
+      inspector = await startInspectorFor(ctx, opts.inspect === true ? INSPECT_PORT : opts.inspect, {
         forwardTo,
         forwardClient,
         apiKey,

@@ -27,12 +27,9 @@ export function registerWebhook(program: Command, run: Runner): void {
     .option('--no-verify', 'accept events without checking x-api-key (loopback only)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted').default(1024 * 1024).argParser(positiveInt))
     .addOption(
-      new Option(
-        '--inspect [port]',
-        'also serve an inspector page on 127.0.0.1 (default port 4040, 0 picks a free one)',
-      )
-        .preset('4040')
-        .argParser(port),
+      new Option('--inspect [port]', 'also serve a local inspector web page (port 4040; 0 picks a free one)').argParser(
+        port,
+      ),
     )
     .addHelpText(
       'after',
