@@ -138,6 +138,24 @@ describe.skipIf(!CHROMIUM)('the inspector page in chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('labels who sent each message from its fields, as the rest of the CLI does', async () => {
+    const l = await startInspecting();
+    const { page } = await open(l.url);
+    const msg = (data: Record<string, unknown>) =>
+      JSON.stringify({ event: 'send_message', data: { thread_fid: 't', user_fid: 'u', body: 'hi', ...data } });
+    await sendEvent(l.listenUrl, msg({ is_customer_support_agent: true }));
+    await sendEvent(l.listenUrl, msg({ is_customer_support_agent: false }));
+    await sendEvent(l.listenUrl, msg({ role: 'assistant', is_customer_support_agent: true }));
+    await sendEvent(l.listenUrl, msg({}));
+    await page.waitForFunction(() => document.querySelectorAll('#events li.row').length === 4);
+    const who = await page.$$eval('#events li.row', (rows) =>
+      rows.map((r) => r.querySelector('.who')?.textContent ?? ''),
+    );
+    expect(who).toEqual(['', 'system', 'customer', 'agent']);
+    await page.click('#events li.row >> nth=3');
+    expect(await page.locator('#d-meta').innerText()).toMatch(/ · from the agent$/);
+  });
+
   it('replays, and edits then replays, to the receiver with the key and the right body', async () => {
     const app = await receiver(202);
     const other = await receiver(500);

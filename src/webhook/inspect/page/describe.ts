@@ -1,8 +1,11 @@
+import { senderOf, type Sender } from '../../../output/format.js';
 import { compact, isRecord, scalar } from './json.js';
 
 /** What a row shows and the filter searches, read from an event body as the CLI reads it. */
 export interface Summary {
   type?: string;
+  /** Who sent the message, judged from its fields as everywhere in the CLI ('' when they do not say). */
+  sender: Sender;
   thread?: string;
   user?: string;
   /** The message body, else the whole event, on one line. */
@@ -37,6 +40,7 @@ export function summarize(body: unknown): Summary {
   const text = full.replace(/\s+/g, ' ').trim();
   return {
     type,
+    sender: message ? senderOf(message) : '',
     thread,
     user,
     text,

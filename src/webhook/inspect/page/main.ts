@@ -36,7 +36,7 @@ function summary(body: unknown): Item['summary'] {
     return summarize(body);
   } catch {
     const text = '(a body nested too deeply to show)';
-    return { text, search: text };
+    return { text, search: text, sender: '' };
   }
 }
 
@@ -130,7 +130,8 @@ function select(id: number | undefined, scroll: boolean): void {
   const s = item.summary;
   byId('d-title').textContent = inert(`Event ${item.id}${s.type ? ` · ${s.type}` : ''}`);
   byId('d-meta').textContent = inert(
-    `${clockTime(item.received_at)} (${item.received_at}) · thread ${s.thread ?? '—'} · user ${s.user ?? '—'}`,
+    `${clockTime(item.received_at)} (${item.received_at}) · thread ${s.thread ?? '—'} · user ${s.user ?? '—'}` +
+      (s.sender ? ` · from the ${s.sender}` : ''),
   );
   renderForward(item);
   renderReplays(item);

@@ -82,9 +82,17 @@ export function fillRow(item: Item, forwarding: boolean): void {
     el('span', 'thread', s.thread ?? '—'),
     el('span', 'user', s.user ?? '—'),
     el('span', `fwd ${fwd.cls}`, fwd.text),
-    el('span', 'text', start(s.text)),
+    text(s.sender, start(s.text)),
   );
   row.title = inert(`thread ${s.thread ?? '—'} · user ${s.user ?? '—'}`);
+}
+
+/** The start of the body, after who sent it when its fields say. */
+function text(sender: string, body: string): HTMLElement {
+  const span = el('span', 'text');
+  if (sender) span.append(el('span', `who ${sender}`, sender), ' ');
+  span.append(inert(body));
+  return span;
 }
 
 /** A receiver's answer shown the same way for a forward and for each replay. */
