@@ -153,8 +153,9 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
       throw err;
     }
   }
-  // What runs once an entry is written: the fast path (no forward, no inspector) skips it.
-  const afterWrite = forwardTo !== undefined || inspector !== undefined;
+  // Without --forward-to, the inspector keeps a write's events in one callback on that write, as
+  // the write batches them, rather than a promise per event; with it, each forward keeps its event.
+  const keep = inspector && !forwardTo ? keeper(inspector) : undefined;
 
   let listener: Listener;
   try {
@@ -168,7 +169,9 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
             ? `${fields ? pickedLine(ev, fields) : ev.line}\n`
             : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           const written = writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
-          return afterWrite ? written.then(() => forward(ev)) : written;
+          if (keep) keep(ev, written);
+          else if (forwardTo) return written.then(() => forward(ev));
+          return written;
         },
         acknowledged() {
           if (count !== undefined && listener.stats.accepted >= count) stop();
@@ -209,6 +212,28 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   }
   return 0;
 };
+
+/**
+ * Hands the inspector each event once the write that holds its entry is done, and before its 200
+ * (the listener awaits the same write after this registers): one callback per write.
+ */
+function keeper(inspector: Inspector): (ev: AcceptedEvent, written: Promise<void>) => void {
+  let batch: AcceptedEvent[] = [];
+  let batchOf: Promise<void> | undefined;
+  return (ev, written) => {
+    if (written !== batchOf) {
+      const these: AcceptedEvent[] = (batch = []);
+      batchOf = written;
+      written.then(
+        () => {
+          for (const e of these) inspector.add(e);
+        },
+        () => {},
+      );
+    }
+    batch.push(ev);
+  };
+}
 
 /** A forward or replay that got no answer, for the inspector. */
 function failedDelivery(err: Error, started: number): Delivery {

@@ -20,35 +20,54 @@ export interface Received {
   rawHeaders: readonly string[];
 }
 
+/** What a kept event's API text is made from. */
+interface Hide {
+  forms: readonly string[];
+  apiKey: string | undefined;
+}
+
 /**
- * One kept event. Its API text is made when first asked for (a list, a page's stream), not as it
- * arrives: a busy listener with no page open pays only for keeping it. The key it came with and
- * its exact bytes stay here, never in the API.
+ * One kept event, in as few objects as will do: a busy listener keeps a thousand of them alive,
+ * and every object kept is work for the garbage collector. Its API text is made when first asked
+ * for (a list, a page's stream), not as it arrives. The key it came with and its exact bytes stay
+ * here, never in the API.
  */
 export class Entry {
   forward?: Delivery;
   /** Text kept for it, counted against the store's maxBytes (the API text cached doubles it). */
   bytes: number;
   #json: string | undefined;
+  readonly #line: string;
+  /** The body as received when it differs from the line (whitespace), else undefined. */
+  readonly #raw: string | undefined;
+  /** The raw header lines, names and values joined by newlines (which no header can hold). */
+  readonly #headers: string;
+  readonly #at: number;
 
   constructor(
     readonly id: number,
-    private readonly ev: Received,
-    private readonly hide: { forms: readonly string[]; apiKey: string | undefined },
+    ev: Received,
+    private readonly hide: Hide,
   ) {
-    let headers = 0;
-    for (const h of ev.rawHeaders) headers += h.length + 6;
-    this.bytes = 2 * (ev.line.length + headers) + (ev.raw === ev.line ? 0 : ev.raw.length) + 200;
+    this.#line = ev.line;
+    this.#raw = ev.raw === ev.line ? undefined : ev.raw;
+    this.#headers = ev.rawHeaders.join('\n');
+    this.#at = ev.receivedAt.getTime();
+    this.bytes = 2 * (ev.line.length + this.#headers.length) + (this.#raw?.length ?? 0) + 200;
   }
 
   /** The body exactly as received: what a replay sends. */
   get raw(): string {
-    return this.ev.raw;
+    return this.#raw ?? this.#line;
+  }
+
+  #headerObject() {
+    return headersFrom(this.#headers ? this.#headers.split('\n') : []);
   }
 
   /** The x-api-key it carried (a replay under --no-verify sends it). */
   get key(): string | undefined {
-    const k = headersFrom(this.ev.rawHeaders)['x-api-key'];
+    const k = this.#headerObject()['x-api-key'];
     return typeof k === 'string' ? k : undefined;
   }
 
@@ -56,10 +75,10 @@ export class Entry {
   get json(): string {
     if (this.#json !== undefined) return this.#json;
     const { forms, apiKey } = this.hide;
-    const headers = hideInJson(JSON.stringify(redactHeaders(headersFrom(this.ev.rawHeaders), apiKey)), forms);
+    const headers = hideInJson(JSON.stringify(redactHeaders(this.#headerObject(), apiKey)), forms);
     const head =
-      `{"id":${this.id},"received_at":${JSON.stringify(this.ev.receivedAt.toISOString())},` +
-      `"headers":${headers},"body":${hideInJson(this.ev.line, forms)}`;
+      `{"id":${this.id},"received_at":${JSON.stringify(new Date(this.#at).toISOString())},` +
+      `"headers":${headers},"body":${hideInJson(this.#line, forms)}`;
     this.#json = this.forward ? `${head},"forward":${JSON.stringify(this.forward)}}` : `${head}}`;
     return this.#json;
   }
@@ -136,12 +155,12 @@ export interface StoreLimits {
  * thousand 1 MiB bodies would be a gigabyte), `dropped` counting those let go.
  */
 export class EventStore {
+  /** Oldest first; ids are consecutive, so an id's place is its distance from the first. */
   #entries: Entry[] = [];
-  #byId = new Map<number, Entry>();
   #bytes = 0;
   #nextId = 1;
   dropped = 0;
-  readonly #hide: { forms: readonly string[]; apiKey: string | undefined };
+  readonly #hide: Hide;
 
   constructor(
     readonly limits: StoreLimits,
@@ -156,11 +175,9 @@ export class EventStore {
   }
 
   add(ev: Received): Entry {
-    // A plain copy: the listener's event holds its request (and socket), which must not be kept.
-    const kept = { line: ev.line, raw: ev.raw, receivedAt: ev.receivedAt, rawHeaders: ev.rawHeaders };
-    const entry = new Entry(this.#nextId++, kept, this.#hide);
+    // Entry copies what it needs: the listener's event holds its request (and socket).
+    const entry = new Entry(this.#nextId++, ev, this.#hide);
     this.#entries.push(entry);
-    this.#byId.set(entry.id, entry);
     this.#bytes += entry.bytes;
     this.#trim();
     return entry;
@@ -168,7 +185,7 @@ export class EventStore {
 
   /** Adds the receiver's answer to a kept event; false when the event was dropped meanwhile. */
   setForward(entry: Entry, d: Delivery): boolean {
-    if (this.#byId.get(entry.id) !== entry) return false;
+    if (this.get(entry.id) !== entry) return false;
     const before = entry.bytes;
     entry.setForward(keptDelivery(d, this.forms));
     this.#bytes += entry.bytes - before;
@@ -177,7 +194,8 @@ export class EventStore {
   }
 
   get(id: number): Entry | undefined {
-    return this.#byId.get(id);
+    const first = this.#entries[0];
+    return first && Number.isSafeInteger(id) && id >= first.id ? this.#entries[id - first.id] : undefined;
   }
 
   /** GET /api/events: newest first. */
@@ -194,7 +212,6 @@ export class EventStore {
       (this.#entries.length > 1 && this.#bytes > this.limits.maxBytes)
     ) {
       const old = this.#entries.shift()!;
-      this.#byId.delete(old.id);
       this.#bytes -= old.bytes;
       this.dropped++;
     }
