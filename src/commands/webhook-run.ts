@@ -194,7 +194,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   if (forwardTo) out.info(`Forwarding events to ${forwardTo}`);
   if (record) out.info(`Recording events to ${record.path}`);
   if (inspector) {
-    inspector.listening = listener.url;
+    inspector.setListening(listener.url);
     out.status(`Inspector on ${inspector.url}`);
   }
 
@@ -251,6 +251,13 @@ async function startInspectorFor(
 ): Promise<Inspector> {
   const { out } = ctx;
   const { startInspector } = await import('../webhook/inspect/index.js');
+  // Replays send the configured key, --no-verify or not (else the event's own, as forwards do).
+  const apiKey =
+    o.apiKey ??
+    (await ctx.settings().then(
+      (s) => s.apiKey,
+      () => undefined,
+    ));
   let client = o.forwardClient;
   const deliver = async (to: string | undefined, body: string, key: string | undefined): Promise<Delivery> => {
     const url = to === undefined ? o.forwardTo : checkUrl(to, '"to"');
@@ -276,7 +283,7 @@ async function startInspectorFor(
     return await startInspector({
       port,
       forwardTo: o.forwardTo === undefined ? undefined : redactUserinfo(o.forwardTo),
-      apiKey: o.apiKey,
+      apiKey,
       maxBody: o.maxBody,
       deliver,
     });

@@ -226,6 +226,23 @@ describe('webhook listen --inspect: the server', () => {
     expect((await sendEvent(l.listenUrl, '{"after":1}')).status).toBe(200);
   });
 
+  it('--no-verify: a replay sends the configured key, else the key the event came with', async () => {
+    const app = await receiver();
+    const l = await startInspecting(['--no-verify', '--forward-to', app.url]);
+    await sendEvent(l.listenUrl, '{"a":1}', { 'x-api-key': 'gsk_sender_own_key_000000' });
+    await until('the forward', () => (app.requests.length === 1 ? true : undefined));
+    expect((await ask(l.port, '/api/events/1/replay', { method: 'POST' })).status).toBe(200);
+    // The forward passes the sender's key on, as without --inspect; the replay sends the configured one.
+    expect(app.requests.map((r) => r.headers['x-api-key'])).toEqual(['gsk_sender_own_key_000000', KEY]);
+    expect((await ask(l.port, '/api/events')).body).not.toContain('gsk_sender_own_key');
+
+    const bare = await startInspecting(['--no-verify', '--forward-to', app.url], { GURUSUP_API_KEY: '' });
+    await sendEvent(bare.listenUrl, '{"b":2}', { 'x-api-key': 'gsk_sender_own_key_111111' });
+    await until('the forward', () => (app.requests.length === 3 ? true : undefined));
+    expect((await ask(bare.port, '/api/events/1/replay', { method: 'POST' })).status).toBe(200);
+    expect(app.requests[3]!.headers['x-api-key']).toBe('gsk_sender_own_key_111111');
+  });
+
   it('without --forward-to a replay needs a URL', async () => {
     const app = await receiver();
     const l = await startInspecting();

@@ -26,8 +26,8 @@ export interface InspectorOptions {
 export interface Inspector {
   url: string;
   port: number;
-  /** The listener's URL, shown on the page (set once it listens). */
-  listening: string;
+  /** Tells the pages the listener's URL, once it listens (the inspector starts first). */
+  setListening(url: string): void;
   /** Keeps an accepted event (after its entry is on stdout) and tells the open pages. */
   add(ev: Received): Entry;
   /** The receiver's answer to an event's forward. */
@@ -75,7 +75,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
 
   const status = () =>
     JSON.stringify({
-      listening: self.listening || null,
+      listening: listening ?? null,
       forward_to: o.forwardTo ?? null,
       events: store.size,
       dropped: store.dropped,
@@ -84,6 +84,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
 
   // What the open pages are told is gathered over a turn of the event loop and written once: a
   // busy listener accepts many events a turn, and a write per event per page would slow it.
+  let listening: string | undefined;
   let queued: Array<() => string> = [];
   let statusQueued = false;
   const flush = () => {
@@ -209,7 +210,10 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   const self: Inspector = {
     url: `http://127.0.0.1:${port}/`,
     port,
-    listening: '',
+    setListening(url) {
+      listening = url;
+      if (pages.size) broadcast('status', status);
+    },
     add(ev) {
       const before = store.dropped;
       const entry = store.add(ev);
