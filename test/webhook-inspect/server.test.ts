@@ -306,6 +306,28 @@ describe('webhook listen --inspect: the server', () => {
     expect(done.stderr).toMatch(/Stopped: 1 accepted, 0 rejected, 0 forward failures\n$/);
   });
 
+  it('a page that stops reading its stream is cut off, not buffered for without limit', async () => {
+    const l = await startInspecting(['--json']);
+    const sock = net.connect(l.port, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.write(`GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1:${l.port}\r\n\r\n`);
+    sock.pause();
+    let closed = false;
+    sock.on('close', () => (closed = true));
+    sock.on('error', () => {});
+    // 40 MiB of events: more than the kernel's buffers and the 16 MiB the inspector holds for a page.
+    const body = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 - 20) });
+    for (let i = 0; i < 40; i++) expect((await sendEvent(l.listenUrl, body)).status).toBe(200);
+    let got = 0;
+    sock.on('data', (d: Buffer) => (got += d.length));
+    sock.resume();
+    await until('the stream to be cut', () => (closed ? true : undefined), 10_000);
+    expect(got).toBeLessThan(40 * body.length);
+    // The listener and the inspector go on.
+    expect((await sendEvent(l.listenUrl, '{"after":1}')).status).toBe(200);
+    expect((await events(l.port))[0]!.body).toEqual({ after: 1 });
+  });
+
   it('--count with --inspect: exactly n entries, then exit 0', async () => {
     const l = await startInspecting(['--count', '2', '--json']);
     const answers = await Promise.all([1, 2, 3].map((i) => sendEvent(l.listenUrl, `{"i":${i}}`)));
