@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/io.js';
@@ -328,13 +330,17 @@ describe('webhook listen --inspect: the server', () => {
     expect((await events(l.port))[0]!.body).toEqual({ after: 1 });
   });
 
-  it('--count with --inspect: exactly n entries, then exit 0', async () => {
-    const l = await startInspecting(['--count', '2', '--json']);
-    const answers = await Promise.all([1, 2, 3].map((i) => sendEvent(l.listenUrl, `{"i":${i}}`)));
+  it('--count and --record with --inspect: exactly n entries, each recorded, then exit 0', async () => {
+    const record = path.join(tempDir(), 'events.ndjson');
+    const l = await startInspecting(['--count', '2', '--json', '--record', record]);
+    const answers = await Promise.all([1, 2, 3].map((i) => sendEvent(l.listenUrl, `{"i": ${i}}`)));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 503]);
     const done = await l.child.done;
     expect(done.code).toBe(0);
-    expect(done.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    const lines = done.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    const recorded = fs.readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    expect(recorded.map((r) => JSON.stringify(JSON.parse(r).body)).sort()).toEqual([...lines].sort());
   });
 
   it('a taken inspector port is a clear error (exit 1)', async () => {
