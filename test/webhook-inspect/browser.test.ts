@@ -184,7 +184,7 @@ describe.skipIf(!CHROMIUM)('the inspector page in chromium', () => {
     const edited =
       '{"event":"send_message","data":{"thread_fid":"order-1042","body":"edited ✓ مرحبا","n":12345678901234567890}}';
     await editor.fill(edited);
-    await page.click('#send');
+    await editor.press('Control+Enter');
     await page.waitForSelector('#replays .delivery >> nth=1');
     expect(other.requests).toHaveLength(1);
     expect(other.requests[0]!.path).toBe('/typed');
@@ -210,6 +210,11 @@ describe.skipIf(!CHROMIUM)('the inspector page in chromium', () => {
       await page.click('#send');
       expect(await page.locator('#editor-error').innerText(), bad).toMatch(/^Not valid JSON, nothing sent: /);
     }
+    // Ctrl+Enter sends from the editor, after the same check.
+    await page.evaluate(() => (document.getElementById('editor-error')!.textContent = ''));
+    await page.locator('#editor-text').fill('{"still": "broken"');
+    await page.locator('#editor-text').press('Control+Enter');
+    expect(await page.locator('#editor-error').innerText()).toMatch(/^Not valid JSON, nothing sent: /);
     await page.waitForTimeout(300);
     expect(posts).toEqual([]);
     expect(app.requests).toHaveLength(1); // the forward only

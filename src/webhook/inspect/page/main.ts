@@ -274,6 +274,12 @@ filterBox.addEventListener('input', () => {
 byId('replay').addEventListener('click', () => void replay());
 byId('edit').addEventListener('click', openEditor);
 byId('send').addEventListener('click', () => void replay(editorText.value));
+editorText.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    void replay(editorText.value);
+  }
+});
 byId('cancel').addEventListener('click', () => {
   editor.hidden = true;
   editorError.textContent = '';
