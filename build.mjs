@@ -6,7 +6,7 @@
 // when first used.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -23,7 +23,8 @@ const common = {
   logLevel: 'warning',
 };
 
-// Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones, and a
+// Our imports of src/vendor/NAME.js become require('./vendor/NAME.cjs'), even dynamic ones (and
+// src/webhook/inspect/index.js, the inspector, require('./inspect.cjs')), and a
 // dynamic import() of a Node built-in becomes a require: the bundle holds no import(), which a
 // vm.Script (bin/load.js, Node 20) could not run. Source code may use import() freely.
 const vendorPlugin = {
@@ -37,7 +38,13 @@ const vendorPlugin = {
       contents: `module.exports = require('./vendor/${args.path}.cjs');`,
       loader: 'js',
     }));
+    b.onResolve({ filter: /\/webhook\/inspect\/index\.js$/ }, () => ({ path: 'inspect', namespace: 'apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({
+      contents: `module.exports = require('./${args.path}.cjs');`,
+      loader: 'js',
+    }));
     b.onResolve({ filter: /^\.\/vendor\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\/inspect\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     b.onResolve({ filter: /^node:/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin' } : undefined,
     );
@@ -87,6 +94,42 @@ await Promise.all(
     }),
   ),
 );
+
+// The inspector's page (`webhook listen --inspect`): plain TypeScript and CSS for the browser, no
+// framework, no CDN. Written to dist/inspect/ (read by tests that run the source), and inlined
+// into dist/inspect.cjs, the inspector's server, which is loaded only with --inspect.
+const PAGE = 'src/webhook/inspect/page';
+const built = async (entry, o = {}) =>
+  (await build({ entryPoints: [entry], bundle: true, minify: true, write: false, logLevel: 'warning', ...o }))
+    .outputFiles[0].text;
+const page = {
+  html: readFileSync(`${PAGE}/index.html`, 'utf8'),
+  js: await built(`${PAGE}/main.ts`, {
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome111', 'firefox115', 'safari16'],
+  }),
+  css: await built(`${PAGE}/page.css`, { loader: { '.css': 'css' } }),
+};
+mkdirSync(new URL('./dist/inspect', import.meta.url), { recursive: true });
+writeFileSync(new URL('./dist/inspect/index.html', import.meta.url), page.html);
+writeFileSync(new URL('./dist/inspect/page.js', import.meta.url), page.js);
+writeFileSync(new URL('./dist/inspect/page.css', import.meta.url), page.css);
+const inlinePage = {
+  name: 'inline-page',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]webhook[\\/]inspect[\\/]assets\.ts$/ }, () => ({
+      contents: `export async function pageAssets() { return ${JSON.stringify(page)}; }`,
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['src/webhook/inspect/index.ts'],
+  outfile: 'dist/inspect.cjs',
+  plugins: [vendorPlugin, inlinePage],
+});
 
 // The shim fits pre-rendered help to the terminal with the same code the bundle uses.
 await build({ ...common, entryPoints: ['src/output/help-fit.ts'], outfile: 'dist/help-fit.cjs' });

@@ -3,7 +3,11 @@ import { fileError, knownFileProblem } from '../files.js';
 import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
+import type { GurusupClient } from '../api/client.js';
 import { EXIT, AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
+import type { Delivery, Entry, Inspector } from '../webhook/inspect/index.js';
+import { redactUserinfo } from '../output/redact.js';
+import { now } from '../clock.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
@@ -13,6 +17,8 @@ import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
 import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
 
 const MAX_PENDING_FORWARDS = 1000;
+/** `--inspect` without a port: ngrok's, which users of local inspectors know. */
+const INSPECT_PORT = 4040;
 
 /** As declared in webhook.ts (port, count and max-body are validated numbers there). */
 export interface ListenOptions {
@@ -24,6 +30,8 @@ export interface ListenOptions {
   count?: number;
   verify: boolean;
   maxBody: number;
+  /** --inspect [port]: the inspector's port, true when given without one (4040). */
+  inspect?: number | true;
 }
 
 export interface TriggerOptions {
@@ -92,6 +100,8 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   /** The first failed stdout write: it stops the listener. */
   let writeError: NodeJS.ErrnoException | undefined;
   const forward = (ev: AcceptedEvent) => {
+    // Kept once its entry is on stdout, before the 200: the page never shows what stdout lacks.
+    const seen = inspector?.add(ev);
     if (!forwardTo) return;
     if (pending.size >= MAX_PENDING_FORWARDS) {
       forwardFailures++;
@@ -99,8 +109,10 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
       return;
     }
     const key = typeof ev.headers['x-api-key'] === 'string' ? ev.headers['x-api-key'] : apiKey;
+    const started = seen ? now() : 0;
     const p = postEvent(forwardTo, ev.raw, key, { timeoutMs: 10_000, client: forwardClient, flag: '--forward-to' })
       .then((r) => {
+        if (seen) inspector!.forwarded(seen, { status: r.status, latency_ms: r.ms, response_body: r.text });
         const ok = r.status >= 200 && r.status < 300;
         if (!ok) forwardFailures++;
         const line = `→ forwarded to ${forwardTo}: ${statusLine(r.status)} (${r.ms} ms)`;
@@ -108,6 +120,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
         else out.problem(line);
       })
       .catch((err: Error) => {
+        if (seen) inspector!.forwarded(seen, failedDelivery(err, started));
         forwardFailures++;
         out.problem(`forward to ${forwardTo} failed: ${err.message}`);
       })
@@ -125,6 +138,24 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
     }),
   );
 
+  let inspector: Inspector | undefined;
+  if (opts.inspect !== undefined) {
+    try {
+      inspector = await startInspectorFor(ctx, opts.inspect === true ? INSPECT_PORT : opts.inspect, {
+        forwardTo,
+        forwardClient,
+        apiKey,
+        maxBody: opts.maxBody,
+      });
+    } catch (err) {
+      await record?.close();
+      throw err;
+    }
+  }
+  // Without --forward-to, the inspector keeps a write's events in one callback on that write, as
+  // the write batches them, rather than a promise per event; with it, each forward keeps its event.
+  const keep = inspector && !forwardTo ? keeper(inspector) : undefined;
+
   let listener: Listener;
   try {
     listener = await startListener(
@@ -137,7 +168,9 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
             ? `${fields ? pickedLine(ev, fields) : ev.line}\n`
             : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
           const written = writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
-          return forwardTo ? written.then(() => forward(ev)) : written;
+          if (keep) keep(ev, written);
+          else if (forwardTo) return written.then(() => forward(ev));
+          return written;
         },
         acknowledged() {
           if (count !== undefined && listener.stats.accepted >= count) stop();
@@ -149,6 +182,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
       },
     );
   } catch (err) {
+    await inspector?.close();
     await record?.close();
     throw bindError(err, host, port);
   }
@@ -158,10 +192,15 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   out.status(`Listening on ${listener.url} (${verify ? 'x-api-key verified' : 'not verified'}) — Ctrl-C to stop`);
   if (forwardTo) out.info(`Forwarding events to ${forwardTo}`);
   if (record) out.info(`Recording events to ${record.path}`);
+  if (inspector) {
+    inspector.setListening(listener.url);
+    out.status(`Inspector on ${inspector.url}`);
+  }
 
   await stopped;
   await listener.close();
   await Promise.allSettled([...pending]);
+  await inspector?.close();
   await record?.close();
   const { accepted, rejected } = listener.stats;
   out.io.stderr.write(
@@ -172,6 +211,90 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   }
   return EXIT.OK;
 };
+
+/**
+ * Hands the inspector each event once the write that holds its entry is done, and before its 200
+ * (the listener awaits the same write after this registers): one callback per write.
+ */
+function keeper(inspector: Inspector): (ev: AcceptedEvent, written: Promise<void>) => void {
+  let batch: AcceptedEvent[] = [];
+  let batchOf: Promise<void> | undefined;
+  return (ev, written) => {
+    if (written !== batchOf) {
+      const these: AcceptedEvent[] = (batch = []);
+      batchOf = written;
+      written.then(
+        () => {
+          for (const e of these) inspector.add(e);
+        },
+        () => {},
+      );
+    }
+    batch.push(ev);
+  };
+}
+
+/** A forward or replay that got no answer, for the inspector. */
+function failedDelivery(err: Error, started: number): Delivery {
+  return { status: null, latency_ms: Math.round(now() - started), response_body: '', error: err.message };
+}
+
+/**
+ * Starts the inspector of `--inspect`, loading its code only now (dist/inspect.cjs). A replay goes
+ * through the forwarder's postEvent with the configured key, to --forward-to or the URL asked for.
+ */
+async function startInspectorFor(
+  ctx: Context,
+  port: number,
+  o: { forwardTo?: string; forwardClient?: GurusupClient; apiKey?: string; maxBody: number },
+): Promise<Inspector> {
+  const { out } = ctx;
+  const { startInspector } = await import('../webhook/inspect/index.js');
+  // Replays send the configured key, --no-verify or not (else the event's own, as forwards do).
+  const apiKey =
+    o.apiKey ??
+    (await ctx.settings().then(
+      (s) => s.apiKey,
+      () => undefined,
+    ));
+  let client = o.forwardClient;
+  const deliver = async (to: string | undefined, body: string, key: string | undefined): Promise<Delivery> => {
+    const url = to === undefined ? o.forwardTo : checkUrl(to, '"to"');
+    if (url === undefined) throw new UsageError('no URL to replay to: type one (the listener has no --forward-to)');
+    client ??= await ctx.webhookClient({ timeoutMs: 10_000, cancelOnInterrupt: false });
+    const started = now();
+    try {
+      const r = await postEvent(url, body, key, {
+        timeoutMs: 10_000,
+        client,
+        flag: to === undefined ? '--forward-to' : 'the URL',
+      });
+      const line = `↻ replayed to ${url}: ${statusLine(r.status)} (${r.ms} ms)`;
+      if (r.status >= 200 && r.status < 300) out.info(line);
+      else out.problem(line);
+      return { status: r.status, latency_ms: r.ms, response_body: r.text };
+    } catch (err) {
+      out.problem(`replay to ${url} failed: ${(err as Error).message}`);
+      return failedDelivery(err as Error, started);
+    }
+  };
+  try {
+    return await startInspector({
+      port,
+      forwardTo: o.forwardTo === undefined ? undefined : redactUserinfo(o.forwardTo),
+      apiKey,
+      maxBody: o.maxBody,
+      deliver,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new CliError(`port ${port} is in use (--inspect)`, EXIT.FAILURE, {
+        hint: 'pick another with --inspect <port>, or --inspect 0 for a free one',
+      });
+    throw bindError(err, '127.0.0.1', port);
+  }
+}
 
 /**
  * Gathers what is written during one turn of the event loop (every request whose body was

@@ -26,6 +26,11 @@ export function registerWebhook(program: Command, run: Runner): void {
     .option('--count <n>', 'exit 0 after n accepted events', positiveInt)
     .option('--no-verify', 'accept events without checking x-api-key (loopback only)')
     .addOption(new Option('--max-body <bytes>', 'largest body accepted').default(1024 * 1024).argParser(positiveInt))
+    .addOption(
+      new Option('--inspect [port]', 'also serve a local inspector web page (port 4040; 0 picks a free one)').argParser(
+        port,
+      ),
+    )
     .addHelpText(
       'after',
       examples(
@@ -34,6 +39,7 @@ export function registerWebhook(program: Command, run: Runner): void {
         'gurusup webhook listen --forward-to http://localhost:3000/gurusup/webhook',
         'gurusup webhook listen --record events.ndjson',
         'gurusup webhook listen --port 0 --count 1 --json > event.json',
+        'gurusup webhook listen --forward-to http://localhost:3000/hooks --inspect',
       ),
     )
     .action(run(() => import('./webhook-run.js').then((m) => m.listen)));

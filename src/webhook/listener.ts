@@ -28,6 +28,8 @@ export interface AcceptedEvent {
   /** The body exactly as received. */
   raw: string;
   headers: http.IncomingHttpHeaders;
+  /** The headers as they came (names in their case, repeats kept): what --inspect keeps. */
+  rawHeaders: string[];
   receivedAt: Date;
   rawKey?: string;
 }
@@ -47,6 +49,9 @@ class Accepted implements AcceptedEvent {
   ) {}
   get headers(): http.IncomingHttpHeaders {
     return this.req.headers;
+  }
+  get rawHeaders(): string[] {
+    return this.req.rawHeaders;
   }
 }
 
