@@ -50,7 +50,12 @@ const WIDE_THREADS = [
 ];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ host: '127.0.0.1', port: 0, apiKey: KEY, store: new SandboxStore(seedThreads()) });
+  sandbox = await startSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    apiKey: KEY,
+    store: new SandboxStore(seedThreads(new Date('2024-05-04T13:30:00Z'))),
+  });
   slow = await startSandbox({
     host: '127.0.0.1',
     port: 0,
