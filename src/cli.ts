@@ -7,6 +7,7 @@ import { VERSION } from './version.js';
 import { safeText } from './output/format.js';
 import { usageErrorText } from './output/output.js';
 import { UNWRAPPED, fitHelp, helpWidth } from './output/help-fit.js';
+import { topicsSection } from './help/topics.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
@@ -18,13 +19,15 @@ import { registerCompletion } from './commands/completion.js';
 import { registerEval } from './commands/eval.js';
 import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
+import { groupCommands } from './help/groups.js';
+import { helpRequest, showTopic, unknownHelpWord, versionWord } from './help/request.js';
 
 const EXAMPLES = `
 Examples:
   $ gurusup auth login
   $ gurusup threads list
-  $ gurusup threads show order-1234
-  $ gurusup messages send --thread order-1234 --user cust-42 --body "Where is it?"
+  $ gurusup threads show order-1042
+  $ gurusup messages send --thread order-1042 --user cust-anna --body "Hi"
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 
@@ -80,9 +83,11 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
 
   program
     .description('Operate your Gurusup organization from the terminal: threads, messages, webhooks.')
-    .version(VERSION, '-v, --version', 'print the version')
+    // -v only as the one word of a command line (bin/ and main() answer it): after a command,
+    // `threads list -v` is an unknown option, never the version.
+    .version(VERSION, '--version', 'print the version (also -v)')
     .helpOption('-h, --help', 'show help')
-    .addHelpText('after', EXAMPLES);
+    .addHelpText('after', `${topicsSection()}\n${EXAMPLES}`);
   for (const o of Object.values(GLOBAL_OPTIONS)) program.addOption(new Option(o.flags, o.help));
 
   const run: Runner =
@@ -99,6 +104,7 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
     };
 
   for (const [name, register] of Object.entries(GROUPS)) if (!only || name === only) register(program, run);
+  if (!only) groupCommands(program);
   return program;
 }
 
@@ -187,6 +193,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (argv.length === 0) {
     io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
     return 0;
+  }
+  if (argv.length === 1 && argv[0] === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const help = helpRequest(argv, program);
+  if (help?.topic) {
+    await showTopic(io, help.topic, argv.includes('--no-pager'));
+    return 0;
+  }
+  const version = versionWord(argv);
+  if (version) {
+    io.stderr.write(usageErrorText(version, io, !argv.includes('--no-color')));
+    return 2;
+  }
+  if (help?.unknown !== undefined) {
+    io.stderr.write(usageErrorText(safeText(unknownHelpWord(help.unknown, program)), io, !argv.includes('--no-color')));
+    return 2;
   }
   try {
     await program.parseAsync(rewriteHelp(normalizeArgv(argv, program), program), { from: 'user' });

@@ -14,7 +14,7 @@ export function registerAuth(program: Command, run: Runner): void {
     .option('--skip-check', 'save without checking the key against the API')
     .addHelpText(
       'after',
-      examples('gurusup auth login', 'echo "$GURUSUP_KEY" | gurusup auth login --with-key --profile acme'),
+      examples('gurusup auth login', 'echo "$KEY" | gurusup auth login --with-key --profile acme'),
     )
     .action(run(() => import('./auth-run.js').then((m) => m.login)));
   auth

@@ -25,7 +25,7 @@ export function registerThreads(program: Command, run: Runner): void {
       'after',
       examples(
         'gurusup threads list',
-        'gurusup threads show order-1234',
+        'gurusup threads show order-1042',
         'gurusup threads export --out threads.ndjson',
       ),
     );
@@ -51,7 +51,7 @@ export function registerThreads(program: Command, run: Runner): void {
         examples(
           'gurusup threads list',
           'gurusup threads list --since 1d --grep refund',
-          'gurusup threads list --user cust-42 --sort updated --limit 10',
+          'gurusup threads list --user cust-anna --sort updated --limit 10',
           'gurusup threads list --since 2026-11-01 --until 2026-11-08 --sort fid',
           'gurusup threads list | cut -f1',
           'gurusup threads list --json thread_fid,subject',
@@ -69,11 +69,11 @@ export function registerThreads(program: Command, run: Runner): void {
       'after',
       `\nJSON fields commonly present: ${THREAD_FIELDS}` +
         examples(
-          'gurusup threads show order-1234',
-          'gurusup threads show order-1234 --follow',
-          'gurusup threads show order-1234 -f --json | jq -r .body',
-          'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash',
-          'gurusup threads show order-1234 --json messages',
+          'gurusup threads show order-1042',
+          'gurusup threads show order-1042 --follow',
+          "gurusup threads show order-1042 -f --json | jq -r 'select(.body) | .body'",
+          'gurusup threads show 6c59b9f593912b12a43c39bbaadbb2ed --hash',
+          'gurusup threads show order-1042 --json messages',
         ),
     )
     .action(run(() => import('./threads-run.js').then((m) => m.show)));
