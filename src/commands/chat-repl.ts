@@ -106,6 +106,20 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   });
   const stopAll = () => rl.close();
   ctx.signal.addEventListener('abort', stopAll, { once: true });
+  // A new thread loads nothing, so check the key at once, as `--thread` (and piped chat's first
+  // send) would: without holding up the prompt, a rejected key ends the session with exit 3.
+  let rejected: AuthError | undefined;
+  if (!resumed)
+    void (async () => {
+      try {
+        const client = await ctx.client(settings);
+        await client.getThread(threadHash(state.thread));
+      } catch (err) {
+        if (!(err instanceof AuthError)) return; // 404 (a new thread) or a passing fault: sending says
+        rejected = err;
+        rl.close();
+      }
+    })();
   const next = (): Promise<string | null> => {
     if (lines.length) return Promise.resolve(lines.shift()!);
     if (ended) return Promise.resolve(null);
@@ -240,5 +254,6 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     rl.close();
     io.stdin.setRawMode?.(false);
   }
+  if (rejected) throw rejected;
   return 0;
 }
