@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import type { Context } from '../context.js';
 import { AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
+import { isObject, messageBlock, safeLine, safeText, threadCustomer } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
 import { now } from '../clock.js';
@@ -49,7 +49,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     if (last !== undefined && all.length > shown.length)
       out.info(`… ${all.length - shown.length} earlier messages (/show prints them all)`, ep.dim);
     if (shown.length === 0) return void out.info('No messages yet.', ep.dim);
-    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join('\n'));
+    const customer = threadCustomer(isObject(thread) ? thread : undefined, all);
+    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns }, customer)).join('\n'));
   };
 
   out.info(`Chatting on ${describe()}. /help for commands, Ctrl-D to leave.`);

@@ -116,9 +116,13 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
         : problems.length > 1
           ? `${problems.length} problems; `
           : '';
+    // Only files that are not there (or not readable): the suite format is not the problem.
+    const unread = problems.every((p) => p.line === 0);
     throw new UsageError(
       lines[lines.length - 1]!,
-      `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`,
+      unread
+        ? `${count}check the path; gurusup eval init <file> writes a starter suite there`
+        : `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`,
     );
   }
   if (opts.case !== undefined) {
@@ -170,7 +174,7 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
         hide(
           out.human
             ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) })
-            : caseTsv(r, withSuite),
+            : caseTsv(r, withSuite, baseline),
         ),
       );
     },

@@ -3,7 +3,7 @@ import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, status
 import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, threadColumns, writeTranscript } from '../output/format.js';
+import { isObject, messageTsv, threadColumns, threadCustomer, writeTranscript } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { atEnd } from '../lifecycle.js';
@@ -366,7 +366,8 @@ function printThread(ctx: Parameters<Handler>[0], thread: Record<string, unknown
   const { out } = ctx;
   if (out.human) return writeTranscript(thread, hash, out.paint, { width: out.columns }, (s) => out.write(s));
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
+  const customer = threadCustomer(thread, messages);
   let buf = '';
-  for (const m of messages) buf += `${messageTsv(m)}\n`;
+  for (const m of messages) buf += `${messageTsv(m, customer)}\n`;
   out.write(buf);
 }
