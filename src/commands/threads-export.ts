@@ -49,6 +49,7 @@ export interface ExportOptions {
   out?: string;
   concurrency?: number;
   resume?: boolean;
+  force?: boolean;
 }
 
 export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) => {
@@ -61,15 +62,32 @@ export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) =>
     throw new UsageError('--resume recognises threads by thread_fid: include it in the --json field list');
   }
   if (concurrency > 64) throw new UsageError('--concurrency is at most 64');
+  if (opts.resume && opts.force) throw new UsageError('pass either --resume or --force, not both');
 
   // One export per file at a time: two writers would duplicate and lose threads.
   const unlock = file ? lockOut(file) : undefined;
   try {
+    // After the lock: a file another export is writing is reported as that, not as "exists".
+    if (file && !opts.resume && !opts.force && holdsData(file))
+      throw new UsageError(
+        `--out file ${file} already exists`,
+        'pass --resume to add the missing threads to it, or --force to overwrite it',
+      );
     return await runExport(ctx, file, concurrency, opts.resume === true);
   } finally {
     unlock?.();
   }
 };
+
+/** A regular file with something in it: an earlier export that a plain run would overwrite. */
+function holdsData(file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    return st.isFile() && st.size > 0;
+  } catch {
+    return false; // not there (or not readable: opening it says why)
+  }
+}
 
 function lockOut(file: string): () => void {
   // `--out /dev/stdout` or a FIFO: nothing to share or resume, and no directory to lock in.

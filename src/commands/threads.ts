@@ -83,6 +83,7 @@ export function registerThreads(program: Command, run: Runner): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--concurrency <n>', 'threads fetched at once (default 8)', positiveInt)
     .option('--resume', 'skip threads already in --out and append the rest')
+    .option('--force', 'overwrite an existing --out file')
     .addHelpText(
       'after',
       examples(

@@ -287,6 +287,7 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
   const client = await ctx.webhookClient({ timeoutMs });
   let failures = 0;
   let networkFailures = 0;
+  let sent = 0;
   for (const ev of events) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
@@ -298,11 +299,19 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
       if (ctx.signal.aborted) throw new InterruptedError();
-      networkFailures++;
       const msg = err instanceof Error ? err.message : String(err);
-      out.problem(`line ${ev.n}: ${msg}`);
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
+      // An endpoint that cannot be reached fails every event alike: stop at the first, as verify does.
+      if (err instanceof NetworkError) {
+        const left = events.length - sent;
+        throw new NetworkError(`line ${ev.n}: ${msg}; stopped, ${left} of ${events.length} events not sent`, {
+          hint: endpointHint(to),
+        });
+      }
+      networkFailures++;
+      out.problem(`line ${ev.n}: ${msg}`);
     }
+    sent++;
   }
   out.info(
     `Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`,
