@@ -219,6 +219,8 @@ export interface ShowOptions {
   hash?: boolean;
   follow?: boolean;
   interval?: number;
+  /** false with --no-pager. */
+  pager?: boolean;
 }
 
 export function threadQuery(opts: ListOptions, now = Date.now()): ThreadQuery {
@@ -359,6 +361,13 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread))
     throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
+  const noPager = opts.pager === false;
+  // A pager needs the transcript whole; otherwise it streams out as it is built.
+  if (out.human && (await out.pages(noPager))) {
+    let text = '';
+    writeTranscript(thread, hash, out.paint, { width: out.columns }, (s) => (text += s));
+    return out.page(text, noPager);
+  }
   printThread(ctx, thread, hash);
 };
 

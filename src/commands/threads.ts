@@ -63,6 +63,7 @@ export function registerThreads(program: Command, run: Runner): void {
     .description('Show a thread and its messages as a transcript')
     .argument('<thread>', 'the thread_fid (or, with --hash, its MD5 hash)')
     .option('--hash', 'the argument is already the 32-hex thread hash')
+    .option('--no-pager', 'never page a long transcript on a terminal (also GURUSUP_PAGER=cat)')
     .option('-f, --follow', 'keep printing new messages as they arrive (Ctrl-C stops)')
     .option('--interval <seconds>', 'seconds between polls with --follow (default 3, minimum 1)', interval)
     .addHelpText(

@@ -139,9 +139,14 @@ export interface ThreadColumns {
  * `threads list` on a narrow terminal: updated goes first, then messages, then user, then hash.
  * A hash or a time cut short is of no use, so those are shown whole or not at all.
  */
+/**
+ * The thread_fid is what users copy into `threads show`: never cut, never dropped. The hash (the
+ * CLI can compute it) goes first, then the time, the count and the user (contract, "On a terminal").
+ */
 export const THREAD_TABLE: TableOptions = {
-  drop: ['UPDATED', 'MESSAGES', 'USER', 'HASH'],
-  min: { THREAD_FID: 16, HASH: 32, SUBJECT: 20, USER: 8, UPDATED: Number.POSITIVE_INFINITY },
+  drop: ['HASH', 'UPDATED', 'MESSAGES', 'USER'],
+  whole: ['THREAD_FID'],
+  min: { HASH: 32, SUBJECT: 20, USER: 8, UPDATED: Number.POSITIVE_INFINITY },
   right: ['MESSAGES'],
 };
 

@@ -155,6 +155,18 @@ export class Output {
     this.io.stdout.write(s);
   }
 
+  /** Text for people, through the pager when stdout is a terminal and it is taller than the screen. */
+  async page(s: string, noPager = false): Promise<void> {
+    const { page } = await import('./pager.js');
+    await page(this.io, s, noPager);
+  }
+
+  /** Whether page() may use a pager (so a caller can build the text whole rather than stream it). */
+  async pages(noPager = false): Promise<boolean> {
+    const { pagerCommand } = await import('./pager.js');
+    return pagerCommand(this.io, noPager) !== undefined;
+  }
+
   /** Raw bytes to stdout, ending with a newline. */
   writeBytes(chunks: readonly Buffer[]): void {
     for (const c of chunks) this.io.stdout.write(c);
