@@ -20,6 +20,7 @@ import { registerEval } from './commands/eval.js';
 import { registerChat } from './commands/chat.js';
 import type { Handler, Runner } from './commands/types.js';
 import { groupCommands } from './help/groups.js';
+import { commandOf, ourWords, usageLine } from './help/usage-errors.js';
 import { helpRequest, showTopic, unknownHelpWord, versionWord } from './help/request.js';
 
 const EXAMPLES = `
@@ -64,10 +65,8 @@ function buildProgram(io: Io, state: { ctx?: Context; code: number }, only?: str
       // Help is rendered unwrapped and fitted to the stream's width, the way bin/ fits dist/help.json.
       writeOut: (s) => void io.stdout.write(fitHelp(s, helpWidth(io.stdout))),
       writeErr: (s) => void io.stderr.write(fitHelp(s, helpWidth(io.stderr))),
-      // Usage errors look like runtime ones: red `error:`, one `hint:` line.
-      // Not through writeErr: an error stays one line, however wide, where help is fitted.
-      // Commander quotes the user's arguments: escaped, so `--$'\e[2J'` cannot clear the screen.
-      outputError: (s) => void io.stderr.write(usageErrorText(safeText(s), io, color)),
+      // Parser errors are printed by main(), in our words with the command's usage line.
+      outputError: () => undefined,
     })
     // Rendered unwrapped (fitted on output), with the global options a subcommand inherits, and
     // (required) on options that must be given.
@@ -219,9 +218,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       if (err.code === 'commander.help') return 0;
-      // Commander has printed the error; scripts that asked for JSON get the object too.
+      // Usage errors look like runtime ones: red `error:`, one `hint:` line (a suggestion, else the
+      // usage line). Commander quotes the user's arguments: escaped, so `--$'\e[2J'` cannot clear
+      // the screen. Not fitted like help: an error stays one line, however wide.
+      const said = ourWords(err.message);
+      const hint = /\n\(Did you mean /.test(said) ? '' : `\n${usageLine(commandOf(argv, program))}`;
+      io.stderr.write(usageErrorText(safeText(said + hint), io, !argv.includes('--no-color')));
+      // Scripts that asked for JSON get the object too.
       if (argv.some((a) => a === '--json' || a.startsWith('--json='))) {
-        const message = err.message.replace(/^error: /, '');
+        const message = said.split('\n')[0]!.replace(/^error: /, '');
         io.stderr.write(`${JSON.stringify({ error: { message, status: null, exit_code: 2 } })}\n`);
       }
       return 2;
