@@ -2,6 +2,7 @@ import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { CliError } from '../errors.js';
 import { Redactor } from './redact.js';
+import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 
 export interface OutputOptions {
@@ -94,6 +95,8 @@ export class Output {
   readonly stderrTTY: boolean;
   /** Paint for stdout. */
   readonly paint: Paint;
+  /** Whether stdout gets colour. */
+  readonly stdoutColour: boolean;
   /** Paint for stderr. */
   readonly epaint: Paint;
   /** What must never be printed (the API key, URL passwords); owned by the Context. */
@@ -107,6 +110,7 @@ export class Output {
     this.stdoutTTY = io.stdout.isTTY === true;
     this.stderrTTY = io.stderr.isTTY === true;
     this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY), Chalk);
+    this.stdoutColour = Chalk !== undefined && colorLevel(opts.color, io.env, this.stdoutTTY) > 0;
     this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY), Chalk);
   }
 
@@ -263,11 +267,14 @@ export class Output {
     );
   }
 
-  /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
+  /** --json output: fields picked, pretty (and coloured, unless colour is off) on a terminal, compact in a pipe. */
   printJson(value: unknown): void {
     this.checkFields(value);
     const v = pickFields(value, this.opts.fields);
-    this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
+    if (!this.stdoutTTY) return this.line(JSON.stringify(v));
+    const pretty = safeJson(JSON.stringify(v, null, 2) ?? 'null');
+    // Never in a pipe, whatever FORCE_COLOR says: a script reads these bytes.
+    this.line(this.stdoutColour ? colourJson(pretty, this.paint) : pretty);
   }
 
   /**
