@@ -14,6 +14,7 @@ import { junitXml } from '../eval/report-junit.js';
 import { markdownReport } from '../eval/report-markdown.js';
 import { caseFromThread, DEFAULT_SUITE_FILE, STARTER_SUITE, suiteFromThreads, type ThreadCase } from '../eval/init.js';
 import { escapeText, oneLine } from '../eval/text.js';
+import type { Spinner } from '../output/output.js';
 
 const SEND_TIMEOUT_S = 120;
 /** Problems in the suites shown before giving up (a wrong file can have thousands). */
@@ -152,15 +153,20 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const s = await ctx.settings(SEND_TIMEOUT_S);
   const client = await ctx.client(s);
   const withSuite = suites.filter((x) => x.cases.length).length > 1;
+  const n = suites.reduce((k, x) => k + x.cases.length, 0);
   // On a terminal, say at once what is starting: the first case line can take a while to come.
   if (out.stderrTTY && !out.json) {
-    const n = suites.reduce((k, x) => k + x.cases.length, 0);
     const runs = repeat > 1 ? `, ${repeat} runs each` : '';
     out.infoBlock(
       out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`),
     );
   }
 
+  // Between case lines, a spinner says how far the run is (a terminal only; out.spinner decides).
+  // Each line waits for the spinner before it to be cleared, so nothing is drawn over.
+  const progress = (done: number) => out.spinner(`${done} of ${n} case${n === 1 ? '' : 's'} done`);
+  let shown = 0;
+  let spin: Promise<Spinner> = out.json ? Promise.resolve(NO_SPINNER) : progress(0);
   const summary = await runEval(suites, {
     send: (partial) => client.sendMessage(partial),
     judge: judgeCmd ? commandJudge(judgeCmd, { env: judgeEnv(ctx.io.env) }) : undefined,
@@ -170,15 +176,20 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     signal: ctx.signal,
     onCase: (r) => {
       if (out.json) return;
-      out.line(
-        hide(
-          out.human
-            ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) })
-            : caseTsv(r, withSuite, baseline),
-        ),
+      const line = hide(
+        out.human
+          ? caseLine(r, out.paint, { withSuite, baseline, width: columns(ctx.io.stdout) })
+          : caseTsv(r, withSuite, baseline),
       );
+      const done = ++shown;
+      spin = spin.then((sp) => {
+        sp.stop();
+        out.line(line);
+        return done < n ? progress(done) : NO_SPINNER;
+      });
     },
   });
+  (await spin).stop();
   if (summary.fatal) throw summary.fatal;
 
   const judge = Boolean(judgeCmd);
@@ -193,6 +204,8 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const t = totals(summary);
   return t.failed + t.errored > 0 ? EXIT.FAILURE : EXIT.OK;
 };
+
+const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
 function report(
   ctx: Context,

@@ -4,6 +4,10 @@ import { cli } from '../helpers/cli.js';
 import { post } from '../helpers/http.js';
 import { HAS_SCRIPT, NO_SCRIPT, pty, screenLines, startPty, stripAnsi, width } from '../helpers/pty.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { SandboxStore } from '../../src/sandbox/store.js';
+import { seedThreads } from '../../src/sandbox/seed.js';
+import path from 'node:path';
 
 // Terminal items of issue 24, on a real pseudo-terminal.
 const KEY = 'gsk_test_firstfive_term_0123456789';
@@ -15,6 +19,7 @@ const messages = Array.from({ length: 30 }, (_, i) => ({
   created_at: '2024-05-01T10:00:00Z',
 }));
 let api: TestServer;
+let slow: Sandbox;
 
 beforeAll(async () => {
   api = await startServer((req, res) => {
@@ -27,7 +32,10 @@ beforeAll(async () => {
     return sendJson(res, 200, { thread_fid: 'long-1', user_fid: 'cust-1', messages });
   });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await slow?.close();
+});
 
 const env = (extra: Record<string, string> = {}) => ({
   GURUSUP_API_KEY: KEY,
@@ -89,5 +97,30 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
     const jurl = (await j.waitFor(/Listening on (http:\/\/\S+)/))[1]!;
     expect((await post(jurl, event, { 'x-api-key': KEY })).status).toBe(200);
     expect(stripAnsi((await j.done).out)).toContain('line 40 of a long body');
+  });
+
+  it('eval shows its progress between case lines on a terminal, and clears it', async () => {
+    slow = await startSandbox({
+      host: '127.0.0.1',
+      port: 0,
+      apiKey: KEY,
+      store: new SandboxStore(seedThreads()),
+      latencyMs: 400,
+    });
+    const suite = path.resolve(__dirname, '../../examples/support.eval.yaml');
+    const r = await pty(['eval', suite, '--concurrency', '1'], {
+      cols: 80,
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: slow.url, GURUSUP_CONFIG_DIR: tempDir() },
+      timeoutMs: 30_000,
+    });
+    expect(r.code).toBe(0);
+    const text = stripAnsi(r.out);
+    expect(text).toContain('0 of 4 cases done');
+    expect(text).toContain('3 of 4 cases done');
+    // What stays on the screen: the case lines and the summary, no spinner left over.
+    // ora returns to column 1 (CSI 1G) and erases the line before each redraw, as \r does.
+    const screen = screenLines(r.out.replace(/\u001b\[1G/g, '\r')).filter((l) => l.trim());
+    expect(screen.filter((l) => l.includes('cases done'))).toEqual([]);
+    expect(screen.filter((l) => l.startsWith('✓'))).toHaveLength(4);
   });
 });
