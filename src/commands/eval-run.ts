@@ -15,6 +15,7 @@ import { markdownReport } from '../eval/report-markdown.js';
 import { caseFromThread, DEFAULT_SUITE_FILE, STARTER_SUITE, suiteFromThreads, type ThreadCase } from '../eval/init.js';
 import { escapeText, oneLine } from '../eval/text.js';
 import type { Spinner } from '../output/output.js';
+import { plural } from '../output/plural.js';
 
 const SEND_TIMEOUT_S = 120;
 /** Problems in the suites shown before giving up (a wrong file can have thousands). */
@@ -200,7 +201,9 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
 
   if (summary.interrupted)
-    throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
+    throw new InterruptedError(
+      `${summary.cases.length} of ${plural(summary.selected, 'case')} finished before the interrupt`,
+    );
   const t = totals(summary);
   return t.failed + t.errored > 0 ? EXIT.FAILURE : EXIT.OK;
 };

@@ -6,6 +6,7 @@ import { threadHash } from '../api/hash.js';
 import { isObject, pickFields, safeJson } from '../output/format.js';
 import { acquireLock } from '../lockfile.js';
 import { now } from '../clock.js';
+import { plural } from '../output/plural.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
 function exportKey(t: Record<string, unknown>): string | undefined {
@@ -236,21 +237,23 @@ async function runExport(
   }
   if (fatal !== undefined) throw fatal;
   if (ctx.signal.aborted) {
-    out.info(`Interrupted after ${exported} threads${file ? `; run again with --resume to finish ${file}` : ''}.`);
+    out.info(
+      `Interrupted after ${plural(exported, 'thread')}${file ? `; run again with --resume to finish ${file}` : ''}.`,
+    );
     throw new InterruptedError();
   }
   const secs = ((now() - started) / 1000).toFixed(1);
   const skipped = all.length - todo.length;
   out.info(
-    `Exported ${exported} threads${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`,
+    `Exported ${plural(exported, 'thread')}${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`,
   );
   if (vanished.length)
     out.warn(
-      `${vanished.length} threads were listed but no longer exist: ${vanished.slice(0, 5).join(', ')}${vanished.length > 5 ? ', …' : ''}`,
+      `${plural(vanished.length, 'thread')} ${vanished.length === 1 ? 'was' : 'were'} listed but no longer exist${vanished.length === 1 ? 's' : ''}: ${vanished.slice(0, 5).join(', ')}${vanished.length > 5 ? ', …' : ''}`,
     );
   if (failed.length) {
     throw new CliError(
-      `${failed.length} threads could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
+      `${plural(failed.length, 'thread')} could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
       1,
       {
         hint: file

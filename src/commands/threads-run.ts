@@ -1,5 +1,5 @@
 import type { Handler } from './types.js';
-import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine } from '../errors.js';
+import { ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine, plainReason } from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
@@ -10,6 +10,7 @@ import { atEnd } from '../lifecycle.js';
 import { knownFileProblem } from '../files.js';
 import { hasMaxOpt, setV8Flags } from '../v8-flags.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
+import { plural } from '../output/plural.js';
 
 const BLANK = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
@@ -296,7 +297,7 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
     });
     out.write(renderTable(cols.header, rows, out.paint.bold, out.columns, cols.table));
     if (query.limit !== undefined && matched.length > query.limit)
-      out.info(`Showing ${query.limit} of ${matched.length} threads.`);
+      out.info(`Showing ${query.limit} of ${plural(matched.length, 'thread')}.`);
     return;
   }
   const lines = new Array<string>(objs.length);
@@ -329,7 +330,7 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
   let outage: Outage | undefined;
   const client = await ctx.client(
     s,
-    following ? { onRetry: (r) => outage?.report(`the API did not answer (${r.reason})`) } : {},
+    following ? { onRetry: (r) => outage?.report(`the API did not answer (${plainReason(r.reason)})`) } : {},
   );
   let thread: unknown;
   try {

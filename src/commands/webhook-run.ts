@@ -11,6 +11,7 @@ import { LineAppender, NotRegularFileError } from '../webhook/record.js';
 import { memberText } from '../webhook/json-text.js';
 import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
 import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
+import { plural } from '../output/plural.js';
 
 const MAX_PENDING_FORWARDS = 1000;
 
@@ -304,7 +305,7 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
       // An endpoint that cannot be reached fails every event alike: stop at the first, as verify does.
       if (err instanceof NetworkError) {
         const left = events.length - sent;
-        throw new NetworkError(`line ${ev.n}: ${msg}; stopped, ${left} of ${events.length} events not sent`, {
+        throw new NetworkError(`line ${ev.n}: ${msg}; stopped, ${left} of ${plural(events.length, 'event')} not sent`, {
           hint: endpointHint(to),
         });
       }
@@ -317,7 +318,7 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
     `Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`,
   );
   if (networkFailures)
-    throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, {
+    throw new NetworkError(`${networkFailures} of ${plural(events.length, 'event')} could not be delivered`, {
       hint: endpointHint(to),
     });
   return failures ? 1 : 0;

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIo, run, tempDir } from '../helpers/io.js';
 import { main } from '../../src/cli.js';
+import { startCli, waitForStderr } from '../helpers/cli.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 
 // Correctness items a newcomer hit in the first five minutes (issue 24), each against a real
@@ -152,5 +153,22 @@ describe('auth status with nothing stored', () => {
     const json = await run(['auth', 'status', '--json'], { env: { GURUSUP_CONFIG_DIR: dir } });
     expect(JSON.parse(json.stdout)).toMatchObject({ check: 'missing', profiles: [] });
     expect(fs.existsSync(dir)).toBe(false);
+  });
+});
+
+describe('threads show --follow when the API goes away', () => {
+  it('says "connection refused", as every other error does, not "(ECONNREFUSED)"', async () => {
+    const gone = await startServer((_req, res) => sendJson(res, 200, { thread_fid: 'f-1', messages: [] }));
+    const child = startCli(['threads', 'show', 'f-1', '-f', '--interval', '1'], {
+      env: { GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: gone.url, GURUSUP_CONFIG_DIR: tempDir() },
+    });
+    await waitForStderr(child, /Following f-1/);
+    await gone.close();
+    await waitForStderr(child, /still following/);
+    child.kill('SIGINT');
+    const r = await child.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('connection refused');
+    expect(r.stderr).not.toContain('ECONNREFUSED');
   });
 });
