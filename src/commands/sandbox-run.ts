@@ -61,6 +61,7 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   await sb.close();
   // Give webhook deliveries in flight a moment, but don't hang on a dead target.
   await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);
+  out.afterInterrupt();
   write('Sandbox stopped.');
   return 0;
 };

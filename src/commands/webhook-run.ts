@@ -165,6 +165,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   await Promise.allSettled([...pending]);
   await record?.close();
   const { accepted, rejected } = listener.stats;
+  out.afterInterrupt();
   out.io.stderr.write(
     `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`,
   );

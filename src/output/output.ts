@@ -159,6 +159,14 @@ export class Output {
     this.io.stdout.write(s);
   }
 
+  /**
+   * After Ctrl-C on a terminal, the cursor sits after the ^C the terminal echoed: a closing line
+   * (the listener's summary) starts on a line of its own.
+   */
+  afterInterrupt(): void {
+    if (this.stderrTTY && this.io.signal.aborted && this.io.signal.reason === 'SIGINT') this.io.stderr.write('\n');
+  }
+
   /** Text for people, through the pager when stdout is a terminal and it is taller than the screen. */
   async page(s: string, noPager = false): Promise<void> {
     const { page } = await import('./pager.js');

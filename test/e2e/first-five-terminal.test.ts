@@ -123,4 +123,14 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
     expect(screen.filter((l) => l.includes('cases done'))).toEqual([]);
     expect(screen.filter((l) => l.startsWith('✓'))).toHaveLength(4);
   });
+
+  it("Ctrl-C: the listener's summary starts on its own line, not after the echoed ^C", async () => {
+    const l = startPty(['webhook', 'listen', '--port', '0'], { cols: 80, env: env() });
+    await l.waitFor(/Listening on/);
+    l.child.stdin!.write('\u0003');
+    const r = await l.done;
+    const text = stripAnsi(r.out);
+    expect(text).toMatch(/\nStopped: 0 accepted, 0 rejected/);
+    expect(text).not.toContain('^CStopped');
+  });
 });
