@@ -94,6 +94,18 @@ describe('help topics', () => {
   });
 });
 
+describe('sandbox --help', () => {
+  it('lists only the global options that mean something to it', async () => {
+    const r = await cli(['sandbox', '--help']);
+    const globals = r.stdout.split('Global Options:\n')[1]!.split('\n\n')[0]!;
+    expect(globals).toContain('--no-color');
+    expect(globals).toContain('--quiet');
+    for (const o of ['--profile', '--base-url', '--json', '--timeout']) expect(globals).not.toContain(o);
+    // Other commands still show them all.
+    expect((await cli(['threads', 'list', '--help'])).stdout).toMatch(/Global Options:[^]*--timeout/);
+  });
+});
+
 describe('help mistakes', () => {
   it('`help <typo>` is a usage error with a suggestion, for commands and topics alike', async () => {
     const topic = await run(['help', 'enviroment']);
