@@ -233,13 +233,20 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
         out.write('\n');
         break;
       }
+      // History holds whole messages: a piece ending in \ leaves it, the last piece brings the whole.
+      const history = (rl as unknown as { history?: string[] }).history;
       if (line.endsWith('\\')) {
+        if (history?.[0] === line) history.shift();
         pending += `${line.slice(0, -1)}\n`;
         continue;
       }
       const text = pending + line;
       const continued = pending !== '';
       pending = '';
+      if (continued && history) {
+        if (history[0] === line) history.shift();
+        history.unshift(text.replace(/\n/g, ' '));
+      }
       if (!continued && text.startsWith('/') && !text.startsWith('//')) {
         if (!(await command(text))) break;
         continue;
