@@ -133,4 +133,14 @@ describe.skipIf(!HAS_SCRIPT)(`on a terminal (${NO_SCRIPT})`, () => {
     expect(text).toMatch(/\nStopped: 0 accepted, 0 rejected/);
     expect(text).not.toContain('^CStopped');
   });
+
+  it('the export progress bar is cleared when it finishes: the summary line takes its place', async () => {
+    const out = path.join(tempDir(), 'threads.ndjson');
+    const r = await pty(['threads', 'export', '--out', out], { cols: 80, env: env() });
+    expect(r.code).toBe(0);
+    expect(stripAnsi(r.out)).toContain('Exporting');
+    const screen = screenLines(r.out).filter((l) => l.trim());
+    expect(screen.filter((l) => l.includes('Exporting'))).toEqual([]);
+    expect(screen.at(-1)).toMatch(/^Exported 2 threads/);
+  });
 });
