@@ -176,7 +176,7 @@ export class Output {
   /** Whether page() may use a pager (so a caller can build the text whole rather than stream it). */
   async pages(noPager = false): Promise<boolean> {
     const { pagerCommand } = await import('./pager.js');
-    return pagerCommand(this.io, noPager) !== undefined;
+    return (await pagerCommand(this.io, noPager)) !== undefined;
   }
 
   /** Raw bytes to stdout, ending with a newline. */

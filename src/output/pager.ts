@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
 import type { Io } from '../io.js';
+
+// node:child_process is loaded only when a pager may run: start-up of other commands must not pay for it.
 
 /**
  * Long text for people (threads show, help topics) goes through a pager on a terminal, as git and
@@ -7,15 +8,16 @@ import type { Io } from '../io.js';
  * terminal, never for text that fits the screen; `--no-pager` or a pager of `cat` (or empty)
  * writes it directly.
  */
-export function pagerCommand(io: Io, noPager: boolean): string | undefined {
+export async function pagerCommand(io: Io, noPager: boolean): Promise<string | undefined> {
   if (noPager || io.stdout.isTTY !== true) return undefined;
   const chosen = io.env.GURUSUP_PAGER ?? io.env.PAGER;
   if (chosen !== undefined) return chosen.trim() === '' || chosen.trim() === 'cat' ? undefined : chosen;
-  return hasLess() ? 'less -FRX' : undefined;
+  return (await hasLess()) ? 'less -FRX' : undefined;
 }
 
 let lessFound: boolean | undefined;
-function hasLess(): boolean {
+async function hasLess(): Promise<boolean> {
+  const { spawnSync } = await import('node:child_process');
   lessFound ??= spawnSync('sh', ['-c', 'command -v less'], { stdio: 'ignore' }).status === 0;
   return lessFound;
 }
@@ -31,7 +33,7 @@ function screenRows(io: Io): number {
  * the text written directly.
  */
 export async function page(io: Io, text: string, noPager = false): Promise<void> {
-  const cmd = pagerCommand(io, noPager);
+  const cmd = await pagerCommand(io, noPager);
   const fd = (io.stdout as { fd?: number }).fd;
   const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   // Only a real terminal on a real descriptor can be handed to a pager.
@@ -39,6 +41,7 @@ export async function page(io: Io, text: string, noPager = false): Promise<void>
     io.stdout.write(text);
     return;
   }
+  const { spawn } = await import('node:child_process');
   const ok = await new Promise<boolean>((resolve) => {
     // LESS keeps colour and quits at once when the text fits after all, if the user set no LESS.
     const env = { ...io.env, LESS: io.env.LESS ?? 'FRX', LV: io.env.LV ?? '-c' };
