@@ -56,6 +56,14 @@ describe('messages send --agent', () => {
     expect(r.stderr).toContain('no automatic reply is expected');
   });
 
+  it('piped chat --agent: an empty line per echoed message (one line per message still), --json null', async () => {
+    const r = await run(['chat', '--thread', 't-1', '--agent'], { env, stdin: 'Refund issued.\nAnything else?\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('\n\n');
+    const j = await run(['chat', '--thread', 't-1', '--agent', '--json'], { env, stdin: 'Refund issued.\n' });
+    expect(j.stdout).toBe('null\n');
+  });
+
   it('a customer message still prints the reply', async () => {
     const r = await run(['messages', 'send', '--thread', 't-1', '--user', 'c-1', '--body', 'Hi'], { env });
     expect(r.code).toBe(0);
