@@ -110,8 +110,28 @@ function setUpStdout() {
   }
 }
 
+/**
+ * Run from a checkout before `npm ci` (or after a clean), dist/ is not there: say what to run, in
+ * one line, rather than a stack trace. Any other failure to load is not ours to hide.
+ */
+function exitIfNotBuilt(err) {
+  const missing = err && (err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT');
+  if (!missing || !/[\\/]dist[\\/]/.test(String(err.message) + String(err.path))) throw err;
+  const root = require('node:path').resolve(__dirname, '..');
+  require('node:fs').writeSync(
+    2,
+    `error: gurusup is not built yet (no dist/ in ${root})\nhint: run npm ci there (it builds dist/), or npm run build\n`,
+  );
+  process.exit(1);
+}
+
 const key = prerendered();
-const text = key === undefined ? undefined : prerenderedText(key);
+let text;
+try {
+  text = key === undefined ? undefined : prerenderedText(key);
+} catch (err) {
+  exitIfNotBuilt(err);
+}
 if (typeof text === 'string') {
   writeOnce(text);
 } else {
@@ -193,7 +213,12 @@ async function run() {
   // the stream on a pipe loads node:net, and pre-rendered help never writes to stderr.
   process.stderr.on('error', () => {});
   const debug = argv.includes('--debug') || process.env.GURUSUP_DEBUG === '1' || process.env.GURUSUP_DEBUG === 'true';
-  const { main } = require('./load.js').loadCli({ debug }).cli;
+  let main;
+  try {
+    main = require('./load.js').loadCli({ debug }).cli.main;
+  } catch (err) {
+    exitIfNotBuilt(err);
+  }
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal) => {

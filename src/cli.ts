@@ -7,6 +7,7 @@ import { VERSION } from './version.js';
 import { safeText } from './output/format.js';
 import { usageErrorText } from './output/output.js';
 import { UNWRAPPED, fitHelp, helpWidth } from './output/help-fit.js';
+import { topicsSection } from './help/topics.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
@@ -20,13 +21,16 @@ import { registerChat } from './commands/chat.js';
 import { registerMcp } from './commands/mcp.js';
 import type { Handler, Runner } from './commands/types.js';
 import type { Deps } from './deps.js';
+import { groupCommands } from './help/groups.js';
+import { commandOf, ourWords, usageLine } from './help/usage-errors.js';
+import { helpRequest, showTopic, unknownHelpWord, versionWord } from './help/request.js';
 
 const EXAMPLES = `
 Examples:
   $ gurusup auth login
   $ gurusup threads list
-  $ gurusup threads show order-1234
-  $ gurusup messages send --thread order-1234 --user cust-42 --body "Where is it?"
+  $ gurusup threads show order-1042
+  $ gurusup messages send --thread order-1042 --user cust-anna --body "Hi"
   $ gurusup webhook listen --port 0 --json | jq .
   $ gurusup sandbox`;
 
@@ -70,10 +74,8 @@ function buildProgram(
       // Help is rendered unwrapped and fitted to the stream's width, the way bin/ fits dist/help.json.
       writeOut: (s) => void io.stdout.write(fitHelp(s, helpWidth(io.stdout))),
       writeErr: (s) => void io.stderr.write(fitHelp(s, helpWidth(io.stderr))),
-      // Usage errors look like runtime ones: red `error:`, one `hint:` line.
-      // Not through writeErr: an error stays one line, however wide, where help is fitted.
-      // Commander quotes the user's arguments: escaped, so `--$'\e[2J'` cannot clear the screen.
-      outputError: (s) => void io.stderr.write(usageErrorText(safeText(s), io, color)),
+      // Parser errors are printed by main(), in our words with the command's usage line.
+      outputError: () => undefined,
     })
     // Rendered unwrapped (fitted on output), with the global options a subcommand inherits, and
     // (required) on options that must be given.
@@ -89,9 +91,11 @@ function buildProgram(
 
   program
     .description('Operate your Gurusup organization from the terminal: threads, messages, webhooks.')
-    .version(VERSION, '-v, --version', 'print the version')
+    // -v only as the one word of a command line (bin/ and main() answer it): after a command,
+    // `threads list -v` is an unknown option, never the version.
+    .version(VERSION, '--version', 'print the version (also -v)')
     .helpOption('-h, --help', 'show help')
-    .addHelpText('after', EXAMPLES);
+    .addHelpText('after', `${topicsSection()}\n${EXAMPLES}`);
   for (const o of Object.values(GLOBAL_OPTIONS)) program.addOption(new Option(o.flags, o.help));
 
   const run: Runner =
@@ -108,6 +112,7 @@ function buildProgram(
     };
 
   for (const [name, register] of Object.entries(GROUPS)) if (!only || name === only) register(program, run, deps);
+  if (!only) groupCommands(program);
   return program;
 }
 
@@ -197,6 +202,24 @@ export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Pr
     io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
     return EXIT.OK;
   }
+  if (argv.length === 1 && argv[0] === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const help = helpRequest(argv, program);
+  if (help?.topic) {
+    await showTopic(io, help.topic, argv.includes('--no-pager'));
+    return EXIT.OK;
+  }
+  const version = versionWord(argv);
+  if (version) {
+    io.stderr.write(usageErrorText(version, io, !argv.includes('--no-color')));
+    return EXIT.USAGE;
+  }
+  if (help?.unknown !== undefined) {
+    io.stderr.write(usageErrorText(safeText(unknownHelpWord(help.unknown, program)), io, !argv.includes('--no-color')));
+    return EXIT.USAGE;
+  }
   try {
     await program.parseAsync(rewriteHelp(normalizeArgv(argv, program), program), { from: 'user' });
     return state.code;
@@ -204,9 +227,15 @@ export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Pr
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
       if (err.code === 'commander.help') return EXIT.OK;
-      // Commander has printed the error; scripts that asked for JSON get the object too.
+      // Usage errors look like runtime ones: red `error:`, one `hint:` line (a suggestion, else the
+      // usage line). Commander quotes the user's arguments: escaped, so `--$'\e[2J'` cannot clear
+      // the screen. Not fitted like help: an error stays one line, however wide.
+      const said = ourWords(err.message);
+      const hint = /\n\(Did you mean /.test(said) ? '' : `\n${usageLine(commandOf(argv, program))}`;
+      io.stderr.write(usageErrorText(safeText(said + hint), io, !argv.includes('--no-color')));
+      // Scripts that asked for JSON get the object too.
       if (argv.some((a) => a === '--json' || a.startsWith('--json='))) {
-        const message = err.message.replace(/^error: /, '');
+        const message = said.split('\n')[0]!.replace(/^error: /, '');
         io.stderr.write(`${JSON.stringify({ error: { message, status: null, exit_code: 2 } })}\n`);
       }
       return EXIT.USAGE;

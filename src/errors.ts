@@ -255,3 +255,20 @@ export function networkError(
       });
   }
 }
+
+/** A retry's reason (a status line, or a network error code) in the words errors use. */
+export function plainReason(reason: string): string {
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    UND_ERR_SOCKET: 'connection reset',
+    EPIPE: 'connection reset',
+    ENOTFOUND: 'DNS lookup failed',
+    EAI_AGAIN: 'DNS lookup failed',
+    ETIMEDOUT: 'timed out connecting',
+    UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+    EHOSTUNREACH: 'network unreachable',
+    ENETUNREACH: 'network unreachable',
+  };
+  return words[reason] ?? reason;
+}

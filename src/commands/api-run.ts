@@ -91,7 +91,9 @@ export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
     // Headers come from the server: escaped, like everything from outside shown on a terminal.
     out.rawStatus(safeText(out.redact(head)));
   }
-  if (res.text) {
+  // Fields picked from an error body would print nulls as if they were data: the error line says it.
+  const picksFromError = res.status >= 400 && (out.opts.fields?.length ?? 0) > 0;
+  if (res.text && !picksFromError) {
     let parsed: unknown;
     let isJson = false;
     try {
@@ -111,8 +113,10 @@ export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
     client.expectOk(res);
   } catch (err) {
     if (res.status < 400) return EXIT.OK;
-    out.error(err);
-    return (err as CliError).exitCode;
+    // A rejected GURUSUP_API_KEY gets the hint that names it, as every other command's does.
+    const explained = ctx.explain(err);
+    out.error(explained);
+    return (explained as CliError).exitCode;
   }
   return EXIT.OK;
 };

@@ -23,9 +23,10 @@ export function registerApi(program: Command, run: Runner): void {
       'after',
       examples(
         'gurusup api /threads',
-        'gurusup api /messages -f body="Hello" -f thread_fid=t-1 -f user_fid=u-1 -F is_customer_support_agent=false',
+        'gurusup api /messages -f body=Hello -f thread_fid=t-1 -f user_fid=u-1',
+        'gurusup api /settings -X PATCH -F enabled=true -F limit=10',
         'gurusup api /messages --input message.json -i',
-        'gurusup api /threads/5d41402abc4b2a76b9719d911017c592 --json thread_fid,messages',
+        'gurusup api /threads/6c59b9f593912b12a43c39bbaadbb2ed --json thread_fid',
       ),
     )
     .action(run(() => import('./api-run.js').then((m) => m.api)));

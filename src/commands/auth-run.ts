@@ -86,6 +86,12 @@ export const status: Handler = async (ctx) => {
   const stored = ks.profiles();
   const active = ks.active();
   const s = await ctx.settings();
+  // Nothing stored and no key in the environment: not logged in, and no made-up profile row.
+  if (Object.keys(stored).length === 0 && !s.apiKey) {
+    if (out.json) out.printJson({ config_file: ks.file, selected: s.profileName, check: 'missing', profiles: [] });
+    else if (out.human) out.line(`Not logged in (no profile in ${safeLine(ks.file)}).`);
+    throw new AuthError('not logged in', { hint: "run 'gurusup auth login', or set GURUSUP_API_KEY" });
+  }
   const names = [...new Set([...Object.keys(stored), s.profileName])].sort();
   const rows = names.map((name) => {
     const p = stored[name];

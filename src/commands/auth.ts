@@ -12,10 +12,7 @@ export function registerAuth(program: Command, run: Runner): void {
     .description('Save an API key for a profile (checked with the API first)')
     .option('--with-key', 'read the key from stdin instead of prompting')
     .option('--skip-check', 'save without checking the key against the API')
-    .addHelpText(
-      'after',
-      examples('gurusup auth login', 'echo "$GURUSUP_KEY" | gurusup auth login --with-key --profile acme'),
-    )
+    .addHelpText('after', examples('gurusup auth login', 'echo "$KEY" | gurusup auth login --with-key --profile acme'))
     .action(run(() => import('./auth-run.js').then((m) => m.login)));
   auth
     .command('status')

@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import type { Context } from '../context.js';
 import { EXIT, AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, messageBlock, safeLine, safeText } from '../output/format.js';
+import { isObject, messageBlock, safeLine, safeText, threadCustomer } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
 import { now } from '../clock.js';
@@ -49,7 +49,8 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     if (last !== undefined && all.length > shown.length)
       out.info(`… ${all.length - shown.length} earlier messages (/show prints them all)`, ep.dim);
     if (shown.length === 0) return void out.info('No messages yet.', ep.dim);
-    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns })).join('\n'));
+    const customer = threadCustomer(isObject(thread) ? thread : undefined, all);
+    out.write(shown.map((m) => messageBlock(m, p, { width: out.columns }, customer)).join('\n'));
   };
 
   out.info(`Chatting on ${describe()}. /help for commands, Ctrl-D to leave.`);
@@ -106,6 +107,20 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   });
   const stopAll = () => rl.close();
   ctx.signal.addEventListener('abort', stopAll, { once: true });
+  // A new thread loads nothing, so check the key at once, as `--thread` (and piped chat's first
+  // send) would: without holding up the prompt, a rejected key ends the session with exit 3.
+  let rejected: AuthError | undefined;
+  if (!resumed)
+    void (async () => {
+      try {
+        const client = await ctx.client(settings);
+        await client.getThread(threadHash(state.thread));
+      } catch (err) {
+        if (!(err instanceof AuthError)) return; // 404 (a new thread) or a passing fault: sending says
+        rejected = err;
+        rl.close();
+      }
+    })();
   const next = (): Promise<string | null> => {
     if (lines.length) return Promise.resolve(lines.shift()!);
     if (ended) return Promise.resolve(null);
@@ -218,13 +233,20 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
         out.write('\n');
         break;
       }
+      // History holds whole messages: a piece ending in \ leaves it, the last piece brings the whole.
+      const history = (rl as unknown as { history?: string[] }).history;
       if (line.endsWith('\\')) {
+        if (history?.[0] === line) history.shift();
         pending += `${line.slice(0, -1)}\n`;
         continue;
       }
       const text = pending + line;
       const continued = pending !== '';
       pending = '';
+      if (continued && history) {
+        if (history[0] === line) history.shift();
+        history.unshift(text.replace(/\n/g, ' '));
+      }
       if (!continued && text.startsWith('/') && !text.startsWith('//')) {
         if (!(await command(text))) break;
         continue;
@@ -240,5 +262,6 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
     rl.close();
     io.stdin.setRawMode?.(false);
   }
+  if (rejected) throw rejected;
   return EXIT.OK;
 }

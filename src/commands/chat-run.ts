@@ -7,6 +7,7 @@ import { clipForTerminal, isObject, safeLine, safeText, tsvField, type Paint } f
 import { wrapText } from '../output/wrap.js';
 import { displayWidth } from '../output/width.js';
 import { CHAT_USER } from './chat.js';
+import { isEcho } from '../model/reply.js';
 
 /** The AI's reply takes time: the same default as `messages send`. */
 export const SEND_TIMEOUT_S = 120;
@@ -124,11 +125,14 @@ async function batch(
       const line = raw.replace(/\r$/, '');
       if (!line.trim()) continue;
       let reply: unknown;
+      const partial = partialFor(state, line);
       try {
-        reply = await client.sendMessage(partialFor(state, line));
+        reply = await client.sendMessage(partial);
       } catch (err) {
         throw sendFailure(err, state.thread);
       }
+      // The API's echo of an agent's message is not a reply (as for messages send --agent).
+      if (isEcho(reply, partial)) reply = undefined;
       if (out.json) {
         out.printJsonLine(reply ?? null);
         continue;

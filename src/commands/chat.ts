@@ -23,7 +23,7 @@ export function registerChat(program: Command, run: Runner): void {
         'line on stdout (--json: the reply objects, NDJSON); the first failing send ends the run.' +
         examples(
           'gurusup chat',
-          'gurusup chat --thread order-1234 --user cust-42',
+          'gurusup chat --thread order-1042 --user cust-anna',
           'gurusup chat --lang es',
           "printf 'Hi\\nWhere is my parcel?\\n' | gurusup chat --json | jq -r .body",
         ),

@@ -14,6 +14,8 @@ import { junitXml } from '../eval/report-junit.js';
 import { markdownReport } from '../eval/report-markdown.js';
 import { caseFromThread, DEFAULT_SUITE_FILE, STARTER_SUITE, suiteFromThreads, type ThreadCase } from '../eval/init.js';
 import { escapeText, oneLine } from '../eval/text.js';
+import type { Spinner } from '../output/output.js';
+import { plural } from '../output/plural.js';
 
 const SEND_TIMEOUT_S = 120;
 /** Problems in the suites shown before giving up (a wrong file can have thousands). */
@@ -111,9 +113,13 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
         : problems.length > 1
           ? `${problems.length} problems; `
           : '';
+    // Only files that are not there (or not readable): the suite format is not the problem.
+    const unread = problems.every((p) => p.line === 0);
     throw new UsageError(
       lines[lines.length - 1]!,
-      `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`,
+      unread
+        ? `${count}check the path; gurusup eval init <file> writes a starter suite there`
+        : `${count}the suite format is in: gurusup eval --help, and gurusup eval init writes a starter suite`,
     );
   }
   if (opts.case !== undefined) {
@@ -143,15 +149,20 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const s = await ctx.settings(SEND_TIMEOUT_S);
   const client = await ctx.client(s);
   const withSuite = suites.filter((x) => x.cases.length).length > 1;
+  const n = suites.reduce((k, x) => k + x.cases.length, 0);
   // On a terminal, say at once what is starting: the first case line can take a while to come.
   if (out.stderrTTY && !out.json) {
-    const n = suites.reduce((k, x) => k + x.cases.length, 0);
     const runs = repeat > 1 ? `, ${repeat} runs each` : '';
     out.infoBlock(
       out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`),
     );
   }
 
+  // Between case lines, a spinner says how far the run is (a terminal only; out.spinner decides).
+  // Each line waits for the spinner before it to be cleared, so nothing is drawn over.
+  const progress = (done: number) => out.spinner(`${done} of ${n} case${n === 1 ? '' : 's'} done`);
+  let shown = 0;
+  let spin: Promise<Spinner> = out.json ? Promise.resolve(NO_SPINNER) : progress(0);
   const summary = await runEval(suites, {
     send: (partial) => client.sendMessage(partial),
     judge: judgeCmd ? commandJudge(judgeCmd, { env: judgeEnv(ctx.io.env) }) : undefined,
@@ -161,11 +172,20 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     signal: ctx.signal,
     onCase: (r) => {
       if (out.json) return;
-      out.line(
-        hide(out.human ? caseLine(r, out.paint, { withSuite, baseline, width: out.columns }) : caseTsv(r, withSuite)),
+      const line = hide(
+        out.human
+          ? caseLine(r, out.paint, { withSuite, baseline, width: out.columns })
+          : caseTsv(r, withSuite, baseline),
       );
+      const done = ++shown;
+      spin = spin.then((sp) => {
+        sp.stop();
+        out.line(line);
+        return done < n ? progress(done) : NO_SPINNER;
+      });
     },
   });
+  (await spin).stop();
   if (summary.fatal) throw summary.fatal;
 
   const judge = Boolean(judgeCmd);
@@ -176,10 +196,14 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
 
   if (summary.interrupted)
-    throw new InterruptedError(`${summary.cases.length} of ${summary.selected} cases finished before the interrupt`);
+    throw new InterruptedError(
+      `${summary.cases.length} of ${plural(summary.selected, 'case')} finished before the interrupt`,
+    );
   const t = totals(summary);
   return t.failed + t.errored > 0 ? EXIT.FAILURE : EXIT.OK;
 };
+
+const NO_SPINNER: Spinner = { update() {}, stop() {} };
 
 function report(
   ctx: Context,

@@ -11,6 +11,7 @@ import {
 } from '../errors.js';
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
 import { readAll } from '../output/prompt.js';
+import { isEcho, replyOf } from '../model/reply.js';
 
 const SEND_TIMEOUT_S = 120;
 
@@ -82,9 +83,14 @@ export const send: Handler<SendOptions> = async (ctx, _args, opts) => {
       throw withContext(err, { message: `${err.message}; the message may have been created`, hint });
     throw err;
   }
-  if (reply === undefined) {
-    // Created, but no automatic reply came back (the organization may not have it turned on).
-    out.info('Message sent; the API returned no reply.');
+  // The API may answer an agent's message with that message itself: it is not a reply.
+  if (reply === undefined || isEcho(reply, partial) || (opts.agent === true && replyOf(reply, partial) === undefined)) {
+    out.info(
+      opts.agent === true
+        ? 'Message sent as an agent; no automatic reply is expected.'
+        : // Created, but no automatic reply came back (the organization may not have it turned on).
+          'Message sent; the API returned no reply.',
+    );
     if (out.json) out.printJson(null);
     return;
   }

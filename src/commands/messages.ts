@@ -11,7 +11,7 @@ export function registerMessages(program: Command, run: Runner): void {
     .addHelpText(
       'after',
       examples(
-        'gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"',
+        'gurusup messages send --thread order-1042 --user cust-anna --body "Hi"',
         'gurusup messages get 64b7f0c2a1b2c3d4e5f60718',
       ),
     );
@@ -29,9 +29,9 @@ export function registerMessages(program: Command, run: Runner): void {
       'after',
       `\nJSON fields commonly present: ${MESSAGE_FIELDS}` +
         examples(
-          'gurusup messages send --thread order-1234 --user cust-42 --body "Where is my parcel?"',
+          'gurusup messages send --thread order-1042 --user cust-anna --body "Hi"',
           'echo "Hola" | gurusup messages send --thread t-9 --user u-1 --lang es',
-          'gurusup messages send --thread t-9 --user agent-7 --agent --body-file reply.txt --json _id',
+          'gurusup messages send --thread t-9 --user ag-7 --agent --body-file a.txt',
         ),
     )
     .action(run(() => import('./messages-run.js').then((m) => m.send)));

@@ -6,6 +6,7 @@ import { seedThreads } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
 import { checkUrl } from '../webhook/send.js';
 import { bindError, isLoopback, untilAborted } from '../http-server.js';
+import { plural } from '../output/plural.js';
 
 /** As declared in sandbox.ts (port and latency are validated numbers there). */
 export interface SandboxOptions {
@@ -49,7 +50,7 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   }
   if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this sandbox`);
   write(
-    `Gurusup sandbox on ${sb.url} — ${store.size} threads${store.file ? ` (saved to ${safeLine(store.file)})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`,
+    `Gurusup sandbox on ${sb.url} — ${plural(store.size, 'thread')}${store.file ? ` (saved to ${safeLine(store.file)})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`,
   );
   if (webhookUrl) write(`Webhook: every reply is POSTed to ${webhookUrl}`);
   // A generated key is shown in full once, or nobody could use it; a key the user chose is not echoed.
@@ -66,6 +67,7 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   }
   // Give webhook deliveries in flight a moment, but don't hang on a dead target.
   await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);
+  out.afterInterrupt();
   write('Sandbox stopped.');
   return EXIT.OK;
 };

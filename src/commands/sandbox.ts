@@ -3,9 +3,17 @@ import { Option } from 'commander';
 import type { Runner } from './types.js';
 import { examples, nonNegativeInt, port } from './parse.js';
 
+/** The global options that mean something to the sandbox; help lists only these. */
+const SANDBOX_GLOBALS = new Set(['--no-color', '--quiet']);
+
 export function registerSandbox(program: Command, run: Runner): void {
-  program
-    .command('sandbox')
+  const cmd = program.command('sandbox');
+  // It serves the API rather than calling one: --profile, --base-url, --json, --timeout… do nothing here.
+  cmd.configureHelp({
+    ...cmd.configureHelp(),
+    visibleGlobalOptions: (c) => c.parent!.options.filter((o) => !o.hidden && SANDBOX_GLOBALS.has(o.long ?? '')),
+  });
+  cmd
     .description('Run a local Gurusup API with sample threads, AI replies and webhooks')
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8787).argParser(port))
     .option('--host <addr>', 'address to bind', '127.0.0.1')

@@ -6,6 +6,7 @@ import { threadHash } from '../api/hash.js';
 import { isObject, pickFields, safeJson } from '../output/format.js';
 import { acquireLock } from '../lockfile.js';
 import { now } from '../clock.js';
+import { plural } from '../output/plural.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
 function exportKey(t: Record<string, unknown>): string | undefined {
@@ -49,6 +50,7 @@ export interface ExportOptions {
   out?: string;
   concurrency?: number;
   resume?: boolean;
+  force?: boolean;
 }
 
 export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) => {
@@ -61,15 +63,32 @@ export const exportThreads: Handler<ExportOptions> = async (ctx, _args, opts) =>
     throw new UsageError('--resume recognises threads by thread_fid: include it in the --json field list');
   }
   if (concurrency > 64) throw new UsageError('--concurrency is at most 64');
+  if (opts.resume && opts.force) throw new UsageError('pass either --resume or --force, not both');
 
   // One export per file at a time: two writers would duplicate and lose threads.
   const unlock = file ? lockOut(file) : undefined;
   try {
+    // After the lock: a file another export is writing is reported as that, not as "exists".
+    if (file && !opts.resume && !opts.force && holdsData(file))
+      throw new UsageError(
+        `--out file ${file} already exists`,
+        'pass --resume to add the missing threads to it, or --force to overwrite it',
+      );
     return await runExport(ctx, file, concurrency, opts.resume === true);
   } finally {
     unlock?.();
   }
 };
+
+/** A regular file with something in it: an earlier export that a plain run would overwrite. */
+function holdsData(file: string): boolean {
+  try {
+    const st = fs.statSync(file);
+    return st.isFile() && st.size > 0;
+  } catch {
+    return false; // not there (or not readable: opening it says why)
+  }
+}
 
 function lockOut(file: string): () => void {
   // `--out /dev/stdout` or a FIFO: nothing to share or resume, and no directory to lock in.
@@ -221,21 +240,23 @@ async function runExport(
   }
   if (fatal !== undefined) throw fatal;
   if (ctx.signal.aborted) {
-    out.info(`Interrupted after ${exported} threads${file ? `; run again with --resume to finish ${file}` : ''}.`);
+    out.info(
+      `Interrupted after ${plural(exported, 'thread')}${file ? `; run again with --resume to finish ${file}` : ''}.`,
+    );
     throw new InterruptedError();
   }
   const secs = ((now() - started) / 1000).toFixed(1);
   const skipped = all.length - todo.length;
   out.info(
-    `Exported ${exported} threads${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`,
+    `Exported ${plural(exported, 'thread')}${skipped ? ` (${skipped} already in ${file})` : ''} in ${secs}s${file ? ` to ${file}` : ''}.`,
   );
   if (vanished.length)
     out.warn(
-      `${vanished.length} threads were listed but no longer exist: ${vanished.slice(0, 5).join(', ')}${vanished.length > 5 ? ', …' : ''}`,
+      `${plural(vanished.length, 'thread')} ${vanished.length === 1 ? 'was' : 'were'} listed but no longer exist${vanished.length === 1 ? 's' : ''}: ${vanished.slice(0, 5).join(', ')}${vanished.length > 5 ? ', …' : ''}`,
     );
   if (failed.length) {
     throw new CliError(
-      `${failed.length} threads could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
+      `${plural(failed.length, 'thread')} could not be exported: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
       EXIT.FAILURE,
       {
         hint: file

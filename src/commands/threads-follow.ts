@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, ApiError, AuthError, CliError, InterruptedError, NetworkError, NotFoundError } from '../errors.js';
-import { isObject, messageBlock, messageTsv, safeText } from '../output/format.js';
+import { isObject, messageBlock, messageTsv, safeText, threadCustomer } from '../output/format.js';
 import type { Clock } from '../clock.js';
 
 type Obj = Record<string, unknown>;
@@ -76,11 +76,11 @@ export class Outage {
 }
 
 /** How each new message is printed: the transcript block, a TSV line, or an NDJSON line. */
-function printer(ctx: Context): (m: Obj) => void {
+function printer(ctx: Context, customer: () => string | undefined): (m: Obj) => void {
   const { out } = ctx;
   if (out.json) return (m) => out.printJsonLine(m);
-  if (out.human) return (m) => out.write(`\n${messageBlock(m, out.paint, { width: out.columns })}`);
-  return (m) => out.line(messageTsv(m));
+  if (out.human) return (m) => out.write(`\n${messageBlock(m, out.paint, { width: out.columns }, customer())}`);
+  return (m) => out.line(messageTsv(m, customer()));
 }
 
 /**
@@ -96,7 +96,8 @@ export async function follow(
   outage = new Outage((s) => ctx.out.warn(s)),
 ): Promise<number> {
   const { out } = ctx;
-  const print = printer(ctx);
+  let customer = isObject(first) ? threadCustomer(first) : undefined;
+  const print = printer(ctx, () => customer);
   const seen = new Set<string>();
   messagesOf(first).forEach((m, i) => seen.add(messageKey(m, i)));
   const maxBackoff = o.maxBackoffMs ?? 30_000;
@@ -121,6 +122,7 @@ export async function follow(
     }
     failures = 0;
     outage.reported = false;
+    if (isObject(thread)) customer = threadCustomer(thread) ?? customer;
     messagesOf(thread).forEach((m, i) => {
       const key = messageKey(m, i);
       if (seen.has(key)) return;

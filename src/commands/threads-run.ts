@@ -1,9 +1,18 @@
 import type { Handler } from './types.js';
-import { EXIT, ApiError, CliError, InterruptedError, NotFoundError, UsageError, statusLine } from '../errors.js';
+import {
+  EXIT,
+  ApiError,
+  CliError,
+  InterruptedError,
+  NotFoundError,
+  UsageError,
+  statusLine,
+  plainReason,
+} from '../errors.js';
 import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type BodySink, type Headers } from '../api/transport.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, threadColumns, writeTranscript } from '../output/format.js';
+import { isObject, messageTsv, threadColumns, threadCustomer, writeTranscript } from '../output/format.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { atEnd } from '../lifecycle.js';
@@ -11,6 +20,7 @@ import { knownFileProblem } from '../files.js';
 import { hasMaxOpt, setV8Flags } from '../v8-flags.js';
 import { JsonScanner } from '../output/json-scan.js';
 import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
+import { plural } from '../output/plural.js';
 
 const BLANK = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
@@ -247,6 +257,8 @@ export interface ShowOptions {
   hash?: boolean;
   follow?: boolean;
   interval?: number;
+  /** false with --no-pager. */
+  pager?: boolean;
 }
 
 export function threadQuery(opts: ListOptions, now = Date.now()): ThreadQuery {
@@ -335,7 +347,7 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
     });
     out.write(renderTable(cols.header, rows, out.paint.bold, out.columns, cols.table));
     if (query.limit !== undefined && matched.length > query.limit)
-      out.info(`Showing ${query.limit} of ${matched.length} threads.`);
+      out.info(`Showing ${query.limit} of ${plural(matched.length, 'thread')}.`);
     return;
   }
   const lines = new Array<string>(objs.length);
@@ -368,7 +380,7 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
   let outage: Outage | undefined;
   const client = await ctx.client(
     s,
-    following ? { onRetry: (r) => outage?.report(`the API did not answer (${r.reason})`) } : {},
+    following ? { onRetry: (r) => outage?.report(`the API did not answer (${plainReason(r.reason)})`) } : {},
   );
   let thread: unknown;
   try {
@@ -406,6 +418,13 @@ export const show: Handler<ShowOptions> = async (ctx, args, opts) => {
   if (out.json) return void out.printJson(thread);
   if (!isObject(thread))
     throw new ApiError('unexpected response from GET /threads/{hash}: expected a JSON object', 200);
+  const noPager = opts.pager === false;
+  // A pager needs the transcript whole; otherwise it streams out as it is built.
+  if (out.human && (await out.pages(noPager))) {
+    let text = '';
+    writeTranscript(thread, hash, out.paint, { width: out.columns }, (s) => (text += s));
+    return out.page(text, noPager);
+  }
   printThread(ctx, thread, hash);
 };
 
@@ -413,7 +432,8 @@ function printThread(ctx: Parameters<Handler>[0], thread: Record<string, unknown
   const { out } = ctx;
   if (out.human) return writeTranscript(thread, hash, out.paint, { width: out.columns }, (s) => out.write(s));
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
+  const customer = threadCustomer(thread, messages);
   let buf = '';
-  for (const m of messages) buf += `${messageTsv(m)}\n`;
+  for (const m of messages) buf += `${messageTsv(m, customer)}\n`;
   out.write(buf);
 }

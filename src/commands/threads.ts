@@ -29,7 +29,7 @@ export function registerThreads(program: Command, run: Runner, deps: Deps = {}):
       'after',
       examples(
         'gurusup threads list',
-        'gurusup threads show order-1234',
+        'gurusup threads show order-1042',
         'gurusup threads export --out threads.ndjson',
       ),
     );
@@ -55,7 +55,7 @@ export function registerThreads(program: Command, run: Runner, deps: Deps = {}):
         examples(
           'gurusup threads list',
           'gurusup threads list --since 1d --grep refund',
-          'gurusup threads list --user cust-42 --sort updated --limit 10',
+          'gurusup threads list --user cust-anna --sort updated --limit 10',
           'gurusup threads list --since 2026-11-01 --until 2026-11-08 --sort fid',
           'gurusup threads list | cut -f1',
           'gurusup threads list --json thread_fid,subject',
@@ -67,6 +67,7 @@ export function registerThreads(program: Command, run: Runner, deps: Deps = {}):
     .description('Show a thread and its messages as a transcript')
     .argument('<thread>', 'the thread_fid (or, with --hash, its MD5 hash)')
     .option('--hash', 'the argument is already the 32-hex thread hash')
+    .option('--no-pager', 'never page a long transcript on a terminal (also GURUSUP_PAGER=cat)')
     .option('-f, --follow', 'keep printing new messages as they arrive (Ctrl-C stops)')
     .option(
       '--interval <seconds>',
@@ -77,11 +78,11 @@ export function registerThreads(program: Command, run: Runner, deps: Deps = {}):
       'after',
       `\nJSON fields commonly present: ${THREAD_FIELDS}` +
         examples(
-          'gurusup threads show order-1234',
-          'gurusup threads show order-1234 --follow',
-          'gurusup threads show order-1234 -f --json | jq -r .body',
-          'gurusup threads show 5d41402abc4b2a76b9719d911017c592 --hash',
-          'gurusup threads show order-1234 --json messages',
+          'gurusup threads show order-1042',
+          'gurusup threads show order-1042 --follow',
+          "gurusup threads show order-1042 -f --json | jq -r 'select(.body) | .body'",
+          'gurusup threads show 6c59b9f593912b12a43c39bbaadbb2ed --hash',
+          'gurusup threads show order-1042 --json messages',
         ),
     )
     .action(run(() => import('./threads-run.js').then((m) => m.show)));
@@ -91,6 +92,7 @@ export function registerThreads(program: Command, run: Runner, deps: Deps = {}):
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--concurrency <n>', 'threads fetched at once (default 8)', positiveInt)
     .option('--resume', 'skip threads already in --out and append the rest')
+    .option('--force', 'overwrite an existing --out file')
     .addHelpText(
       'after',
       examples(

@@ -15,6 +15,7 @@ import { LineAppender, NotRegularFileError } from '../webhook/record.js';
 import { memberText } from '../webhook/json-text.js';
 import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
 import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
+import { plural } from '../output/plural.js';
 
 const MAX_PENDING_FORWARDS = 1000;
 /** `--inspect` without a port: ngrok's, which users of local inspectors know. */
@@ -203,6 +204,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   await inspector?.close();
   await record?.close();
   const { accepted, rejected } = listener.stats;
+  out.afterInterrupt();
   out.io.stderr.write(
     `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`,
   );
@@ -410,6 +412,7 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
   const client = await ctx.webhookClient({ timeoutMs });
   let failures = 0;
   let networkFailures = 0;
+  let sent = 0;
   for (const ev of events) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const type = describeEvent(JSON.parse(ev.body)).type ?? '';
@@ -421,17 +424,25 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
       if (ctx.signal.aborted) throw new InterruptedError();
-      networkFailures++;
       const msg = err instanceof Error ? err.message : String(err);
-      out.problem(`line ${ev.n}: ${msg}`);
       if (out.json) out.printJson({ line: ev.n, status: null, error: msg });
+      // An endpoint that cannot be reached fails every event alike: stop at the first, as verify does.
+      if (err instanceof NetworkError) {
+        const left = events.length - sent;
+        throw new NetworkError(`line ${ev.n}: ${msg}; stopped, ${left} of ${plural(events.length, 'event')} not sent`, {
+          hint: endpointHint(to),
+        });
+      }
+      networkFailures++;
+      out.problem(`line ${ev.n}: ${msg}`);
     }
+    sent++;
   }
   out.info(
     `Replayed ${events.length} event${events.length === 1 ? '' : 's'} to ${to}: ${events.length - failures - networkFailures} accepted`,
   );
   if (networkFailures)
-    throw new NetworkError(`${networkFailures} of ${events.length} events could not be delivered`, {
+    throw new NetworkError(`${networkFailures} of ${plural(events.length, 'event')} could not be delivered`, {
       hint: endpointHint(to),
     });
   return failures ? 1 : 0;

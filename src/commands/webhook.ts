@@ -11,8 +11,8 @@ export function registerWebhook(program: Command, run: Runner): void {
       'after',
       examples(
         'gurusup webhook listen',
-        'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook',
-        'gurusup webhook verify http://localhost:3000/gurusup/webhook',
+        'gurusup webhook trigger --to http://localhost:3000/hooks',
+        'gurusup webhook verify http://localhost:3000/hooks',
       ),
     );
   webhook
@@ -36,7 +36,7 @@ export function registerWebhook(program: Command, run: Runner): void {
       examples(
         'gurusup webhook listen',
         'gurusup webhook listen --json | jq .data.body',
-        'gurusup webhook listen --forward-to http://localhost:3000/gurusup/webhook',
+        'gurusup webhook listen --forward-to http://localhost:3000/hooks',
         'gurusup webhook listen --record events.ndjson',
         'gurusup webhook listen --port 0 --count 1 --json > event.json',
         'gurusup webhook listen --forward-to http://localhost:3000/hooks --inspect',
@@ -53,7 +53,7 @@ export function registerWebhook(program: Command, run: Runner): void {
     .addHelpText(
       'after',
       examples(
-        'gurusup webhook trigger --to http://localhost:3000/gurusup/webhook',
+        'gurusup webhook trigger --to http://localhost:3000/hooks',
         'gurusup webhook trigger --to http://127.0.0.1:4000/ --body "Hi there"',
       ),
     )
@@ -63,7 +63,7 @@ export function registerWebhook(program: Command, run: Runner): void {
     .description('Re-send events recorded by listen --record, in order')
     .argument('<file>', 'NDJSON file written by --record (or by listen --json)')
     .requiredOption('--to <url>', 'your endpoint')
-    .addHelpText('after', examples('gurusup webhook replay events.ndjson --to http://localhost:3000/gurusup/webhook'))
+    .addHelpText('after', examples('gurusup webhook replay events.ndjson --to http://localhost:3000/hooks'))
     .action(run(() => import('./webhook-run.js').then((m) => m.replay)));
   webhook
     .command('verify')
@@ -77,7 +77,7 @@ export function registerWebhook(program: Command, run: Runner): void {
         examples(
           'gurusup webhook verify http://localhost:3000/hooks',
           'gurusup webhook verify https://example.com/gurusup --timeout 5',
-          "gurusup webhook verify http://localhost:3000/hooks --json | jq '.[] | select(.pass | not)'",
+          'gurusup webhook verify http://localhost:3000/hooks --json probe,pass',
         ),
     )
     .action(run(() => import('./webhook-verify.js').then((m) => m.verify)));

@@ -19,6 +19,8 @@ export interface ArgSpec {
   name: string;
   kind: ValueKind;
   choices: string[];
+  /** Takes every word that follows (`<suite...>`). */
+  variadic?: boolean;
 }
 
 export interface CommandSpec {
@@ -74,7 +76,7 @@ export function specOf(cmd: Command): CommandSpec {
   });
   const args: ArgSpec[] = cmd.registeredArguments.map((a) => {
     const choices = a.argChoices ?? [];
-    return { name: a.name(), kind: valueKind('', a.name(), choices), choices };
+    return { name: a.name(), kind: valueKind('', a.name(), choices), choices, variadic: a.variadic };
   });
   return {
     name: cmd.name(),

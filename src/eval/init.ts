@@ -1,5 +1,6 @@
 /** `gurusup eval init`: a commented starter suite, or suites made from recorded threads. */
-import { isObject, senderOf } from '../output/format.js';
+import { isObject } from '../output/format.js';
+import { senderOf, threadCustomer } from '../model/sender.js';
 
 export const DEFAULT_SUITE_FILE = 'gurusup.eval.yaml';
 
@@ -72,14 +73,15 @@ export function caseFromThread(fid: string, thread: unknown): ThreadCase | undef
   const messages = Array.isArray(t.messages) ? t.messages.filter(isObject) : [];
   const turns: ThreadCase['turns'] = [];
   let lang: string | undefined = text(t.lang);
+  const customer = threadCustomer(t, messages);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    if (senderOf(m) !== 'customer') continue;
+    if (senderOf(m, customer) !== 'customer') continue;
     const body = text(m.body);
     if (!body) continue;
     lang ??= text(m.lang);
     const next = messages[i + 1];
-    const reference = next && senderOf(next) !== 'customer' ? text(next.body) : undefined;
+    const reference = next && senderOf(next, customer) !== 'customer' ? text(next.body) : undefined;
     turns.push({ send: body, ...(reference !== undefined ? { reference } : {}), expect: [{ min_length: 1 }] });
   }
   if (!turns.length) return undefined;

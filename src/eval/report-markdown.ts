@@ -4,6 +4,7 @@ import type { CaseResult, EvalSummary } from './runner.js';
 import { runStory } from './report-junit.js';
 import { formatMs, percent } from './report-text.js';
 import { inertLinks } from './text.js';
+import { plural } from '../output/plural.js';
 
 /**
  * Text from a reply or a suite, inert in Markdown: no HTML, no links, no formatting, no @mention
@@ -36,11 +37,11 @@ export function markdownReport(s: EvalSummary, o: { baseline?: Baseline; judge: 
   if (t.not_run) head.push(`${t.not_run} not run (interrupted)`);
   const lines: string[] = [`## ${ok ? '✅' : '❌'} gurusup eval: ${head.join(', ')}`, ''];
   const notes = [
-    `${t.cases} cases, ${t.runs} runs, ${t.turns} turns in ${formatMs(s.durationMs)}`,
+    `${plural(t.cases, 'case')}, ${plural(t.runs, 'run')}, ${plural(t.turns, 'turn')} in ${formatMs(s.durationMs)}`,
     `run \`${s.runId}\``,
   ];
   if (t.skipped_expectations && !o.judge)
-    notes.push(`${t.skipped_expectations} judge expectations skipped (no judge command)`);
+    notes.push(`${plural(t.skipped_expectations, 'judge expectation')} skipped (no judge command)`);
   lines.push(notes.join(' · '), '');
   const withBase = Boolean(o.baseline);
   lines.push(

@@ -43,14 +43,18 @@ function markLabel(m: string, p: Paint): string {
   return m === 'new-failure' ? p.red(m) : m === 'fixed' ? p.green(m) : m === 'still-failing' ? p.yellow(m) : p.dim(m);
 }
 
-/** Piped: `status name pass_rate runs latency_ms`, tab-separated; name is `suite › case` when several suites run. */
-export function caseTsv(r: CaseResult, withSuite = false): string {
+/**
+ * Piped: `status name pass_rate runs latency_ms`, tab-separated, and with a baseline a sixth
+ * column, its mark; name is `suite › case` when several suites run.
+ */
+export function caseTsv(r: CaseResult, withSuite = false, baseline?: Baseline): string {
   return tsvRow([
     r.status,
     caseTitle(r, withSuite),
     r.passRate.toFixed(2),
     r.runs.length,
     r.slowestMs === undefined ? '' : Math.round(r.slowestMs),
+    ...(baseline ? [baselineMark(baseline, r)] : []),
   ]);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The `--json` results object (its shape is documented in the README) and `--baseline`: an
+ * The `--json` results object (its shape is documented in docs/eval.md) and `--baseline`: an
  * earlier results file read back, each case marked new-failure, fixed, still-failing or unchanged.
  */
 import fs from 'node:fs/promises';

@@ -9,6 +9,7 @@ import { check, describe, type Expectation, type Outcome, type Status } from './
 import type { Judge, JudgeInput } from './judge.js';
 import type { Case, Suite, Turn } from './suite.js';
 import { now } from '../clock.js';
+import { replyOf } from '../model/reply.js';
 
 export type RunStatus = 'passed' | 'failed' | 'errored';
 
@@ -91,23 +92,8 @@ export function threadFid(c: Case, runId: string, repeat: number, repeats: numbe
   return `eval-${c.slug}-${runId}${repeats > 1 ? `-${repeat}` : ''}`;
 }
 
-/**
- * What the API sent back, as a reply: none for an empty 2xx, `null`, anything that is not a
- * message object with a `body` (a bare string or number, a list, `{}`, `{"status": "queued"}`),
- * or the very message just sent (the answer to an agent's message, which gets no automatic reply).
- */
-export function replyOf(response: unknown, partial: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (typeof response !== 'object' || response === null || Array.isArray(response) || !Object.hasOwn(response, 'body'))
-    return undefined;
-  const r = response as Record<string, unknown>;
-  const echo =
-    r.body === partial.body &&
-    r.user_fid === partial.user_fid &&
-    r.thread_fid === partial.thread_fid &&
-    r.role === undefined &&
-    r.in_reply_to === undefined;
-  return echo ? undefined : r;
-}
+// replyOf lives with the other rules about what a message means (src/model/reply.ts).
+export { replyOf };
 
 export function caseStatus(
   runs: readonly RunResult[],

@@ -42,8 +42,9 @@ export interface LoadProblem {
   message: string;
 }
 
+/** `file:line:col: problem`; a file that could not be read at all has no line (line 0): `file: problem`. */
 export function formatProblem(p: LoadProblem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  return p.line > 0 ? `${p.file}:${p.line}:${p.col}: ${p.message}` : `${p.file}: ${p.message}`;
 }
 
 type Yaml = typeof import('../vendor/yaml.js');
@@ -351,7 +352,9 @@ export async function loadSuites(files: readonly string[]): Promise<{ suites: Su
               : code === 'EFBIG'
                 ? `larger than ${MAX_SUITE_BYTES / 1024 / 1024} MiB, so not a suite file`
                 : (err as Error).message;
-      problems.push({ file, line: 1, col: 1, message: `cannot read the suite: ${why}` });
+      // Missing, a directory or forbidden: no line to point at. Too large: its first line is.
+      const at = code === 'EFBIG' ? 1 : 0;
+      problems.push({ file, line: at, col: at, message: `cannot read the suite: ${why}` });
       continue;
     }
     const r = parseSuite(y, file, text);

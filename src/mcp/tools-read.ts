@@ -5,7 +5,7 @@ import { ApiError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
 import { applyQuery, parseWhen, queryChanges, SORT_KEYS, type ThreadQuery } from '../commands/threads-filter.js';
 import { isObject, plainPaint, threadColumns, transcript } from '../output/format.js';
-import { messageSender, threadCustomer } from '../model/sender.js';
+import { senderOf, threadCustomer } from '../model/sender.js';
 import { success } from './results.js';
 import type { Calls } from './call.js';
 
@@ -36,7 +36,7 @@ export function labelled(thread: Obj): Obj {
   const customer = threadCustomer(thread);
   if (!Array.isArray(thread.messages)) return thread;
   const messages = thread.messages.map((m: unknown) =>
-    isObject(m) ? { ...m, sender: messageSender(m, customer) || null } : m,
+    isObject(m) ? { ...m, sender: senderOf(m, customer) || null } : m,
   );
   return { ...thread, messages };
 }

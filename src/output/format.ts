@@ -115,23 +115,9 @@ export function messageTime(m: Obj): string {
   return firstStr(m, TIME_KEYS) ?? '';
 }
 
-export type Sender = 'customer' | 'agent' | 'system' | '';
-
-/** Who sent a message, judged only from what its fields say; never invented. */
-export function senderOf(m: Obj): Sender {
-  const role = str(m.role) ?? str(m.sender) ?? str(m.sender_type) ?? str(m.author_type);
-  if (role) {
-    const r = role.toLowerCase();
-    // "ai" as a word only: "email", "maintainer" or "detail" are not the AI.
-    if (/(system|bot|assistant)|(^|[^a-z])ai([^a-z]|$)/.test(r)) return 'system';
-    if (/(agent|support|operator)/.test(r)) return 'agent';
-    if (/(customer|user|client|contact)/.test(r)) return 'customer';
-  }
-  if (m.is_system === true || m.is_ai === true || m.is_bot === true) return 'system';
-  if (m.is_customer_support_agent === true) return 'agent';
-  if (m.is_customer_support_agent === false) return 'customer';
-  return '';
-}
+// The rule lives in src/model/sender.ts; re-exported for the renderers here and their callers.
+export { senderOf, threadCustomer, type Sender } from '../model/sender.js';
+import { senderOf, threadCustomer } from '../model/sender.js';
 
 export function messageCount(t: Obj): number | undefined {
   for (const k of ['message_count', 'messages_count', 'messageCount'])
@@ -153,9 +139,14 @@ export interface ThreadColumns {
  * `threads list` on a narrow terminal: updated goes first, then messages, then user, then hash.
  * A hash or a time cut short is of no use, so those are shown whole or not at all.
  */
+/**
+ * The thread_fid is what users copy into `threads show`: never cut, never dropped. The hash (the
+ * CLI can compute it) goes first, then the time, the count and the user (contract, "On a terminal").
+ */
 export const THREAD_TABLE: TableOptions = {
-  drop: ['UPDATED', 'MESSAGES', 'USER', 'HASH'],
-  min: { THREAD_FID: 16, HASH: 32, SUBJECT: 20, USER: 8, UPDATED: Number.POSITIVE_INFINITY },
+  drop: ['HASH', 'UPDATED', 'MESSAGES', 'USER'],
+  whole: ['THREAD_FID'],
+  min: { HASH: 32, SUBJECT: 20, USER: 8, UPDATED: Number.POSITIVE_INFINITY },
   right: ['MESSAGES'],
 };
 
@@ -196,9 +187,9 @@ export function threadColumns(threads: readonly Obj[], o: { plain?: boolean } = 
   return { header, row, tsv, table: THREAD_TABLE };
 }
 
-/** Piped message line: time, sender, body (escaped). */
-export function messageTsv(m: Obj): string {
-  return tsvRow([messageTime(m), senderOf(m), m.body ?? '']);
+/** Piped message line: time, sender, body (escaped); `customer` is the thread's (threadCustomer). */
+export function messageTsv(m: Obj, customer?: string): string {
+  return tsvRow([messageTime(m), senderOf(m, customer), m.body ?? '']);
 }
 
 export interface Paint {
@@ -221,8 +212,8 @@ export const plainPaint: Paint = {
   red: (s) => s,
 };
 
-function senderLabel(m: Obj, p: Paint): string {
-  const who = senderOf(m);
+function senderLabel(m: Obj, p: Paint, customer?: string): string {
+  const who = senderOf(m, customer);
   const user = str(m.user_fid);
   const label = who || 'unknown';
   const painted =
@@ -269,10 +260,10 @@ export function clipForTerminal(text: string, more: string): string {
   return `${text.slice(0, cut)}\n… ${text.length - cut} more characters (${more})`;
 }
 
-export function messageBlock(m: Obj, p: Paint, view?: TextView): string {
+export function messageBlock(m: Obj, p: Paint, view?: TextView, customer?: string): string {
   const raw = messageTime(m);
   const time = raw && view ? relativeTime(raw, view.now) : raw;
-  const head = `${senderLabel(m, p)}${time ? `  ${p.dim(safeLine(time))}` : ''}`;
+  const head = `${senderLabel(m, p, customer)}${time ? `  ${p.dim(safeLine(time))}` : ''}`;
   const text = typeof m.body === 'string' ? m.body : m.body === undefined ? '' : JSON.stringify(m.body);
   const body = safeText(view ? clipForTerminal(text, '--json for all') : text);
   return `${head}\n${indentedBody(body, view)}\n`;
@@ -313,8 +304,9 @@ export function writeTranscript(
   const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
   lines.push(p.dim(`${messages.length} message${messages.length === 1 ? '' : 's'}`));
   let out = `${lines.join('\n')}\n`;
+  const customer = threadCustomer(thread, messages);
   for (const m of messages) {
-    out += `\n${messageBlock(m, p, view)}`;
+    out += `\n${messageBlock(m, p, view, customer)}`;
     if (out.length >= TRANSCRIPT_CHUNK) {
       emit(out);
       out = '';

@@ -9,12 +9,51 @@ export function helpWidth(stream: { isTTY?: boolean; columns?: number }): number
   return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns : 80;
 }
 
+/** Words of a shell line, split at spaces outside quotes (a break inside quotes would change it). */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote = '';
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === ' ') {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    word += ch;
+  }
+  if (word) words.push(word);
+  return words;
+}
+
+/**
+ * An example too wide for the terminal is broken between words with a ` \` continuation, so that
+ * pasting the lines still runs the one command.
+ */
+function fitExample(line: string, width: number): string {
+  const lead = /^\s*\$ /.exec(line)![0];
+  const indent = ' '.repeat(lead.length + 2);
+  const lines: string[] = [];
+  let cur = lead;
+  for (const w of shellWords(line.slice(lead.length))) {
+    const start = cur === lead || cur === indent;
+    if (!start && displayWidth(cur) + 1 + displayWidth(w) + 2 > width) {
+      lines.push(`${cur} \\`);
+      cur = indent + w;
+    } else cur = start ? cur + w : `${cur} ${w}`;
+  }
+  lines.push(cur);
+  return lines.join('\n');
+}
+
 const ITEM = /^( {2,})(\S(?:.*?\S)?)( {2,})(\S.*)$/;
 
 function fitLine(line: string, width: number): string {
   if (width <= 0 || displayWidth(line) <= width) return line;
-  // An example command is left whole, so it can be copied as it is.
-  if (/^\s*\$ /.test(line)) return line;
+  if (/^\s*\$ /.test(line)) return fitExample(line, width);
   const item = ITEM.exec(line);
   if (item) {
     const [, lead, term, gap, desc] = item as unknown as [string, string, string, string, string];

@@ -2,6 +2,7 @@ import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { EXIT, CliError } from '../errors.js';
 import { Redactor } from './redact.js';
+import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 import { fitLine, fitText } from './wrap.js';
 
@@ -96,6 +97,8 @@ export class Output {
   readonly stderrTTY: boolean;
   /** Paint for stdout. */
   readonly paint: Paint;
+  /** Whether stdout gets colour. */
+  readonly stdoutColour: boolean;
   /** Paint for stderr. */
   readonly epaint: Paint;
   /** What must never be printed (the API key, URL passwords); owned by the Context. */
@@ -109,6 +112,7 @@ export class Output {
     this.stdoutTTY = io.stdout.isTTY === true;
     this.stderrTTY = io.stderr.isTTY === true;
     this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY), Chalk);
+    this.stdoutColour = Chalk !== undefined && colorLevel(opts.color, io.env, this.stdoutTTY) > 0;
     this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY), Chalk);
   }
 
@@ -155,6 +159,26 @@ export class Output {
 
   write(s: string): void {
     this.io.stdout.write(s);
+  }
+
+  /**
+   * After Ctrl-C on a terminal, the cursor sits after the ^C the terminal echoed: a closing line
+   * (the listener's summary) starts on a line of its own.
+   */
+  afterInterrupt(): void {
+    if (this.stderrTTY && this.io.signal.aborted && this.io.signal.reason === 'SIGINT') this.io.stderr.write('\n');
+  }
+
+  /** Text for people, through the pager when stdout is a terminal and it is taller than the screen. */
+  async page(s: string, noPager = false): Promise<void> {
+    const { page } = await import('./pager.js');
+    await page(this.io, s, noPager);
+  }
+
+  /** Whether page() may use a pager (so a caller can build the text whole rather than stream it). */
+  async pages(noPager = false): Promise<boolean> {
+    const { pagerCommand } = await import('./pager.js');
+    return (await pagerCommand(this.io, noPager)) !== undefined;
   }
 
   /** Raw bytes to stdout, ending with a newline. */
@@ -266,11 +290,14 @@ export class Output {
     );
   }
 
-  /** --json output: fields picked, pretty on a terminal, compact in a pipe. */
+  /** --json output: fields picked, pretty (and coloured, unless colour is off) on a terminal, compact in a pipe. */
   printJson(value: unknown): void {
     this.checkFields(value);
     const v = pickFields(value, this.opts.fields);
-    this.line(this.stdoutTTY ? safeJson(JSON.stringify(v, null, 2)) : JSON.stringify(v));
+    if (!this.stdoutTTY) return this.line(JSON.stringify(v));
+    const pretty = safeJson(JSON.stringify(v, null, 2) ?? 'null');
+    // Never in a pipe, whatever FORCE_COLOR says: a script reads these bytes.
+    this.line(this.stdoutColour ? colourJson(pretty, this.paint) : pretty);
   }
 
   /**

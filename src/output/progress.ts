@@ -71,7 +71,8 @@ export class ProgressBar {
     this.#stream.write(`\r${this.#line(t)}\u001b[K`);
   }
 
+  /** The final count is drawn, then the bar is cleared: the summary line that follows replaces it. */
   end(): void {
-    this.#stream.write(`\r${this.#line(now())}\u001b[K\n`);
+    this.#stream.write(`\r${this.#line(now())}\u001b[K\r\u001b[K`);
   }
 }

@@ -12,6 +12,8 @@ export interface TableOptions {
   drop?: readonly string[];
   /** The narrowest a column (by header) is cut to before a column is dropped; its full width for one that must not be cut. */
   min?: Readonly<Record<string, number>>;
+  /** Columns (by header) never cut nor dropped, even when the row then overflows. */
+  whole?: readonly string[];
   /** Columns (by header) to right-align; a column whose every non-empty cell is a number is right-aligned anyway. */
   right?: readonly string[];
 }
@@ -32,6 +34,7 @@ export function layout(
   const total = (cols: number[], w: (i: number) => number) =>
     cols.reduce((a, i) => a + w(i), 0) + GAP * Math.max(0, cols.length - 1);
   const min = header.map((h, i) => {
+    if (o.whole?.includes(h)) return natural[i]!;
     const declared = o.min?.[h];
     // A number cut short would be a different number: never cut one unless told.
     const fallback = numeric[i] ? natural[i]! : Math.max(6, displayWidth(h));
@@ -44,9 +47,14 @@ export function layout(
     if (k >= 0 && show.length > 1) show = show.filter((i) => i !== k);
   }
   // Still too wide with every droppable column gone: cut anything, then drop from the right.
+  const whole = (i: number) => o.whole?.includes(header[i]!) === true;
   if (total(show, (i) => min[i]!) > maxWidth) {
-    for (const i of show) min[i] = Math.min(min[i]!, 1);
-    while (show.length > 1 && total(show, (i) => min[i]!) > maxWidth) show = show.slice(0, -1);
+    for (const i of show) if (!whole(i)) min[i] = Math.min(min[i]!, 1);
+    while (show.length > 1 && total(show, (i) => min[i]!) > maxWidth) {
+      const last = [...show].reverse().find((i) => !whole(i));
+      if (last === undefined) break;
+      show = show.filter((i) => i !== last);
+    }
   }
   const widths = [...natural];
   let over = total(show, (i) => widths[i]!) - maxWidth;
@@ -58,7 +66,7 @@ export function layout(
     widths[widest]!--;
     over--;
   }
-  if (over > 0 && show.length === 1) widths[show[0]!] = Math.max(1, maxWidth);
+  if (over > 0 && show.length === 1 && !whole(show[0]!)) widths[show[0]!] = Math.max(1, maxWidth);
   return { show, widths };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The sandbox's "AI": deterministic keyword rules, English and Spanish, so an eval suite can pass
- * and fail on purpose (README, "Test your AI's answers", lists them for users).
+ * and fail on purpose (docs/eval.md, "The sandbox's answers", lists them for users).
  *
  * - The reply depends only on the message body and the language: the same message always gets
  *   the same reply, whatever came before in the thread.

@@ -25,8 +25,18 @@ function msg(
 
 const AI = { role: 'assistant' } as const;
 
-/** A few realistic conversations, in English and Spanish. */
-export function seedThreads(): SandboxThread[] {
+const M = 60;
+const H = 60 * M;
+const D = 24 * H;
+
+/**
+ * A few realistic conversations, in English and Spanish, dated back from `now` (the sandbox's
+ * start): from minutes to a few days old, and one older than 30 days, so relative times and
+ * `--since 1d` show something on the first run.
+ */
+export function seedThreads(now: Date = new Date()): SandboxThread[] {
+  const start = Math.floor(now.getTime() / 1000) * 1000;
+  const ago = (seconds: number): string => new Date(start - seconds * 1000).toISOString();
   const t = (
     thread_fid: string,
     subject: string,
@@ -49,7 +59,7 @@ export function seedThreads(): SandboxThread[] {
         'order-1042',
         'cust-anna',
         false,
-        '2024-05-02T09:14:03.000Z',
+        ago(2 * H + 20 * M),
         'Hi, my order #1042 has not arrived yet. Where is my parcel?',
         'en',
       ),
@@ -58,18 +68,18 @@ export function seedThreads(): SandboxThread[] {
         'order-1042',
         'gurusup-ai',
         true,
-        '2024-05-02T09:14:05.000Z',
+        ago(2 * H + 20 * M - 2),
         'Orders ship within 24 hours and arrive in 2–4 business days. You will find the tracking link in your confirmation email.',
         'en',
         AI,
       ),
-      msg(3, 'order-1042', 'cust-anna', false, '2024-05-02T09:20:41.000Z', 'Found it, thanks!', 'en'),
+      msg(3, 'order-1042', 'cust-anna', false, ago(6 * M), 'Found it, thanks!', 'en'),
       msg(
         4,
         'order-1042',
         'gurusup-ai',
         true,
-        '2024-05-02T09:20:42.000Z',
+        ago(6 * M - 1),
         "You're welcome! Is there anything else I can help you with?",
         'en',
         AI,
@@ -81,7 +91,7 @@ export function seedThreads(): SandboxThread[] {
         'refund-778',
         'cust-bram',
         false,
-        '2024-05-03T14:02:10.000Z',
+        ago(23 * H + 28 * M),
         'The mug arrived broken. Can I get a refund?',
         'en',
       ),
@@ -90,7 +100,7 @@ export function seedThreads(): SandboxThread[] {
         'refund-778',
         'gurusup-ai',
         true,
-        '2024-05-03T14:02:12.000Z',
+        ago(23 * H + 28 * M - 2),
         'I can help with that refund. Refunds go back to the original payment method within 5–7 business days once the return is received.',
         'en',
         AI,
@@ -100,7 +110,7 @@ export function seedThreads(): SandboxThread[] {
         'refund-778',
         'agent-lucia',
         true,
-        '2024-05-03T15:30:00.000Z',
+        ago(22 * H),
         'Hi Bram, no need to send it back: I have issued the refund today.',
         'en',
       ),
@@ -111,7 +121,7 @@ export function seedThreads(): SandboxThread[] {
         'pedido-3310',
         'cust-carmen',
         false,
-        '2024-05-04T08:45:00.000Z',
+        ago(3 * D + 4 * H),
         'Hola, necesito la factura de mi pedido de abril.',
         'es',
       ),
@@ -120,7 +130,7 @@ export function seedThreads(): SandboxThread[] {
         'pedido-3310',
         'gurusup-ai',
         true,
-        '2024-05-04T08:45:02.000Z',
+        ago(3 * D + 4 * H - 2),
         'Puedes descargar todas tus facturas en Ajustes → Facturación. Si un cargo no te cuadra, responde con su fecha e importe y lo revisamos.',
         'es',
         AI,
@@ -132,7 +142,7 @@ export function seedThreads(): SandboxThread[] {
         'cuenta-5521',
         'cust-diego',
         false,
-        '2024-05-05T19:03:30.000Z',
+        ago(5 * D + 7 * H),
         'He olvidado mi contraseña y no puedo acceder a la cuenta.',
         'es',
       ),
@@ -141,20 +151,20 @@ export function seedThreads(): SandboxThread[] {
         'cuenta-5521',
         'gurusup-ai',
         true,
-        '2024-05-05T19:03:31.000Z',
+        ago(5 * D + 7 * H - 1),
         'Para restablecer tu contraseña, usa "¿Olvidaste tu contraseña?" en la página de acceso; el enlace del correo vale 30 minutos.',
         'es',
         AI,
       ),
     ]),
     t('chat-9001', 'Opening hours', 'cust-emma', 'en', [
-      msg(12, 'chat-9001', 'cust-emma', false, '2024-05-06T11:00:00.000Z', 'Are you open on Sundays?', 'en'),
+      msg(12, 'chat-9001', 'cust-emma', false, ago(45 * D), 'Are you open on Sundays?', 'en'),
       msg(
         13,
         'chat-9001',
         'gurusup-ai',
         true,
-        '2024-05-06T11:00:01.000Z',
+        ago(45 * D - 1),
         'Thanks for your message. A member of our team will get back to you shortly.',
         'en',
         AI,

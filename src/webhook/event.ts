@@ -54,14 +54,29 @@ export function eventBlock(body: unknown, receivedAt: Date, p: Paint, view?: Tex
   const head = headLine(parts, view?.width ?? 0);
   if (hasBody) {
     const text = safeText(typeof message.body === 'string' ? message.body : JSON.stringify(message.body));
-    return `${head}\n${indentedBody(text, view)}\n\n`;
+    return `${head}\n${capped(indentedBody(text, view), p)}\n\n`;
   }
   // JSON.stringify leaves C1 controls and bidi overrides raw: a terminal would act on them.
   const raw = safeJson(JSON.stringify(body, null, 2) ?? String(body));
-  return `${head}\n${raw
+  const shown = raw
     .split('\n')
     .map((l) => `  ${l}`)
-    .join('\n')}\n\n`;
+    .join('\n');
+  return `${head}\n${capped(shown, p)}\n\n`;
+}
+
+/** At most this many lines of a body in a terminal block; piped and --json output are whole. */
+export const MAX_BODY_LINES = 12;
+
+/** The first MAX_BODY_LINES lines, then how many more there are (a line of the same indent). */
+function capped(lines: string, p: Paint): string {
+  const all = lines.split('\n');
+  if (all.length <= MAX_BODY_LINES) return lines;
+  const more = all.length - MAX_BODY_LINES;
+  return [
+    ...all.slice(0, MAX_BODY_LINES),
+    `  ${p.dim(`… ${more} more line${more === 1 ? '' : 's'} (--json for all)`)}`,
+  ].join('\n');
 }
 
 /** The parts two spaces apart; on a narrow terminal, those that do not fit go on indented lines below. */

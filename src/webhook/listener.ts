@@ -4,6 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { RecordError, type LineAppender } from './record.js';
 import { compactJson } from './json-text.js';
+import { plural } from '../output/plural.js';
 
 export interface ListenerOptions {
   host: string;
@@ -232,7 +233,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
     if (expected !== undefined && !keyMatches(given, expected)) {
       return refuse(req, res, 401, given === undefined ? 'missing x-api-key' : 'wrong x-api-key');
     }
-    if (countReached()) return refuse(req, res, 503, `already accepted ${o.count} events (--count)`);
+    if (countReached()) return refuse(req, res, 503, `already accepted ${plural(o.count!, 'event')} (--count)`);
     if (declared > o.maxBody) return tooLarge(req, res);
 
     const reservation = Number.isSafeInteger(declared) && declared >= 0 ? declared : o.maxBody;
@@ -259,7 +260,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
       }
       if (behindRefusal(req)) return void reply(res, 503, 'connection closing', { connection: 'close' });
       if (stopping) return refuse(req, res, 503, 'listener is stopping');
-      if (countReached()) return refuse(req, res, 503, `already accepted ${o.count} events (--count)`);
+      if (countReached()) return refuse(req, res, 503, `already accepted ${plural(o.count!, 'event')} (--count)`);
       reserved++;
       // The sender's bytes, numbers and escapes included; only whitespace goes.
       const line = compactJson(text);

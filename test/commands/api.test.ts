@@ -41,7 +41,12 @@ describe('gurusup api', () => {
     expect(server.requests[0]).toMatchObject({ method: 'GET', path: '/threads' });
     expect(server.requests[0]!.headers['x-api-key']).toBe(KEY);
     const tty = await run(['api', 'threads'], { env, tty: true });
-    expect(tty.stdout).toBe('[\n  {\n    "thread_fid": "a",\n    "subject": "s"\n  }\n]\n');
+    // Coloured on a terminal (issue 24); the same JSON once the colour is taken out.
+    expect(tty.stdout).toContain('\u001b[');
+    // eslint-disable-next-line no-control-regex
+    expect(tty.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toBe(
+      '[\n  {\n    "thread_fid": "a",\n    "subject": "s"\n  }\n]\n',
+    );
   });
 
   it('-f and -F build a JSON body and imply POST; -H adds headers', async () => {

@@ -37,9 +37,7 @@ describe('--repeat', () => {
       it(`--repeat ${n}: a usage error (exit 2), nothing sent`, async () => {
         server.requests.length = 0;
         const r = await run(['eval', suite, '--repeat', n], { env });
-        expect(r.stderr).toContain(
-          `error: option '--repeat <n>' argument '${n}' is invalid. expected a whole number from 1 to 1000.`,
-        );
+        expect(r.stderr).toContain(`error: --repeat must be a whole number from 1 to 1000, not '${n}'`);
         expect(r.code).toBe(2);
         expect(server.requests).toHaveLength(0);
       });

@@ -189,7 +189,8 @@ describe('gurusup eval: running a suite', () => {
     );
     const missing = await run(['eval', path.join(dir, 'nope.yaml')], { env });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('nope.yaml:1:1: cannot read the suite: no such file');
+    // No line to point at in a file that is not there (issue 24: it said nope.yaml:1:1).
+    expect(missing.stderr).toContain('nope.yaml: cannot read the suite: no such file\nhint: check the path;');
     expect(server.requests).toHaveLength(0);
   });
 

@@ -113,7 +113,7 @@ describe('threads export', () => {
     const file = path.join(tempDir(), 'out.ndjson');
     const r = await run(['threads', 'export', '--out', file], { env: envFor(server.url) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('1 threads could not be exported: t-5');
+    expect(r.stderr).toContain('1 thread could not be exported: t-5');
     expect(r.stderr).toContain('--resume');
     expect(fids(fs.readFileSync(file, 'utf8'))).toHaveLength(N - 1);
   });

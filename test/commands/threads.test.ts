@@ -128,7 +128,7 @@ describe('threads list', () => {
   it('--limit must be a positive number (exit 2)', async () => {
     const r = await run(['threads', 'list', '--limit', 'x'], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("error: option '--limit <n>' argument 'x' is invalid");
+    expect(r.stderr).toContain("error: --limit must be a whole number of 1 or more, not 'x'");
     expect(server.requests).toHaveLength(0);
   });
 

@@ -184,8 +184,8 @@ describe('loading files', () => {
     expect(ok.suites.map((s) => s.cases[0]!.slug)).toEqual(['refund-window', 'refund-window-2']);
     const bad = await loadSuites([a, path.join(dir, 'missing.yaml'), dir]);
     expect(bad.problems.map(formatProblem)).toEqual([
-      `${path.join(dir, 'missing.yaml')}:1:1: cannot read the suite: no such file`,
-      `${dir}:1:1: cannot read the suite: is a directory, not a suite file`,
+      `${path.join(dir, 'missing.yaml')}: cannot read the suite: no such file`,
+      `${dir}: cannot read the suite: is a directory, not a suite file`,
     ]);
   });
 
