@@ -25,7 +25,9 @@ const DOCS = [
     .map((f) => `docs/${f}`),
 ];
 const KEY = 'gsk_sandbox_local';
-const BLOCK_TIMEOUT_MS = 10_000;
+// Limits that catch a block that hangs (runs until Ctrl-C), generous for a loaded machine: not a speed test.
+const BLOCK_TIMEOUT_MS = 30_000;
+const FILE_TIMEOUT_MS = 120_000;
 
 let binDir: string;
 let cacheDir: string;
@@ -117,29 +119,33 @@ describe('docs: every sh block runs as written', () => {
   });
 
   for (const f of DOCS) {
-    it.concurrent(f, async () => {
-      const blocks = docBlocks(path.join(ROOT, f)).filter((b) => b.lang === 'sh');
-      for (const b of blocks.filter((b) => b.skip !== undefined))
-        expect(b.skip!.length, `${f}:${b.line}`).toBeGreaterThan(3);
-      const toRun = blocks.filter((b) => b.skip === undefined);
-      if (toRun.length === 0) return;
-      const sb = await startSandbox({
-        host: '127.0.0.1',
-        port: 0,
-        apiKey: KEY,
-        store: new SandboxStore(seedThreads()),
-      });
-      sandboxes.push(sb);
-      const cwd = tempDir('gurusup-docs-cwd-');
-      fs.cpSync(path.join(ROOT, 'examples'), path.join(cwd, 'examples'), { recursive: true });
-      const home = tempDir('gurusup-docs-home-');
-      const failures: string[] = [];
-      for (const b of toRun) {
-        const r = await runBlock(b, cwd, home, sb.url);
-        if (r.code !== b.exit)
-          failures.push(`${f}:${b.line}: exit ${r.code}, expected ${b.exit}\n${b.code}\n--- output ---\n${r.out}`);
-      }
-      expect(failures.join('\n\n')).toBe('');
-    });
+    it.concurrent(
+      f,
+      async () => {
+        const blocks = docBlocks(path.join(ROOT, f)).filter((b) => b.lang === 'sh');
+        for (const b of blocks.filter((b) => b.skip !== undefined))
+          expect(b.skip!.length, `${f}:${b.line}`).toBeGreaterThan(3);
+        const toRun = blocks.filter((b) => b.skip === undefined);
+        if (toRun.length === 0) return;
+        const sb = await startSandbox({
+          host: '127.0.0.1',
+          port: 0,
+          apiKey: KEY,
+          store: new SandboxStore(seedThreads()),
+        });
+        sandboxes.push(sb);
+        const cwd = tempDir('gurusup-docs-cwd-');
+        fs.cpSync(path.join(ROOT, 'examples'), path.join(cwd, 'examples'), { recursive: true });
+        const home = tempDir('gurusup-docs-home-');
+        const failures: string[] = [];
+        for (const b of toRun) {
+          const r = await runBlock(b, cwd, home, sb.url);
+          if (r.code !== b.exit)
+            failures.push(`${f}:${b.line}: exit ${r.code}, expected ${b.exit}\n${b.code}\n--- output ---\n${r.out}`);
+        }
+        expect(failures.join('\n\n')).toBe('');
+      },
+      FILE_TIMEOUT_MS,
+    );
   }
 });

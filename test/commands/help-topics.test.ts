@@ -117,7 +117,11 @@ describe('help mistakes', () => {
     expect(cmd.stderr).toContain('hint: did you mean threads?');
     const none = await cli(['help', 'xyzzy']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^error: no help for 'xyzzy'.*\nhint: run gurusup help/);
+    expect(none.stderr).toBe(
+      "error: unknown command or help topic 'xyzzy'\nhint: run gurusup help to see the commands and help topics\n",
+    );
+    expect(topic.stderr).toContain("error: unknown help topic 'enviroment'");
+    expect(cmd.stderr).toBe("error: unknown command 'threds'\nhint: did you mean threads?\n");
   });
 
   it('`gurusup version` points to --version; -v is the version only as the one word', async () => {
