@@ -29,7 +29,9 @@ export function helpRequest(
   const word = rest[firstWord(rest)];
   if (word === undefined) return undefined;
   if (isTopic(word)) return { topic: word };
-  if (program.commands.some((c) => c.name() === word || c.aliases().includes(word))) return undefined;
+  // `help` itself is Commander's implicit command, not in program.commands.
+  if (word === 'help' || program.commands.some((c) => c.name() === word || c.aliases().includes(word)))
+    return undefined;
   return { unknown: word };
 }
 

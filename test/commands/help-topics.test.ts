@@ -107,6 +107,12 @@ describe('sandbox --help', () => {
 });
 
 describe('help mistakes', () => {
+  it('`help help` is the top-level help', async () => {
+    const r = await run(['help', 'help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Help topics (gurusup help <topic>):');
+  });
+
   it('`help <typo>` is a usage error with a suggestion, for commands and topics alike', async () => {
     const topic = await run(['help', 'enviroment']);
     expect(topic.code).toBe(2);
