@@ -39,7 +39,17 @@ beforeAll(() => {
 });
 
 const sandboxes: Sandbox[] = [];
+/** Process groups of blocks still running: ended in afterAll, whatever ended the test (a timeout). */
+const running = new Set<number>();
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
 afterAll(async () => {
+  for (const pid of running) killGroup(pid);
   await Promise.all(sandboxes.map((s) => s.close()));
 });
 
@@ -61,19 +71,19 @@ function runBlock(b: DocBlock, cwd: string, home: string, sandboxUrl: string): P
   };
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child.pid!);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => {
       out += `\n[docs test: killed after ${BLOCK_TIMEOUT_MS} ms]`;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killGroup(child.pid!);
     }, BLOCK_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // A background job of the block (`listen … &`) must not outlive it.
+      killGroup(child.pid!);
+      running.delete(child.pid!);
       resolve({ code, out });
     });
   });
