@@ -25,7 +25,9 @@ const DOCS = [
     .map((f) => `docs/${f}`),
 ];
 const KEY = 'gsk_sandbox_local';
-const BLOCK_TIMEOUT_MS = 10_000;
+// Limits that catch a block that hangs (runs until Ctrl-C), generous for a loaded machine: not a speed test.
+const BLOCK_TIMEOUT_MS = 30_000;
+const FILE_TIMEOUT_MS = 120_000;
 
 let binDir: string;
 let cacheDir: string;
@@ -37,7 +39,17 @@ beforeAll(() => {
 });
 
 const sandboxes: Sandbox[] = [];
+/** Process groups of blocks still running: ended in afterAll, whatever ended the test (a timeout). */
+const running = new Set<number>();
+const killGroup = (pid: number) => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
 afterAll(async () => {
+  for (const pid of running) killGroup(pid);
   await Promise.all(sandboxes.map((s) => s.close()));
 });
 
@@ -59,19 +71,19 @@ function runBlock(b: DocBlock, cwd: string, home: string, sandboxUrl: string): P
   };
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child.pid!);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => {
       out += `\n[docs test: killed after ${BLOCK_TIMEOUT_MS} ms]`;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killGroup(child.pid!);
     }, BLOCK_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // A background job of the block (`listen … &`) must not outlive it.
+      killGroup(child.pid!);
+      running.delete(child.pid!);
       resolve({ code, out });
     });
   });
@@ -117,29 +129,33 @@ describe('docs: every sh block runs as written', () => {
   });
 
   for (const f of DOCS) {
-    it.concurrent(f, async () => {
-      const blocks = docBlocks(path.join(ROOT, f)).filter((b) => b.lang === 'sh');
-      for (const b of blocks.filter((b) => b.notRun !== undefined))
-        expect(b.notRun!.length, `${f}:${b.line}`).toBeGreaterThan(3);
-      const toRun = blocks.filter((b) => b.notRun === undefined);
-      if (toRun.length === 0) return;
-      const sb = await startSandbox({
-        host: '127.0.0.1',
-        port: 0,
-        apiKey: KEY,
-        store: new SandboxStore(seedThreads()),
-      });
-      sandboxes.push(sb);
-      const cwd = tempDir('gurusup-docs-cwd-');
-      fs.cpSync(path.join(ROOT, 'examples'), path.join(cwd, 'examples'), { recursive: true });
-      const home = tempDir('gurusup-docs-home-');
-      const failures: string[] = [];
-      for (const b of toRun) {
-        const r = await runBlock(b, cwd, home, sb.url);
-        if (r.code !== b.exit)
-          failures.push(`${f}:${b.line}: exit ${r.code}, expected ${b.exit}\n${b.code}\n--- output ---\n${r.out}`);
-      }
-      expect(failures.join('\n\n')).toBe('');
-    });
+    it.concurrent(
+      f,
+      async () => {
+        const blocks = docBlocks(path.join(ROOT, f)).filter((b) => b.lang === 'sh');
+        for (const b of blocks.filter((b) => b.notRun !== undefined))
+          expect(b.notRun!.length, `${f}:${b.line}`).toBeGreaterThan(3);
+        const toRun = blocks.filter((b) => b.notRun === undefined);
+        if (toRun.length === 0) return;
+        const sb = await startSandbox({
+          host: '127.0.0.1',
+          port: 0,
+          apiKey: KEY,
+          store: new SandboxStore(seedThreads()),
+        });
+        sandboxes.push(sb);
+        const cwd = tempDir('gurusup-docs-cwd-');
+        fs.cpSync(path.join(ROOT, 'examples'), path.join(cwd, 'examples'), { recursive: true });
+        const home = tempDir('gurusup-docs-home-');
+        const failures: string[] = [];
+        for (const b of toRun) {
+          const r = await runBlock(b, cwd, home, sb.url);
+          if (r.code !== b.exit)
+            failures.push(`${f}:${b.line}: exit ${r.code}, expected ${b.exit}\n${b.code}\n--- output ---\n${r.out}`);
+        }
+        expect(failures.join('\n\n')).toBe('');
+      },
+      FILE_TIMEOUT_MS,
+    );
   }
 });

@@ -1,4 +1,5 @@
 import { readUserFile } from '../files.js';
+import { SEND_TIMEOUT_S } from '../config/settings.js';
 import type { Handler } from './types.js';
 import { EXIT, CliError, UsageError, statusLine } from '../errors.js';
 import { safeText } from '../output/format.js';
@@ -80,7 +81,7 @@ export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
     headers[k] = v;
   }
 
-  const s = await ctx.settings(method === 'GET' ? undefined : 120);
+  const s = await ctx.settings(method === 'GET' ? undefined : SEND_TIMEOUT_S);
   const client = await ctx.client(s);
   const res = await out.during(`${method} ${path}`, () => client.send(method, path, { rawBody, headers }));
   if (opts.include) {

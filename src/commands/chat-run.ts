@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import { SEND_TIMEOUT_S } from '../config/settings.js';
 import type { Handler } from './types.js';
 import { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
@@ -10,7 +11,6 @@ import { CHAT_USER } from './chat.js';
 import { isEcho } from '../model/reply.js';
 
 /** The AI's reply takes time: the same default as `messages send`. */
-export const SEND_TIMEOUT_S = 120;
 
 export interface ChatState {
   thread: string;
@@ -101,7 +101,7 @@ export const chat: Handler<ChatOptions> = async (ctx, _args, opts) => {
   const settings = await ctx.settings(SEND_TIMEOUT_S);
   ctx.requireKey(settings);
   const { io, out } = ctx;
-  if (io.stdin.isTTY && out.human) {
+  if (out.stdinTTY && out.human) {
     const { repl } = await import('./chat-repl.js');
     return repl(ctx, settings, state, opts.thread !== undefined);
   }

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { SEND_TIMEOUT_S } from '../config/settings.js';
 import path from 'node:path';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
@@ -17,7 +18,6 @@ import { escapeText, oneLine } from '../eval/text.js';
 import type { Spinner } from '../output/output.js';
 import { plural } from '../output/plural.js';
 
-const SEND_TIMEOUT_S = 120;
 /** Problems in the suites shown before giving up (a wrong file can have thousands). */
 const MAX_PROBLEMS = 20;
 

@@ -1,4 +1,5 @@
 import { readUserFile } from '../files.js';
+import { SEND_TIMEOUT_S } from '../config/settings.js';
 import type { Handler } from './types.js';
 import {
   ApiError,
@@ -12,8 +13,6 @@ import {
 import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
 import { readAll } from '../output/prompt.js';
 import { isEcho, replyOf } from '../model/reply.js';
-
-const SEND_TIMEOUT_S = 120;
 
 /** As declared in messages.ts. */
 export interface SendOptions {
@@ -35,7 +34,7 @@ async function readBody(ctx: Parameters<Handler>[0], opts: SendOptions): Promise
     const text = await readUserFile(opts.bodyFile, '--body-file', io.stdin);
     return opts.bodyFile === '-' ? withoutFinalNewline(text) : text;
   }
-  if (!io.stdin.isTTY) return withoutFinalNewline(await readAll(io.stdin));
+  if (!ctx.out.stdinTTY) return withoutFinalNewline(await readAll(io.stdin));
   return '';
 }
 

@@ -5,6 +5,8 @@ import { decodeOrUndefined, redactUserinfo } from '../output/redact.js';
 
 export const DEFAULT_BASE_URL = 'https://api.gurusup.com';
 export const DEFAULT_TIMEOUT_S = 30;
+/** POST /messages waits for the AI's reply: its default timeout (messages send, chat, eval, api). */
+export const SEND_TIMEOUT_S = 120;
 
 export interface Profile {
   api_key?: string;

@@ -29,7 +29,9 @@ export function helpRequest(
   const word = rest[firstWord(rest)];
   if (word === undefined) return undefined;
   if (isTopic(word)) return { topic: word };
-  if (program.commands.some((c) => c.name() === word || c.aliases().includes(word))) return undefined;
+  // `help` itself is Commander's implicit command, not in program.commands.
+  if (word === 'help' || program.commands.some((c) => c.name() === word || c.aliases().includes(word)))
+    return undefined;
   return { unknown: word };
 }
 
@@ -37,10 +39,12 @@ export function helpRequest(
 export function unknownHelpWord(word: string, program: Command): string {
   const names = [...program.commands.map((c) => c.name()), ...Object.keys(TOPICS)];
   const close = suggest(word, names);
+  // Worded like `gurusup <typo>` when a command is meant; a topic's typo names the topics.
+  const what = close.some(isTopic) ? 'help topic' : close.length ? 'command' : 'command or help topic';
   const hint = close.length
     ? `(Did you mean ${close.join(', ')}?)`
     : 'run gurusup help to see the commands and help topics';
-  return `error: no help for '${word}': it is neither a command nor a help topic\n${hint}\n`;
+  return `error: unknown ${what} '${word}'\n${hint}\n`;
 }
 
 /** `gurusup version` is not a command; say what is. Undefined for any other command line. */

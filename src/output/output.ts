@@ -152,6 +152,11 @@ export class Output {
     return this.stderrTTY && !this.opts.json && !this.opts.quiet && this.io.env.TERM !== 'dumb' && this.errColumns > 0;
   }
 
+  /** Whether stdin is a terminal (a prompt can be answered there); asked only when needed. */
+  get stdinTTY(): boolean {
+    return this.io.stdin.isTTY === true;
+  }
+
   /** Human format only when stdout is a terminal and --json is off. */
   get human(): boolean {
     return this.stdoutTTY && !this.opts.json;

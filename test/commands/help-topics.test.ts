@@ -107,6 +107,12 @@ describe('sandbox --help', () => {
 });
 
 describe('help mistakes', () => {
+  it('`help help` is the top-level help', async () => {
+    const r = await run(['help', 'help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Help topics (gurusup help <topic>):');
+  });
+
   it('`help <typo>` is a usage error with a suggestion, for commands and topics alike', async () => {
     const topic = await run(['help', 'enviroment']);
     expect(topic.code).toBe(2);
@@ -117,7 +123,11 @@ describe('help mistakes', () => {
     expect(cmd.stderr).toContain('hint: did you mean threads?');
     const none = await cli(['help', 'xyzzy']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^error: no help for 'xyzzy'.*\nhint: run gurusup help/);
+    expect(none.stderr).toBe(
+      "error: unknown command or help topic 'xyzzy'\nhint: run gurusup help to see the commands and help topics\n",
+    );
+    expect(topic.stderr).toContain("error: unknown help topic 'enviroment'");
+    expect(cmd.stderr).toBe("error: unknown command 'threds'\nhint: did you mean threads?\n");
   });
 
   it('`gurusup version` points to --version; -v is the version only as the one word', async () => {
