@@ -164,6 +164,10 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== `http://${req.headers.host!.toLowerCase()}`)
         return fail(res, 403, 'forbidden: foreign Origin');
+      // And say where a request came from (a browser that left Origin out still sends this).
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none')
+        return fail(res, 403, 'forbidden: foreign Origin');
       const m = REPLAY.exec(path);
       if (m) return void replay(req, res, Number(m[1])).catch((err: Error) => fail(res, 500, err.message));
       if (path.startsWith('/api/')) return fail(res, 404, 'not found');
