@@ -48,9 +48,9 @@ function matches(item: Item): boolean {
 }
 
 function renderCounts(): void {
-  const shown = order.filter((id) => matches(items.get(id)!)).length;
   let text = `${order.length} event${order.length === 1 ? '' : 's'}`;
-  if (filter) text += ` · ${shown} shown`;
+  // Counted only while filtering: this runs for every event of a burst.
+  if (filter) text += ` · ${order.filter((id) => !items.get(id)!.row.hidden).length} shown`;
   if (status?.dropped) text += ` · ${status.dropped} older dropped (the last ${status.max_events} are kept)`;
   byId('counts').textContent = text;
   byId('empty').hidden = order.length > 0;
