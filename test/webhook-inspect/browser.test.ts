@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/io.js';
 import { needs } from '../helpers/needs.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { CHROMIUM, NO_CHROMIUM, launch, openPage, rowTexts, type Watched } from './browser.js';
-import { KEY, events, killAll, sendEvent, startInspecting } from './harness.js';
+import { KEY, events, killAll, sendEvent, startInspecting, until } from './harness.js';
 
 // The inspector page in a real chromium, against the built CLI.
 let browser: Browser;
@@ -196,6 +196,52 @@ describe('the inspector page in chromium', () => {
     expect(newest).toMatch(/500 · \d+ ms edited, to http:\/\/127\.0\.0\.1:\d+\/typed/);
     expect(await page.locator('#editor').isVisible()).toBe(false);
     expect(await page.content()).not.toContain(KEY);
+  });
+
+  it('another web page cannot make it replay (Origin check), nor read its events', async () => {
+    const app = await receiver();
+    const l = await startInspecting(['--forward-to', app.url]);
+    await sendEvent(l.listenUrl, message('t', 'u', 'secret business'));
+    await until('the forward', () => (app.requests.length === 1 ? true : undefined));
+    const target = `${l.url}api/events/1/replay`;
+    // A page on another origin that tries a form post, a no-cors fetch and a read.
+    const evil = await startServer((_r, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><form id=f method=POST action="${target}" enctype="text/plain" target=sink>
+        <input name='{"to":"${app.url}/evil","x":"' value='"}'></form><iframe name=sink></iframe>
+        <script>
+          fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', body: '{}' }).catch(() => {});
+          fetch(${JSON.stringify(`${l.url}api/events`)}).then((r) => r.text()).then(
+            (t) => (document.title = 'read:' + t.length),
+            () => (document.title = 'blocked'),
+          );
+          document.getElementById('f').submit();
+        </script>`);
+    });
+    servers.push(evil);
+    const context = await browser.newContext();
+    pages.push({ context } as Watched);
+    const page = await context.newPage();
+    // Both replay attempts reach the inspector: each gets an answer (403) or is refused by the
+    // browser on reading it (cross-origin), never a 2xx.
+    const answers: number[] = [];
+    let settled = 0;
+    page.on('response', (r) => {
+      if (r.url().startsWith(target)) answers.push(r.status());
+    });
+    const onEnd = (r: Request) => {
+      if (r.url().startsWith(target)) settled++;
+    };
+    page.on('requestfinished', onEnd);
+    page.on('requestfailed', onEnd);
+    await page.goto(evil.url);
+    await page.waitForFunction(() => document.title !== '');
+    expect(await page.title()).toBe('blocked');
+    await until('both replay attempts', () => (settled >= 2 ? true : undefined));
+    expect(answers).toContain(403);
+    await page.waitForTimeout(300);
+    expect(app.requests).toHaveLength(1); // the forward only
+    expect(answers.filter((s) => s !== 403)).toEqual([]);
   });
 
   it('refuses invalid JSON in the editor and sends nothing', async () => {

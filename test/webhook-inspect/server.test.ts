@@ -96,6 +96,10 @@ describe('webhook listen --inspect: the server', () => {
       const r = await ask(l.port, '/api/events/1/replay', { method: 'POST', headers: { origin }, body: '{}' });
       expect(r.status, origin).toBe(403);
     }
+    for (const site of ['cross-site', 'same-site']) {
+      const r = await ask(l.port, '/api/events/1/replay', { method: 'POST', headers: { 'sec-fetch-site': site } });
+      expect(r.status, site).toBe(403);
+    }
     // Its own origin, and a script (no Origin), may.
     const own = await ask(l.port, '/api/events/1/replay', {
       method: 'POST',

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { closeGracefully, listen, readBodyLimited } from '../../http-server.js';
 import { memberText } from '../json-text.js';
 import { pageAssets, type PageAssets } from './assets.js';
-import { EventStore, keptDelivery, keyForms, type Delivery, type Entry, type Received } from './store.js';
+import { EventStore, hideIn, keptDelivery, keyForms, type Delivery, type Entry, type Received } from './store.js';
 
 export interface InspectorOptions {
   port: number;
@@ -73,6 +73,8 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   /** Host values a request may carry: anything else is a DNS-rebinding page (set once bound). */
   let hosts = new Set<string>();
 
+  /** The listener's URL, once it listens. */
+  let listening: string | undefined;
   const status = () =>
     JSON.stringify({
       listening: listening ?? null,
@@ -84,7 +86,6 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
 
   // What the open pages are told is gathered over a turn of the event loop and written once: a
   // busy listener accepts many events a turn, and a write per event per page would slow it.
-  let listening: string | undefined;
   let queued: Array<() => string> = [];
   let statusQueued = false;
   const flush = () => {
@@ -146,11 +147,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
     try {
       d = await o.deliver(to, body, o.apiKey ?? entry.key);
     } catch (err) {
-      return fail(
-        res,
-        400,
-        keptDelivery({ status: null, latency_ms: 0, response_body: '', error: (err as Error).message }, forms).error!,
-      );
+      return fail(res, 400, hideIn((err as Error).message, forms));
     }
     const kept = keptDelivery(d, forms);
     sendJson(res, kept.status === null ? 502 : 200, JSON.stringify(kept));
@@ -164,8 +161,15 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== `http://${req.headers.host!.toLowerCase()}`)
         return fail(res, 403, 'forbidden: foreign Origin');
+      // And say where a request came from (a browser that left Origin out still sends this).
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none')
+        return fail(res, 403, 'forbidden: foreign Origin');
       const m = REPLAY.exec(path);
-      if (m) return void replay(req, res, Number(m[1])).catch((err: Error) => fail(res, 500, err.message));
+      if (m)
+        return void replay(req, res, Number(m[1])).catch((err: Error) => {
+          if (!res.headersSent) fail(res, 500, hideIn(err.message, forms));
+        });
       if (path.startsWith('/api/')) return fail(res, 404, 'not found');
       res.setHeader('allow', 'GET, HEAD');
       return fail(res, 405, 'method POST not allowed');

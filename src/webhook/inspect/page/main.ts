@@ -3,7 +3,7 @@
 // replays through the JSON API. Built by build.mjs into dist/inspect/page.js; no inline script
 // (the CSP forbids it), no network but the inspector itself.
 import { summarize } from './describe.js';
-import { parseExact } from './json.js';
+import { connect } from './stream.js';
 import type { ApiEvent, Delivery, Item, Status } from './types.js';
 import { byId, clockTime, deliveryBlock, el, fillHeaders, fillRow, inert, prettyBody } from './view.js';
 
@@ -21,15 +21,6 @@ const editor = byId('editor');
 const editorText = byId<HTMLTextAreaElement>('editor-text');
 const editorError = byId('editor-error');
 const note = byId('replay-note');
-
-/** API text, numbers kept as sent; a body too deep for the reviver's recursion is parsed plainly. */
-function parseApi(text: string): unknown {
-  try {
-    return parseExact(text);
-  } catch {
-    return JSON.parse(text);
-  }
-}
 
 function summary(body: unknown): Item['summary'] {
   try {
@@ -57,9 +48,9 @@ function matches(item: Item): boolean {
 }
 
 function renderCounts(): void {
-  const shown = order.filter((id) => matches(items.get(id)!)).length;
   let text = `${order.length} event${order.length === 1 ? '' : 's'}`;
-  if (filter) text += ` · ${shown} shown`;
+  // Counted only while filtering: this runs for every event of a burst.
+  if (filter) text += ` · ${order.filter((id) => !items.get(id)!.row.hidden).length} shown`;
   if (status?.dropped) text += ` · ${status.dropped} older dropped (the last ${status.max_events} are kept)`;
   byId('counts').textContent = text;
   byId('empty').hidden = order.length > 0;
@@ -285,42 +276,24 @@ byId('cancel').addEventListener('click', () => {
   editorError.textContent = '';
 });
 
-async function load(): Promise<void> {
-  const res = await fetch('/api/events');
-  setAll(parseApi(await res.text()) as ApiEvent[]);
-}
-
-function connect(): void {
-  const conn = byId('conn');
-  const stream = new EventSource('/api/stream');
-  let fresh = true;
-  stream.addEventListener('open', () => {
-    fresh = true;
-    conn.textContent = '● live';
-    conn.className = 'conn live';
-  });
-  stream.addEventListener('error', () => {
-    conn.textContent = 'reconnecting…';
-    conn.className = 'conn down';
-  });
-  stream.addEventListener('status', (m) => {
-    status = JSON.parse((m as MessageEvent<string>).data) as Status;
+const conn = byId('conn');
+connect({
+  status(s) {
+    status = s;
     renderHeader();
     renderCounts();
-    if (fresh) {
-      fresh = false;
-      load().catch(() => stream.dispatchEvent(new Event('error')));
-    }
-  });
-  stream.addEventListener('event', (m) => addEvent(parseApi((m as MessageEvent<string>).data) as ApiEvent));
-  stream.addEventListener('forward', (m) => {
-    const { id, forward } = parseApi((m as MessageEvent<string>).data) as { id: number; forward: Delivery };
+  },
+  all: setAll,
+  event: addEvent,
+  forward(id, d) {
     const item = items.get(id);
     if (!item) return;
-    item.forward = forward;
+    item.forward = d;
     fillRow(item, forwarding());
     if (selected === id) renderForward(item);
-  });
-}
-
-connect();
+  },
+  live(on) {
+    conn.textContent = on ? '● live' : 'reconnecting…';
+    conn.className = on ? 'conn live' : 'conn down';
+  },
+});
