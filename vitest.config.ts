@@ -10,6 +10,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // vitest's default is one worker per core but one: a single worker on CI's 2 cores, where most
+    // tests wait on a child process, a socket or a pty. Two overlap those waits; more starve the
+    // timing-bound tests (spinners, timeouts) on a loaded machine.
+    maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
     // The JSON report is what .ci/run counts from.
     reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],

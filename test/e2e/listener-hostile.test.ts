@@ -153,9 +153,15 @@ describe('webhook listen under hostile input', () => {
     const { child, port, url } = await spawnListener(['--record', file]);
     let sentOk = 0;
     let n = 0;
+    // The garbage keeps pace with the valid events (one for one, all through the run) rather than
+    // flooding as fast as the machine allows: the same mix, at a cost that does not grow with load.
+    let sentGarbage = 0;
+    const paused: Array<() => void> = [];
+    const wake = () => paused.splice(0).forEach((go) => go());
     const sender = async () => {
       while (n < 1000) {
         const i = n++;
+        wake();
         const r = await post(url, valid(i), { 'x-api-key': KEY });
         if (r.status === 200) sentOk++;
       }
@@ -163,12 +169,20 @@ describe('webhook listen under hostile input', () => {
     let stop = false;
     const rand = rng(7);
     const garbage = async () => {
-      while (!stop) await sendRaw(port, hostileCase(rand, KEY));
+      while (!stop) {
+        if (sentGarbage >= n) await new Promise<void>((go) => paused.push(go));
+        else {
+          sentGarbage++;
+          await sendRaw(port, hostileCase(rand, KEY));
+        }
+      }
     };
     const noise = Array.from({ length: 20 }, garbage);
     await Promise.all(Array.from({ length: 20 }, sender));
     stop = true;
+    wake();
     await Promise.all(noise);
+    expect(sentGarbage).toBeGreaterThan(900);
     const lines = child
       .out()
       .trim()
