@@ -55,7 +55,8 @@ describe('the built CLI', () => {
       expect(fast.stdout, args.join(' ')).toBe(slow.stdout);
       expect(fast.code).toBe(0);
     }
-  });
+    // ~45 processes: a guard against a hang, not a speed bound.
+  }, 120_000);
 
   it('an unknown option exits 2 with a pointer to --help', async () => {
     const r = await cli(['threads', 'list', '--bogus']);
