@@ -23,6 +23,9 @@ const HISTORY = Array.from({ length: 7 }, (_, i) => ({
   created_at: `2026-11-20T10:0${i}:00Z`,
 }));
 
+/** The 'slow' reply goes out once this opens: after the spinner was seen, however loaded the machine. */
+let slowGate: Promise<void> = Promise.resolve();
+
 beforeAll(async () => {
   server = await startServer((req, res) => {
     if (req.headers['x-api-key'] !== KEY) return sendJson(res, 401, { message: 'Unauthorized' });
@@ -33,7 +36,7 @@ beforeAll(async () => {
     if (body === HANG) return; // never answered
     if (failOn !== undefined && body === failOn) return sendJson(res, 500, { message: 'the AI fell over' });
     const m = req.json as Record<string, unknown>;
-    if (body === 'slow') return void setTimeout(() => sendJson(res, 201, { body: 'finally' }), 700);
+    if (body === 'slow') return void slowGate.then(() => sendJson(res, 201, { body: 'finally' }));
     if (body === 'hostile') return sendJson(res, 201, { body: 'bad \u001b]0;pwned\u0007 title \u009b31m' });
     return sendJson(res, 201, {
       _id: `r${server.requests.length}`,
@@ -179,11 +182,14 @@ describe('chat on a terminal (fake TTY, in-process)', () => {
   });
 
   it('a slow reply shows a spinner on stderr while waiting', async () => {
+    let open!: () => void;
+    slowGate = new Promise((r) => (open = r));
     const t = startRepl([]);
     await t.waitFor(/you › $/);
     t.type('slow\r');
+    await t.waitFor(/Waiting for the reply/, t.stderr);
+    open();
     await t.waitFor(/gurusup › finally/);
-    expect(t.stderr()).toContain('Waiting for the reply');
     t.type('/exit\r');
     expect(await t.done).toBe(0);
   });

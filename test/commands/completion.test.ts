@@ -99,7 +99,9 @@ describe('gurusup completion', () => {
     const dir = tempDir();
     const file = path.join(dir, 'gurusup.bash');
     fs.writeFileSync(file, await script('bash'));
-    await exec('bash', ['-n', file]);
+    // --norc: with a socket for stdin (as Node gives a child), bash reads ~/.bashrc as if run by
+    // sshd: the user's start-up files (1.5 s of pyenv on one machine) are no part of the test.
+    await exec('bash', ['--norc', '-n', file]);
     const canary = path.join(dir, 'pwned');
     fakeGurusup(dir, canary);
     fs.mkdirSync(path.join(dir, 'work'));
@@ -110,6 +112,7 @@ describe('gurusup completion', () => {
       const { stdout } = await exec(
         'bash',
         [
+          '--norc',
           '-c',
           `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gurusup; printf '%s\\n' "\${COMPREPLY[@]}"`,
         ],

@@ -11,10 +11,12 @@ let api: TestServer;
 let env: Record<string, string>;
 const withPw = (url: string) => url.replace('http://', `http://bob:${PW}@`);
 
+/** GET /threads is answered once this opens: on a terminal, after the spinner was seen. */
+let gate: Promise<void> = Promise.resolve();
+
 beforeAll(async () => {
   api = await startServer((req, res) => {
-    // Slow enough for a spinner to show on a terminal (it waits ~200 ms).
-    if (req.path.endsWith('/threads')) return void setTimeout(() => sendJson(res, 200, []), 450);
+    if (req.path.endsWith('/threads')) return void gate.then(() => sendJson(res, 200, []));
     return sendJson(res, 500, { message: 'receiver down' });
   });
   env = { GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, FORCE_COLOR: '0' };
@@ -27,14 +29,18 @@ describe('a password in a URL is never shown', () => {
     ['--json', { json: true }],
     ['on a terminal (with its spinner)', { tty: true }],
   ])('auth status, %s', async (_name, o: { json?: boolean; tty?: boolean }) => {
-    const r = await run(['auth', 'status', '--base-url', withPw(api.url), ...(o.json ? ['--json'] : [])], {
+    let open = () => {};
+    if (o.tty) gate = new Promise((r) => (open = r));
+    const p = startInProcess(['auth', 'status', '--base-url', withPw(api.url), ...(o.json ? ['--json'] : [])], {
       env,
       tty: o.tty,
     });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('//[redacted]@127.0.0.1');
-    expect(r.stdout + r.stderr).not.toContain(PW);
-    if (o.tty) expect(r.stderr).toContain('Checking the key with http://[redacted]@127.0.0.1');
+    // The spinner's text, while the check waits.
+    if (o.tty) await p.waitFor(/Checking the key with http:\/\/\[redacted\]@127\.0\.0\.1/);
+    open();
+    expect(await p.done).toBe(0);
+    expect(p.stdout()).toContain('//[redacted]@127.0.0.1');
+    expect(p.stdout() + p.stderr()).not.toContain(PW);
   });
 
   it('webhook trigger --to with a password', async () => {

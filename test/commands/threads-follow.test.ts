@@ -3,6 +3,7 @@ import { startInProcess, tempDir, run } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { threadHash } from '../../src/api/hash.js';
 import { waitUntil } from '../helpers/wait.js';
+import { fastDeps } from '../helpers/clock.js';
 import { messageKey } from '../../src/commands/threads-follow.js';
 import { InterruptedError } from '../../src/errors.js';
 
@@ -163,7 +164,8 @@ describe('threads show --follow', () => {
     expect(await p.done).toBe(0);
     await own.close();
     expect(count(p.stderr(), 'still following')).toBe(1);
-    expect(p.stderr()).toMatch(/connection refused|ECONNREFUSED/);
+    // Refused, or reset when a poll was on the connection the server dropped: named either way.
+    expect(p.stderr()).toMatch(/the API did not answer \((ECONNREFUSED|ECONNRESET)\)|connection (refused|reset)/);
     expect(count(p.stdout(), 'before the outage')).toBe(1);
   }, 30_000);
 
@@ -187,6 +189,18 @@ describe('threads show --follow', () => {
     expect(await p.done).toBe(2);
     expect(p.stderr()).toMatch(/--interval/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('a lower floor handed to main() (tests only) is the one --interval is held to', async () => {
+    const deps = { ...fastDeps(), minIntervalS: 0.01 };
+    const p = startInProcess(['threads', 'show', FID, '--follow', '--interval', '0.05'], { env, deps });
+    await waitUntil(() => deps.clock.waits.length > 0, { what: () => `the first wait; stderr: ${p.stderr()}` });
+    p.abort();
+    expect(await p.done).toBe(0);
+    expect(deps.clock.waits[0]).toBe(50);
+    const under = await run(['threads', 'show', FID, '--follow', '--interval', '0.005'], { env, deps });
+    expect(under.code).toBe(2);
+    expect(under.stderr).toMatch(/^error: .*--interval.*expected a number of seconds, 0\.01 or more\./);
   });
 });
 

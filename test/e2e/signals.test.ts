@@ -53,7 +53,8 @@ describe('Ctrl-C', () => {
 
 describe('a reader that closes early', () => {
   const sh = (cmd: string) =>
-    promisify(execFile)('bash', ['-c', `set -o pipefail; ${cmd}; echo "rc=$?"`], {
+    // --norc: with a socket for stdin (as Node gives a child), bash reads ~/.bashrc as if run by sshd.
+    promisify(execFile)('bash', ['--norc', '-c', `set -o pipefail; ${cmd}; echo "rc=$?"`], {
       env: { ...process.env, GURUSUP_CONFIG_DIR: tempDir(), GURUSUP_API_KEY: KEY, GURUSUP_BASE_URL: big.url },
     });
 

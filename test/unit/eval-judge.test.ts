@@ -71,9 +71,8 @@ describe('commandJudge', () => {
     });
   });
   it('a judge that hangs is ended after the timeout and is errored', async () => {
-    const judge = commandJudge(script(`process.stderr.write('thinking\\n'); setInterval(() => {}, 1000);`), {
-      timeoutMs: 300,
-    });
+    // A shell judge: it has written its line long before the timeout, however loaded the machine.
+    const judge = commandJudge(`echo thinking >&2; exec sleep 60`, { timeoutMs: 300 });
     expect(await judge(input)).toEqual({
       status: 'errored',
       message: 'the judge did not answer within 0.3 s (stderr: thinking)',
