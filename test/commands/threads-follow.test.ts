@@ -200,7 +200,7 @@ describe('threads show --follow', () => {
     expect(deps.clock.waits[0]).toBe(50);
     const under = await run(['threads', 'show', FID, '--follow', '--interval', '0.005'], { env, deps });
     expect(under.code).toBe(2);
-    expect(under.stderr).toMatch(/^error: .*--interval.*expected a number of seconds, 0\.01 or more\./);
+    expect(under.stderr).toMatch(/^error: --interval must be a number of seconds, 0\.01 or more, not '0\.005'/);
   });
 });
 
