@@ -18,6 +18,10 @@ class GatedStdout extends Writable {
     if (this.#open) take();
     else this.#held.push(take);
   }
+  /** Writes held back: the listener has the event and waits on stdout. */
+  get waiting(): number {
+    return this.#held.length;
+  }
   release(): void {
     this.#open = true;
     for (const take of this.#held.splice(0)) take();
@@ -62,8 +66,8 @@ describe('webhook listen --inspect: stdout first', () => {
       answered = true;
       return r;
     });
-    // The listener has the event (it is waiting on stdout): the inspector must not show it yet.
-    await new Promise((r) => setTimeout(r, 300));
+    // The listener has the event and waits on stdout: the inspector must not show it yet.
+    await until('the entry to wait on stdout', () => (stdout.waiting > 0 ? true : undefined));
     expect(stdout.text).toBe('');
     expect(await events(port)).toEqual([]);
     expect(answered).toBe(false);
