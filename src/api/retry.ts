@@ -1,4 +1,4 @@
-import { CutOffError, InterruptedError, NetworkError, statusLine } from '../errors.js';
+import { ApiError, CutOffError, InterruptedError, NetworkError, statusLine } from '../errors.js';
 import type { ExchangeRequest, HttpResponse } from './transport.js';
 
 /** One attempt: a request in, a whole response or a CliError out. */
@@ -63,12 +63,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A transient fault worth another GET: connection refused/reset, or a body cut off. A timeout is not. */
-function transient(err: unknown): boolean {
-  return (
-    err instanceof CutOffError ||
-    (err instanceof NetworkError && err.code !== 'TIMEOUT' && RETRY_CODES.has(err.code ?? ''))
-  );
+/**
+ * Whether a failure is transient: the one rule, for two scopes the contract words differently.
+ * - `request` (another try of one GET): connection refused/reset, or a body cut off; a timeout
+ *   is not (--timeout is the longest the user waits); statuses are decided by RETRY_STATUS.
+ * - `poll` (--follow's next poll, however long it takes): any network fault, timeouts included,
+ *   429 and every 5xx; 401/403/404 are not.
+ */
+export function isTransient(err: unknown, scope: 'request' | 'poll' = 'request'): boolean {
+  if (err instanceof CutOffError) return true;
+  if (scope === 'poll') {
+    if (err instanceof NetworkError) return true;
+    return (
+      err instanceof ApiError &&
+      (err.status === undefined || err.status === 0 || err.status === 429 || err.status >= 500)
+    );
+  }
+  return err instanceof NetworkError && err.code !== 'TIMEOUT' && RETRY_CODES.has(err.code ?? '');
 }
 
 /**
@@ -109,7 +120,7 @@ export function withRetries(send: Send, policy: RetryPolicy = DEFAULT_RETRY, hoo
               },
         );
       } catch (err) {
-        if (!transient(err)) throw err;
+        if (!isTransient(err)) throw err;
         failure = err;
       }
       const canRetry = retryable && !streamed && attempt < policy.retries;

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
+import { isTransient } from '../api/retry.js';
 import type { GurusupClient } from '../api/client.js';
-import { EXIT, ApiError, AuthError, CliError, InterruptedError, NetworkError, NotFoundError } from '../errors.js';
+import { EXIT, AuthError, CliError, InterruptedError, NotFoundError } from '../errors.js';
 import { isObject, messageBlock, messageTsv, safeText, threadCustomer } from '../output/format.js';
 import type { Clock } from '../clock.js';
 
@@ -18,14 +19,6 @@ export function messageKey(m: unknown, position: number): string {
 
 function messagesOf(thread: unknown): unknown[] {
   return isObject(thread) && Array.isArray(thread.messages) ? thread.messages : [];
-}
-
-/** Network trouble, rate limiting and server errors pass; the follow waits them out. */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof NetworkError) return true;
-  if (err instanceof ApiError)
-    return err.status === undefined || err.status === 429 || err.status >= 500 || err.status === 0;
-  return false;
 }
 
 /** Waits `ms`; false when Ctrl-C came first. */
@@ -115,7 +108,7 @@ export async function follow(
       if (err instanceof AuthError) throw err;
       if (err instanceof NotFoundError)
         throw new NotFoundError(`thread not found: ${o.label} (hash ${o.hash}); it was there when the follow started`);
-      if (!isTransient(err)) throw err;
+      if (!isTransient(err, 'poll')) throw err;
       outage.report(err instanceof CliError ? err.message : String(err));
       failures++;
       continue;
