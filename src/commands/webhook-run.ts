@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { UNSAFE_CLASS } from '../output/escape.js';
 import { fileError, knownFileProblem } from '../files.js';
 import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
@@ -45,7 +46,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   const verify = opts.verify !== false;
   if (!path.startsWith('/')) throw new UsageError(`--path must start with "/", got ${JSON.stringify(path)}`);
   // No request line can carry these (Node refuses them), and the "Listening on" line would print them.
-  if (/[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(path)) {
+  if (new RegExp(`[\\s${UNSAFE_CLASS}]`).test(path)) {
     throw new UsageError(
       `--path cannot contain spaces or control characters, got ${JSON.stringify(path)}`,
       'percent-encode them, as a sender would: /hooks/a%20b',

@@ -4,6 +4,7 @@ import type { CaseResult, EvalSummary } from './runner.js';
 import { runStory } from './report-junit.js';
 import { formatMs, percent } from './report-text.js';
 import { inertLinks } from './text.js';
+import { UNSAFE_BUT_NL_TAB_CLASS } from '../output/escape.js';
 import { plural } from '../output/plural.js';
 
 /**
@@ -13,7 +14,7 @@ import { plural } from '../output/plural.js';
 export function mdInline(s: string): string {
   return inertLinks(s)
     .replace(
-      /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udfff]/gu,
+      new RegExp(`[${UNSAFE_BUT_NL_TAB_CLASS}]|[\\ud800-\\udfff]`, 'gu'),
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     )
     .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)

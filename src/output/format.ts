@@ -23,45 +23,8 @@ export function tsvField(value: unknown): string {
   return s.replace(/[\\\t\r\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n'));
 }
 
-/** Characters a terminal may act on: C0 and C1 controls, DEL, and the bidi overrides/isolates. */
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
-const UNSAFE_ALL = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_NL_TAB = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_NL_TAB_TEST = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
-
-function escapeChar(c: string): string {
-  if (c === '\n') return '\\n';
-  if (c === '\r') return '\\r';
-  if (c === '\t') return '\\t';
-  const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-
-/**
- * Text from outside (API, webhook senders, files, arguments) made safe for a terminal, keeping
- * newlines and tabs (multi-line message bodies): every other control character, C1 included
- * (U+009B is a one-byte CSI), and the bidi overrides are shown as \xNN or \uNNNN.
- */
-export function safeText(s: string): string {
-  // Tested with the class it replaces: a body with a newline (most) is then left as it is.
-  return UNSAFE_BUT_NL_TAB_TEST.test(s) ? s.replace(UNSAFE_BUT_NL_TAB, escapeChar) : s;
-}
-
-/** Like safeText, for text that must stay on one line (errors, hints, status lines): newlines are escaped too. */
-export function safeLine(s: string): string {
-  return UNSAFE.test(s) ? s.replace(UNSAFE_ALL, escapeChar) : s;
-}
-
-const JSON_UNSAFE = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * JSON text for a terminal: JSON.stringify leaves DEL, C1 controls and bidi overrides raw inside
- * strings; they become \u escapes (those characters can only occur inside strings, so the JSON
- * stays valid and means the same).
- */
-export function safeJson(json: string): string {
-  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+import { safeJson, safeLine, safeText } from './escape.js';
+export { safeJson, safeLine, safeText };
 
 export function tsvRow(fields: readonly unknown[]): string {
   return fields.map(tsvField).join('\t');

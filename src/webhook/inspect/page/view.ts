@@ -4,9 +4,10 @@
 import { pretty, parseExact } from './json.js';
 import { start } from './describe.js';
 import type { Delivery, Item } from './types.js';
+import { safeJson, UNSAFE_BUT_NL_TAB_CLASS } from '../../../output/escape.js';
 
-const UNSEEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-const UNSEEN_IN_JSON = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+// The CLI's one class of characters that act instead of showing (src/output/escape.ts).
+const UNSEEN = new RegExp(`[${UNSAFE_BUT_NL_TAB_CLASS}]`, 'g');
 const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
@@ -19,7 +20,7 @@ export function inert(s: string): string {
 
 /** JSON text the same way: those characters only occur in strings, where \u escapes mean the same. */
 export function inertJson(json: string): string {
-  return json.replace(UNSEEN_IN_JSON, escape);
+  return safeJson(json);
 }
 
 /**
