@@ -272,3 +272,9 @@ export function plainReason(reason: string): string {
   };
   return words[reason] ?? reason;
 }
+
+/** The one-line message of any failure: ours as written, anything else as an internal error. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof CliError) return err.message;
+  return err instanceof Error ? `internal error: ${err.message}` : `internal error: ${String(err)}`;
+}

@@ -1,5 +1,5 @@
 /** Tool results: bounded text for the assistant's context, errors as results, no secret in either. */
-import { CliError } from '../errors.js';
+import { CliError, errorMessage } from '../errors.js';
 import { safeLine } from '../output/format.js';
 import type { Redactor } from '../output/redact.js';
 
@@ -37,11 +37,7 @@ export function success(text: string, structured: Record<string, unknown>, narro
 /** The CLI's error line and hint, as a result the assistant can read and act on. */
 export function failure(err: unknown, before: readonly string[] = []): ToolResult {
   const e = err instanceof CliError ? err : undefined;
-  const message = e
-    ? e.message
-    : err instanceof Error
-      ? `internal error: ${err.message}`
-      : `internal error: ${String(err)}`;
+  const message = errorMessage(err);
   const lines = [...before, `error: ${safeLine(message)}`];
   if (e?.hint) lines.push(`hint: ${safeLine(e.hint)}`);
   return { content: [{ type: 'text', text: lines.join('\n') }], isError: true };

@@ -1,6 +1,6 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
-import { EXIT, CliError } from '../errors.js';
+import { EXIT, CliError, errorMessage } from '../errors.js';
 import { Redactor } from './redact.js';
 import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
@@ -345,11 +345,7 @@ export class Output {
 
   error(err: unknown): void {
     const e = err instanceof CliError ? err : undefined;
-    const message = e
-      ? e.message
-      : err instanceof Error
-        ? `internal error: ${err.message}`
-        : `internal error: ${String(err)}`;
+    const message = errorMessage(err);
     // Messages quote the API and the user: escaped, so a newline in them never forges a line.
     let text = this.#fit(safeLine(this.redactor.apply(message)), 'error:', (x) => this.epaint.red(x));
     if (e?.hint) text += this.#fit(safeLine(this.redactor.apply(e.hint)), 'hint:', (x) => this.epaint.dim(x));
