@@ -83,44 +83,55 @@ describe('packaging', () => {
   it('a fresh clone: `npm ci` builds, so `npx gurusup` works; so do `npm link` and a git-URL install', async () => {
     needs(!(await inGitCheckout()) && 'git (apt-get install git), and a git checkout to clone');
     const dir = path.join(tempDir(), 'gurusup');
-    await exec('git', ['clone', '-q', ROOT, dir]);
+    const bare = path.join(tempDir(), 'gurusup');
+    await Promise.all([exec('git', ['clone', '-q', ROOT, dir]), exec('git', ['clone', '-q', ROOT, bare])]);
     const cached = cleanEnv({ npm_config_prefer_offline: 'true' });
-    try {
-      await npm(['ci'], dir, cached);
-    } catch (err) {
-      needs(
-        offline(err) && "the devDependencies in npm's cache (run `npm ci` once online): the registry is unreachable",
-      );
-      throw err;
-    }
-    const npx = await exec('npx', ['gurusup', '--help'], { cwd: dir, env: cached });
-    expect(npx.stdout).toContain('Usage: gurusup');
 
-    // npm pack builds dist/ itself (prepare runs before packing; no prepack needed).
-    fs.rmSync(path.join(dir, 'dist'), { recursive: true });
-    const packed = JSON.parse((await npm(['pack', '--dry-run', '--json'], dir, cached)).stdout) as Array<{
-      files: Array<{ path: string }>;
-    }>;
-    expect(packed[0]!.files.map((f) => f.path)).toContain('dist/cli.cjs');
+    // The three ways side by side (each its own clone, prefix or project): their installs are most
+    // of the suite's longest test, and one does not wait on another.
+    const fromClone = async () => {
+      try {
+        await npm(['ci'], dir, cached);
+      } catch (err) {
+        needs(
+          offline(err) && "the devDependencies in npm's cache (run `npm ci` once online): the registry is unreachable",
+        );
+        throw err;
+      }
+      const npx = await exec('npx', ['gurusup', '--help'], { cwd: dir, env: cached });
+      expect(npx.stdout).toContain('Usage: gurusup');
+
+      // npm pack builds dist/ itself (prepare runs before packing; no prepack needed).
+      fs.rmSync(path.join(dir, 'dist'), { recursive: true });
+      const packed = JSON.parse((await npm(['pack', '--dry-run', '--json'], dir, cached)).stdout) as Array<{
+        files: Array<{ path: string }>;
+      }>;
+      expect(packed[0]!.files.map((f) => f.path)).toContain('dist/cli.cjs');
+    };
 
     // npm link (a global install of the folder), into a prefix of our own, from another clone
     // where nothing was installed or built first.
-    const bare = path.join(tempDir(), 'gurusup');
-    await exec('git', ['clone', '-q', ROOT, bare]);
-    const prefix = tempDir();
-    await npm(['link'], bare, cleanEnv({ npm_config_prefix: prefix, npm_config_prefer_offline: 'true' }));
-    expect(
-      (await exec(path.join(prefix, 'bin/gurusup'), ['--version'], { cwd: tempDir(), env: cleanEnv() })).stdout,
-    ).toBe(`${pkg.version}\n`);
+    const linked = async () => {
+      const prefix = tempDir();
+      await npm(['link'], bare, cleanEnv({ npm_config_prefix: prefix, npm_config_prefer_offline: 'true' }));
+      expect(
+        (await exec(path.join(prefix, 'bin/gurusup'), ['--version'], { cwd: tempDir(), env: cleanEnv() })).stdout,
+      ).toBe(`${pkg.version}\n`);
+    };
 
     // A git URL as a project dependency: npm clones, installs the devDependencies, runs prepare, packs.
-    const project = tempDir();
-    fs.writeFileSync(path.join(project, 'package.json'), '{"name":"uses-gurusup","version":"1.0.0","private":true}');
-    await npm(['install', `git+file://${dir}`], project, cached);
-    const viaGit = await exec(path.join(project, 'node_modules/.bin/gurusup'), ['--version'], {
-      cwd: tempDir(),
-      env: cleanEnv(),
-    });
-    expect(viaGit.stdout).toBe(`${pkg.version}\n`);
+    // (It clones the repository's history, not the working tree the first branch builds in.)
+    const viaGitUrl = async () => {
+      const project = tempDir();
+      fs.writeFileSync(path.join(project, 'package.json'), '{"name":"uses-gurusup","version":"1.0.0","private":true}');
+      await npm(['install', `git+file://${dir}`], project, cached);
+      const viaGit = await exec(path.join(project, 'node_modules/.bin/gurusup'), ['--version'], {
+        cwd: tempDir(),
+        env: cleanEnv(),
+      });
+      expect(viaGit.stdout).toBe(`${pkg.version}\n`);
+    };
+
+    await Promise.all([fromClone(), linked(), viaGitUrl()]);
   }, 300_000);
 });
