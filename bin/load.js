@@ -114,9 +114,11 @@ function readCache(dir, cacheFile) {
  */
 function writeCache(cacheFile, data, tmp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`) {
   let fd;
+  let created = false;
   try {
     const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
     fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    created = true;
     let off = 0;
     while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
     fs.closeSync(fd);
@@ -124,10 +126,9 @@ function writeCache(cacheFile, data, tmp = `${cacheFile}.${process.pid}.${Math.r
     fs.renameSync(tmp, cacheFile);
     return true;
   } catch {
-    if (fd !== undefined) {
-      fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
-    }
+    if (fd !== undefined) fs.closeSync(fd);
+    // Ours whatever failed (a write, the rename): an EEXIST planted path is not, and is left.
+    if (fd !== undefined || created) fs.rmSync(tmp, { force: true });
     return false;
   }
 }
@@ -221,6 +222,11 @@ function remember(script, cacheFile) {
 function prune(dir) {
   const groups = new Map();
   for (const f of fs.readdirSync(dir)) {
+    // A temporary file a killed run left behind.
+    if (/^v8-.*\.tmp$/.test(f) && Date.now() - fs.lstatSync(path.join(dir, f)).mtimeMs > 60_000) {
+      fs.rmSync(path.join(dir, f), { force: true });
+      continue;
+    }
     const m = /^v8-(?:([a-z]+)-)?[0-9a-f]{16}\.cache$/.exec(f);
     if (!m) continue;
     const group = m[1] ?? 'cli';

@@ -56,5 +56,5 @@ export function clip(s: string, max: number): string {
  * `https[:]//…` or `www[.]…`, and a reader still sees the address.
  */
 export function inertLinks(s: string): string {
-  return s.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//').replace(/\bwww\./gi, 'www[.]');
+  return s.replace(/:\/\//g, '[:]//').replace(/www\./gi, (w) => `${w.slice(0, 3)}[.]`);
 }

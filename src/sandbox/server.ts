@@ -30,6 +30,8 @@ export interface Sandbox {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** Characters in user_fid, thread_fid, lang or subject. */
+const MAX_FIELD = 4096;
 const SYSTEM_USER = 'gurusup-ai';
 
 class HttpError extends Error {
@@ -99,6 +101,10 @@ export function validatePartial(raw: string): {
   for (const f of ['lang', 'subject']) {
     if (o[f] !== undefined && typeof o[f] !== 'string') throw new HttpError(400, `field "${f}" must be a string`);
   }
+  // Only the body may be long: ids and a subject of megabytes would fill memory past the text limit.
+  for (const f of ['user_fid', 'thread_fid', 'lang', 'subject'])
+    if (typeof o[f] === 'string' && (o[f] as string).length > MAX_FIELD)
+      throw new HttpError(400, `field "${f}" is longer than ${MAX_FIELD} characters`);
   if (o.is_customer_support_agent !== undefined && typeof o.is_customer_support_agent !== 'boolean') {
     throw new HttpError(400, 'field "is_customer_support_agent" must be a boolean');
   }
@@ -182,9 +188,11 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
     }
     if (path === '/messages') {
       only('POST');
-      const p = validatePartial(await readBody(req));
-      const replyBytes = p.is_customer_support_agent ? 0 : 1024;
-      if (!o.store.hasRoom(p.is_customer_support_agent ? 1 : 2, Buffer.byteLength(p.body) + replyBytes))
+      const raw = await readBody(req);
+      const p = validatePartial(raw);
+      // The whole request bounds what its fields weigh; a reply adds its text and ids.
+      const replyBytes = p.is_customer_support_agent ? 0 : 1024 + Buffer.byteLength(p.thread_fid);
+      if (!o.store.hasRoom(p.is_customer_support_agent ? 1 : 2, Buffer.byteLength(raw) + replyBytes))
         throw new HttpError(
           507,
           `the sandbox is full (at most ${o.store.limits.messages} messages and ${Math.round(o.store.limits.textBytes / 1024 / 1024)} MiB of text); the message was not kept: restart it, or use a new --data file`,

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadHash } from '../api/hash.js';
-import { EXIT, CliError } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 import { fileError, fileProblem } from '../files.js';
+import { acquireLock } from '../lockfile.js';
 
 export interface SandboxMessage {
   _id: string;
@@ -87,8 +88,33 @@ export class SandboxStore {
     return this.file && `${this.file}.journal`;
   }
 
+  /** Releases the --data lock (taken in load()). */
+  #release: (() => void) | undefined;
+
   static load(file: string | undefined, seed: () => SandboxThread[]): SandboxStore {
     if (!file) return new SandboxStore(seed());
+    // Two sandboxes on one --data file would each compact over the other's messages.
+    let release: (() => void) | undefined;
+    try {
+      release = acquireLock(`${file}.lock`, { waitMs: 0, staleMs: 24 * 3600_000 });
+    } catch (err) {
+      throw fileError('write', '--data', file, err);
+    }
+    if (!release)
+      throw new CliError(`--data ${file} is in use by another gurusup sandbox`, EXIT.FAILURE, {
+        hint: `stop that one, or use another --data file; if none is running, delete ${file}.lock`,
+      });
+    try {
+      const store = SandboxStore.#load(file, seed);
+      store.#release = release;
+      return store;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  static #load(file: string, seed: () => SandboxThread[]): SandboxStore {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -139,27 +165,43 @@ export class SandboxStore {
     return store;
   }
 
-  /** Messages appended after the last snapshot; a last line cut off by a crash is dropped. */
+  /**
+   * Messages appended after the last snapshot. Only a last line cut off by a crash is dropped;
+   * any other line that is not a list of messages is an error naming the journal and the line.
+   */
   #replayJournal(): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.journal!, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw fileError('read', '--data', this.journal!, err);
-    }
+    const journal = this.journal!;
+    const text = readRegularFile(journal, '--data');
+    if (text === undefined) return;
     const lines = text.split('\n');
-    lines.pop(); // after the last newline: empty, or a line that was never finished
-    for (const line of lines) {
-      let entry: { messages?: SandboxMessage[] };
+    lines.pop(); // after the last newline: empty, or a line a crash cut off mid-append (dropped)
+    const hint = `fix or remove ${journal}: it holds the messages since the last snapshot of ${this.file}`;
+    lines.forEach((line, i) => {
+      let entry: unknown;
       try {
-        entry = JSON.parse(line) as typeof entry;
+        entry = JSON.parse(line);
       } catch {
-        continue;
+        throw new CliError(`--data journal ${journal}, line ${i + 1}: not JSON`, EXIT.FAILURE, { hint });
       }
+      const messages = (entry as { messages?: unknown } | null)?.messages;
+      const ok =
+        Array.isArray(messages) &&
+        messages.every(
+          (m) =>
+            isObjectLike(m) &&
+            typeof m._id === 'string' &&
+            typeof m.thread_fid === 'string' &&
+            typeof m.user_fid === 'string',
+        );
+      if (!ok)
+        throw new CliError(
+          `--data journal ${journal}, line ${i + 1}: not a list of messages with _id, thread_fid and user_fid`,
+          EXIT.FAILURE,
+          { hint },
+        );
       // A message already in the snapshot (a stop between its rename and the journal's reset).
-      for (const m of entry.messages ?? []) if (!this.#messages.has(m._id)) this.addMessage(m);
-    }
+      for (const m of messages as SandboxMessage[]) if (!this.#messages.has(m._id)) this.addMessage(m);
+    });
   }
 
   #add(t: SandboxThread): void {
@@ -207,7 +249,7 @@ export class SandboxStore {
     if (!this.file) return;
     const line = Buffer.from(`${JSON.stringify({ messages })}\n`);
     try {
-      this.#journalFd ??= fs.openSync(this.journal!, 'a', 0o600);
+      this.#journalFd ??= openJournal(this.journal!);
       let off = 0;
       try {
         while (off < line.length) off += fs.writeSync(this.#journalFd, line, off, line.length - off);
@@ -239,6 +281,7 @@ export class SandboxStore {
       if (this.#journalFd !== undefined) fs.closeSync(this.#journalFd);
       this.#journalFd = undefined;
       if (this.#journalBytes === 0) fs.rmSync(this.journal!, { force: true });
+      this.#release?.();
     }
   }
 
@@ -308,7 +351,52 @@ export class SandboxStore {
   }
 }
 
-/** What a message's text weighs against the limit: its body's UTF-8 bytes. */
+/** What a message weighs against the text limit: the UTF-8 bytes of every string field. */
 function textBytes(m: SandboxMessage): number {
-  return typeof m.body === 'string' ? Buffer.byteLength(m.body) : 0;
+  let n = 0;
+  for (const k in m) {
+    const v = m[k];
+    if (typeof v === 'string') n += Buffer.byteLength(v) + k.length;
+  }
+  return n;
+}
+
+function isObjectLike(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const { O_RDONLY, O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
+/** The journal is at most the snapshot's size past a compaction; anything far larger is not ours. */
+const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * A file's text, or undefined when it does not exist: opened without following a symlink or
+ * waiting on a FIFO, and only a regular file of a sane size is read.
+ */
+function readRegularFile(file: string, flag: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_JOURNAL_BYTES)
+      throw new CliError(`${flag} journal ${file} is not a regular file of a sane size`, EXIT.FAILURE, {
+        hint: `remove it; it should only ever be written by gurusup sandbox`,
+      });
+    return fs.readFileSync(fd, 'utf8');
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new CliError(`${flag} journal ${file} is a symbolic link; it is not followed`, EXIT.FAILURE, {
+        hint: 'remove it; it should only ever be written by gurusup sandbox',
+      });
+    throw fileError('read', flag, file, err);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The journal opened for appending, never through a symlink. */
+function openJournal(file: string): number {
+  return fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
 }

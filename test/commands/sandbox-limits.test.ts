@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,8 +114,10 @@ describe('sandbox --data: an append per POST, not a rewrite', () => {
     expect(fs.statSync(file).ino).toBe(ino);
     const journal = fs.readFileSync(`${file}.journal`, 'utf8').trim().split('\n');
     expect(journal).toHaveLength(5);
-    // A crash mid-append leaves a cut line: it is dropped, the whole ones are kept.
+    // A crash mid-append leaves a cut line: it is dropped, the whole ones are kept. (A crashed
+    // process's lock names a pid that is gone, so it is stale; this process holds it still.)
     fs.appendFileSync(`${file}.journal`, '{"messages":[{"_id":"cut');
+    fs.rmSync(`${file}.lock`);
     const again = SandboxStore.load(file, seedThreads);
     const t = again.thread(threadHash('j-1'))!;
     expect(t.messages.map((m) => m.body)).toEqual(
@@ -139,5 +142,59 @@ describe('sandbox --data: an append per POST, not a rewrite', () => {
     expect(fs.existsSync(`${file}.journal`)).toBe(false);
     const threads = JSON.parse(fs.readFileSync(file, 'utf8')).threads as Array<{ thread_fid: string }>;
     expect(threads.map((t) => t.thread_fid)).toContain('j-2');
+  });
+});
+
+describe('sandbox: what review found', () => {
+  it('ids and subjects are bounded too (400), and count against the text limit', async () => {
+    const sb = await startSandbox({ host: '127.0.0.1', port: 0, apiKey: KEY, store: new SandboxStore(seedThreads()) });
+    try {
+      const long = JSON.stringify({ body: 'x', user_fid: 'u', thread_fid: `t-${'a'.repeat(1e6)}` });
+      const r = await post(`${sb.url}/messages`, long, H);
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body).message).toBe('field "thread_fid" is longer than 4096 characters');
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('a second sandbox on the same --data file is refused (exit 1), and the first keeps its messages', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'shared.json');
+    const env = { GURUSUP_CONFIG_DIR: tempDir() };
+    const a = startInProcess(['sandbox', '--port', '0', '--api-key', KEY, '--data', file], { env });
+    await a.waitFor(/sandbox on (http:\/\/\S+)/);
+    const b = await run(['sandbox', '--port', '0', '--api-key', KEY, '--data', file], { env });
+    expect(b.code).toBe(1);
+    expect(b.stderr.split('\n')[0]).toBe(`error: --data ${file} is in use by another gurusup sandbox`);
+    a.abort();
+    expect(await a.done).toBe(0);
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('a journal that is a FIFO or a symlink: a clear error at start, no hang', async () => {
+    const env = { GURUSUP_CONFIG_DIR: tempDir() };
+    for (const plant of ['fifo', 'symlink']) {
+      const file = path.join(tempDir(), 'state.json');
+      SandboxStore.load(file, seedThreads).close();
+      if (plant === 'fifo') execFileSync('mkfifo', [`${file}.journal`]);
+      else fs.symlinkSync('/dev/zero', `${file}.journal`);
+      const r = await run(['sandbox', '--port', '0', '--data', file], { env });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(
+        plant === 'fifo' ? /is not a regular file of a sane size/ : /is a symbolic link; it is not followed/,
+      );
+    }
+  });
+
+  it('a journal line that is not a list of messages names the journal and the line', async () => {
+    const file = path.join(tempDir(), 'state.json');
+    SandboxStore.load(file, seedThreads).close();
+    fs.writeFileSync(`${file}.journal`, '{"messages":[]}\nnull\n');
+    const r = await run(['sandbox', '--port', '0', '--data', file], { env: { GURUSUP_CONFIG_DIR: tempDir() } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `error: --data journal ${file}.journal, line 2: not a list of messages with _id, thread_fid and user_fid`,
+    );
   });
 });

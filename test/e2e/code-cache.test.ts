@@ -232,3 +232,17 @@ describe('what sits at the cache path cannot hang or redirect a command', () => 
     for (const f of files) expect(fs.statSync(path.join(cache, f)).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('temporary files do not pile up', () => {
+  it('a rename that fails (a directory where the cache goes) leaves no temporary file; old ones are pruned', () => {
+    const cache = tempDir();
+    const file = cachePath(cache);
+    fs.mkdirSync(file);
+    const old = path.join(cache, 'v8-cli-0000000000000000.cache.99.x.tmp');
+    fs.writeFileSync(old, 'left by a killed run');
+    const past = new Date(Date.now() - 3600_000);
+    fs.utimesSync(old, past, past);
+    for (let i = 0; i < 2; i++) expect(listing(cache).code).toBe(3);
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
