@@ -22,7 +22,7 @@ function pick(env: NodeJS.ProcessEnv, lower: string, upper: string): string | un
   } catch {
     // an unparsable proxy is reported where it is used, as before
   }
-  if (u) checkUserinfo(u, `proxy URL in ${name}`);
+  if (u) checkUserinfo(u, `proxy URL in ${name}`, v);
   return v;
 }
 

@@ -138,17 +138,24 @@ export function normalizeBaseUrl(raw: string, from: string): string {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw new UsageError(`invalid base URL ${shown} from ${from}: only http and https are supported`);
   }
-  checkUserinfo(u, `base URL from ${from}`);
+  checkUserinfo(u, `base URL from ${from}`, raw);
   return u.toString().replace(/\/+$/, '');
 }
 
 /** A user:password that cannot be decoded (`%zz`, a lone `%`) is the user's to fix, not a network fault. */
-export function checkUserinfo(u: URL, what: string): void {
+export function checkUserinfo(u: URL, what: string, raw?: string): void {
+  const hint = 'write a literal % as %25, and @ : / # ? in a password as %40 %3A %2F %23 %3F';
   if (decodeOrUndefined(u.username) === undefined || decodeOrUndefined(u.password) === undefined)
-    throw new UsageError(
-      `invalid ${what}: its user:password has a malformed percent escape`,
-      'write a literal % as %25, and @ : / in a password as %40 %3A %2F',
-    );
+    throw new UsageError(`invalid ${what}: its user:password has a malformed percent escape`, hint);
+  // An @ after the host, in a URL that has a user: a password holding an unescaped / # ? that
+  // the parser took for the end of the host (part of the password would go to DNS as a host).
+  if ((u.username || u.password || hasUserinfoLike(raw)) && /@/.test(`${u.pathname}${u.search}${u.hash}`))
+    throw new UsageError(`invalid ${what}: its user:password holds an unescaped / # ? or \\`, hint);
+}
+
+/** `scheme://x@…` or `x@…` with the @ before the first / ? # \ (what the parser calls userinfo). */
+function hasUserinfoLike(raw: string | undefined): boolean {
+  return raw !== undefined && /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#\\]*@/i.test(raw);
 }
 
 export function resolveSettings(

@@ -14,9 +14,28 @@ const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#\\]*@(?:[^\s@]*@)*)/gi;
 const BARE_USERINFO = /^(?![a-z][a-z0-9+.-]*:\/\/)[^\s/?#\\:@]+:[^\s]*@/i;
 const hide = (m: string, scheme: string, info: string) => (info === '[redacted]@' ? m : `${scheme}[redacted]@`);
 
-/** The URL, or any text holding URLs, with every userinfo replaced whole: `http://[redacted]@host`. */
+/**
+ * The URL, or any text holding URLs, with every userinfo replaced whole: `http://[redacted]@host`.
+ * A text that is one URL (no space) with a userinfo, or that the parser refuses, is hidden up to
+ * its last @: whatever the password holds (tabs, # ? \\ /), none of it is shown.
+ */
 export function redactUserinfo(text: string): string {
+  const one = /^([a-z][a-z0-9+.-]*:\/\/)?([^ ]*)@([^@ ]*)$/is.exec(text);
+  if (one && (one[1] === undefined ? /^[^/?#\\@]*:/.test(one[2]!) : looksLikeUserinfo(text, one[1]))) {
+    return `${one[1] ?? ''}[redacted]@${one[3]}`;
+  }
   return text.replace(USERINFO, hide).replace(BARE_USERINFO, '[redacted]@');
+}
+
+/** A URL whose authority holds an @, or which does not parse at all. */
+function looksLikeUserinfo(url: string, scheme: string): boolean {
+  if (/^[^/?#\\ ]*@/.test(url.slice(scheme.length))) return true;
+  try {
+    new URL(url);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** decodeURIComponent, or undefined for a malformed percent escape (`%zz`, a lone `%`). */
@@ -36,6 +55,9 @@ export class Redactor {
     this.#secrets.add(secret);
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret) this.#secrets.add(encoded);
+    // As it reads inside a JSON string (a --json error line doubles a backslash).
+    const json = JSON.stringify(secret).slice(1, -1);
+    if (json !== secret) this.#secrets.add(json);
   }
 
   /**
@@ -45,7 +67,9 @@ export class Redactor {
    */
   addUrl(url: string | undefined): void {
     if (!url) return;
-    const raw = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^\s]*)@/i.exec(url.trim());
+    // Up to the last @, tabs and all: the parser drops tabs and newlines, so only the text as
+    // written can be matched.
+    const raw = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^ ]*)@/is.exec(url.trim());
     if (raw?.[1]?.includes(':')) {
       this.add(raw[1]);
       this.add(raw[1].slice(raw[1].indexOf(':') + 1));

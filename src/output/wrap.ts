@@ -36,7 +36,7 @@ export function wrapText(text: string, width: number, indent = ''): string {
         lineW += ww;
         continue;
       }
-      for (const g of graphemes(word)) {
+      for (const g of pieces(word)) {
         const gw = displayWidth(g);
         if (lineW + gw > room) flush();
         line += g;
@@ -46,6 +46,21 @@ export function wrapText(text: string, width: number, indent = ''): string {
     if (line !== '' || out.length === 0) flush();
   }
   return out.join('\n');
+}
+
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** A word's graphemes, with each colour code kept whole (and zero columns wide) between them. */
+function pieces(word: string): string[] {
+  if (!word.includes('\u001b')) return graphemes(word);
+  const out: string[] = [];
+  let at = 0;
+  for (const m of word.matchAll(ANSI)) {
+    out.push(...graphemes(word.slice(at, m.index)), m[0]);
+    at = m.index + m[0].length;
+  }
+  out.push(...graphemes(word.slice(at)));
+  return out;
 }
 
 /**

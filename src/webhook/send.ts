@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { GurusupClient } from '../api/client.js';
 import { USER_AGENT } from '../version.js';
 import { redactUserinfo } from '../output/redact.js';
+import { checkUserinfo } from '../config/settings.js';
 import { now } from '../clock.js';
 
 export interface PostResult {
@@ -53,11 +54,14 @@ export function endpointHint(url: string, flag = '--to'): string {
 }
 
 export function checkUrl(raw: string, flag: string): string {
+  let u: URL | undefined;
   try {
-    const u = new URL(raw);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return u.toString();
+    u = new URL(raw);
   } catch {
-    // fall through
+    // not a URL: said below, its userinfo hidden
   }
-  throw new UsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+    throw new UsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(redactUserinfo(raw))}`);
+  checkUserinfo(u, `URL in ${flag}`, raw);
+  return u.toString();
 }

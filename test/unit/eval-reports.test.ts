@@ -314,3 +314,10 @@ describe('JUnit escaping', () => {
     });
   });
 });
+
+describe('reports: links after _ or a digit are inert too', () => {
+  it.each(['_https://evil.com_', '_www.evil.com_', '1https://evil.com', 'xhttps://evil.com'])('%s', (s) => {
+    expect(mdInline(s)).not.toMatch(/:\/\/|www\./i);
+    expect(xmlText(s)).not.toMatch(/:\/\/|www\./i);
+  });
+});

@@ -92,3 +92,13 @@ describe('relativeTime', () => {
     expect(relativeTime('', now)).toBe('');
   });
 });
+
+describe('fitting painted text', () => {
+  it('a coloured word longer than the line is cut between characters, never inside its colour code', async () => {
+    const { fitText } = await import('../../src/output/wrap.js');
+    const out = fitText(`\u001b[31m${'A'.repeat(30)}\u001b[39m tail`, 20, 2);
+    expect(out).toContain('\u001b[31m');
+    expect(out).toContain('\u001b[39m');
+    for (const line of out.split('\n')) expect(line.replace(/\u001b\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(20);
+  });
+});
