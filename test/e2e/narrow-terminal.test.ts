@@ -63,7 +63,8 @@ describe('lines for people fit a narrow terminal', () => {
         [['threads', 'list'], { GURUSUP_API_KEY: '' }],
         [['webhook', 'trigger', '--to', 'http://127.0.0.1:9/hooks'], {}],
       ];
-      for (const [args, extra] of cases) {
+      // At 80 columns the lines that can reach it; the network ones wait out retries (~2 s each).
+      for (const [args, extra] of cols === 40 ? cases : cases.filter(([, e]) => !e.GURUSUP_BASE_URL)) {
         const r = await pty(args, { cols, env: { ...env(), ...extra } });
         expect(r.code, `${args.join(' ')}: ${r.out}`).not.toBe(0);
         expect(r.out).toMatch(/error:/);
