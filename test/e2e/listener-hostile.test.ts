@@ -80,7 +80,9 @@ describe('webhook listen under hostile input', () => {
         expect(by[200] ?? 0, `${kind} was accepted: ${JSON.stringify(by)}`).toBe(0);
       }
       expect(statuses['wrong-key']?.[401] ?? 0).toBeGreaterThan(0);
-      expect(peakRss, `peak RSS ${peakRss.toFixed(0)} MB`).toBeLessThan(250);
+      // Bounded, not tight: the fault this guards against grew without limit (GBs). Node 24 peaked
+      // at 259 MB once on a loaded machine (its heap grows more before collecting), 20 at ~150.
+      expect(peakRss, `peak RSS ${peakRss.toFixed(0)} MB`).toBeLessThan(400);
       child.kill('SIGINT');
       expect((await child.done).code).toBe(0);
     },
