@@ -129,3 +129,22 @@ export function readBodyLimited(
     req.on('close', () => finish({ gone: true }));
   });
 }
+
+/**
+ * Whether a Host header names this server (a page whose own name now resolves to 127.0.0.1, by
+ * DNS rebinding, sends that name): its port, and one of `names` (case-insensitive; `[::1]` with
+ * its brackets), or with `anyIp` any IP literal (a server bound to 0.0.0.0 has many).
+ */
+export function hostCheck(
+  port: number,
+  o: { names: string[]; anyIp?: boolean },
+): (host: string | undefined) => boolean {
+  const names = new Set(o.names.map((n) => n.toLowerCase()));
+  return (host) => {
+    if (!host) return false;
+    const m = /^(\[[0-9a-f:.]+\]|[^:]+)(?::(\d+))?$/i.exec(host.trim());
+    if (!m || Number(m[2] ?? 80) !== port) return false;
+    const name = m[1]!.toLowerCase();
+    return names.has(name) || (o.anyIp === true && (name.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(name)));
+  };
+}

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, keyDigest, keyMatches, listen, readBodyLimited } from '../http-server.js';
+import { closeGracefully, hostCheck, keyDigest, keyMatches, listen, readBodyLimited } from '../http-server.js';
 import { threadHash } from '../api/hash.js';
 import { objectId, type SandboxMessage, type SandboxStore } from './store.js';
 import { replyFor, replyLang } from './replies.js';
@@ -265,27 +265,12 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   );
 
   const { port, origin } = await listen(server, o.port, o.host);
-  ownHost = hostCheck(o.host, port);
+  ownHost = hostCheck(port, { names: ['localhost', o.host], anyIp: true });
   return {
     url: origin,
     port,
     server,
     deliveries,
     close: () => closeGracefully(server),
-  };
-}
-
-/**
- * Whether a Host header names this server: its port, and a loopback name, an IP literal (a name
- * is what rebinding needs) or the --host given.
- */
-export function hostCheck(bound: string, port: number): (host: string | undefined) => boolean {
-  const names = new Set(['localhost', bound.toLowerCase()]);
-  return (host) => {
-    if (!host) return false;
-    const m = /^(\[[0-9a-f:.]+\]|[^:]+)(?::(\d+))?$/i.exec(host.trim());
-    if (!m || Number(m[2] ?? 80) !== port) return false;
-    const name = m[1]!.toLowerCase();
-    return names.has(name) || name.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
   };
 }

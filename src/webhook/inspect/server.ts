@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, listen, readBodyLimited } from '../../http-server.js';
+import { closeGracefully, hostCheck, listen, readBodyLimited } from '../../http-server.js';
 import { memberText } from '../json-text.js';
 import { pageAssets, type PageAssets } from './assets.js';
 import { EventStore, hideIn, keptDelivery, keyForms, type Delivery, type Entry, type Received } from './store.js';
@@ -71,7 +71,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   );
   const pages = new Set<http.ServerResponse>();
   /** Host values a request may carry: anything else is a DNS-rebinding page (set once bound). */
-  let hosts = new Set<string>();
+  let ownHost: (host: string | undefined) => boolean = () => false;
 
   /** The listener's URL, once it listens. */
   let listening: string | undefined;
@@ -154,7 +154,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   };
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!hosts.has((req.headers.host ?? '').toLowerCase())) return fail(res, 403, 'forbidden: unknown Host');
+    if (!ownHost(req.headers.host)) return fail(res, 403, 'forbidden: unknown Host');
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'POST') {
       // Browsers send Origin with every cross-origin POST: only the page itself may replay.
@@ -209,7 +209,7 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
     handle,
   );
   const { port } = await listen(server, o.port, '127.0.0.1');
-  hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  ownHost = hostCheck(port, { names: ['127.0.0.1', 'localhost', '[::1]'] });
 
   const self: Inspector = {
     url: `http://127.0.0.1:${port}/`,

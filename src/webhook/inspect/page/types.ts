@@ -1,13 +1,8 @@
 import type { Summary } from './describe.js';
+import type { Delivery } from '../store.js';
 
-/** What a receiver answered (a forward, or a replay), as the JSON API gives it. */
-export interface Delivery {
-  status: number | null;
-  latency_ms: number;
-  response_body: string;
-  error?: string;
-  truncated?: boolean;
-}
+// The server's own type: the page and the API cannot drift apart.
+export type { Delivery };
 
 /** An element of GET /api/events. */
 export interface ApiEvent {
