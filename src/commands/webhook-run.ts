@@ -203,8 +203,8 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   await record?.close();
   const { accepted, rejected } = listener.stats;
   out.afterInterrupt();
-  out.io.stderr.write(
-    `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}\n`,
+  out.status(
+    `Stopped: ${accepted} accepted, ${rejected} rejected${forwardTo ? `, ${forwardFailures} forward failures` : ''}`,
   );
   if (writeError && writeError.code !== 'EPIPE') {
     throw new CliError(`cannot write to stdout: ${knownFileProblem(writeError) ?? writeError.message}`, EXIT.FAILURE);
