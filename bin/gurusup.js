@@ -15,101 +15,6 @@ function prerendered() {
   return undefined;
 }
 
-// A write to stdout that fails is an error the user must see: one line on stderr, exit 1, no stack
-// trace (a full disk, /dev/full, EIO). A reader that closed early (`| head`, EPIPE) is not an
-// error: stop quietly. The line goes out with a synchronous write; the process ends once what this
-// turn started has run (a listener's 503 for the entry it could not write reaches its sender).
-const WHY = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EIO: 'input/output error',
-  EFBIG: 'file too large',
-  EBADF: 'the stream is closed',
-  EROFS: 'read-only file system',
-};
-let streamFailed = false;
-function exitSoon(code) {
-  // What the command would still say of the same failure is not said twice (the line above, or
-  // nothing for EPIPE): its stderr is muted. Answers already being sent go out (synchronous
-  // socket writes in this turn), then the process ends before the next poll for I/O.
-  const quiet = (chunk, encoding, cb) => {
-    const done = typeof encoding === 'function' ? encoding : cb;
-    if (typeof done === 'function') process.nextTick(done);
-    return true;
-  };
-  process.stderr.write = quiet;
-  setTimeout(() => process.exit(code), 0);
-}
-function onStreamError(err, name) {
-  if (err && err.code === 'EPIPE') return exitSoon(process.exitCode ?? 0);
-  if (streamFailed) return;
-  streamFailed = true;
-  const why = (err && WHY[err.code]) || String((err && err.message) || err).split('\n')[0];
-  if (name === 'stdout') {
-    try {
-      require('node:fs').writeSync(
-        2,
-        `error: cannot write to stdout: ${why}${err && err.code && !why.includes(err.code) ? ` (${err.code})` : ''}\n`,
-      );
-    } catch {
-      // stderr is gone too: the exit code is all that is left
-    }
-  }
-  exitSoon(1);
-}
-
-/** process.stdout for a command: its errors reported once, and a file written to the last byte. */
-function setUpStdout() {
-  process.stdout.on('error', (err) => onStreamError(err, 'stdout'));
-  // stdout redirected to a file: Node writes each chunk with one writeSync and ignores a short
-  // count, so a disk that fills mid-chunk would lose its end silently. Write it to the last byte.
-  if (process.stdout._type === 'fs' && typeof process.stdout.fd === 'number') {
-    const fs = require('node:fs');
-    // Strings reach _write as they are: a string is written without first being copied into a
-    // Buffer (a busy listener writes a batch per event-loop turn; BENCHMARKS.md §3).
-    process.stdout._writableState.decodeStrings = false;
-    // Where the file ends if only we write to it, from one fstat at the first write: a write that
-    // fails part-way is cut back to it, only when the file is exactly that plus the part (so
-    // another writer's bytes, or a file written in the middle with 1<>, are never cut).
-    let end;
-    process.stdout._write = function writeWhole(chunk, encoding, cb) {
-      let buf = typeof chunk === 'string' ? undefined : chunk;
-      let off = 0;
-      try {
-        if (end === undefined) {
-          const st = fs.fstatSync(this.fd);
-          end = st.isFile() ? st.size : null;
-        }
-        if (buf === undefined) {
-          off = fs.writeSync(this.fd, chunk, null, encoding);
-          if (off === Buffer.byteLength(chunk, encoding)) {
-            if (end !== null) end += off;
-            return cb();
-          }
-          buf = Buffer.from(chunk, encoding);
-        }
-        while (off < buf.length) {
-          const n = fs.writeSync(this.fd, buf, off, buf.length - off);
-          if (!(n > 0)) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-          off += n;
-        }
-        if (end !== null) end += off;
-      } catch (err) {
-        // Commands write whole lines per chunk: cut the part of this one that made it to the file.
-        if (off > 0 && typeof end === 'number') {
-          try {
-            if (fs.fstatSync(this.fd).size === end + off) fs.ftruncateSync(this.fd, end);
-          } catch {
-            // nothing more to do: the error is reported either way
-          }
-        }
-        return cb(err);
-      }
-      cb();
-    };
-  }
-}
-
 /**
  * Run from a checkout before `npm ci` (or after a clean), dist/ is not there: say what to run, in
  * one line, rather than a stack trace. Any other failure to load is not ours to hide.
@@ -132,11 +37,16 @@ try {
 } catch (err) {
   exitIfNotBuilt(err);
 }
-if (typeof text === 'string') {
-  writeOnce(text);
-} else {
-  setUpStdout();
-  run();
+if (typeof text === 'string') writeOnce(text);
+else run();
+
+/** The bundle, through the code cache; a checkout not built yet says so. */
+function loadBundle(debug) {
+  try {
+    return require('./load.js').loadCli({ debug }).cli;
+  } catch (err) {
+    exitIfNotBuilt(err);
+  }
 }
 
 /**
@@ -169,14 +79,14 @@ function stdoutIsTTY() {
 
 /**
  * The one write of --version and --help, synchronous to fd 1: making process.stdout loads Node's
- * stream modules, ~1.7 ms of a 20 ms run (BENCHMARKS.md §1). Errors as onStreamError reports
- * them; a non-blocking pipe that is full (EAGAIN) gets the rest through process.stdout, which waits.
+ * stream modules, ~1.7 ms of a 20 ms run (BENCHMARKS.md §1). A failure is reported by the bundle,
+ * as any command's; a non-blocking pipe that is full (EAGAIN) gets the rest through process.stdout.
  */
 function writeOnce(text) {
   const fs = require('node:fs');
   const buf = Buffer.from(text);
   let off = 0;
-  // A file's size before: a write that fails part-way is cut back to it, as setUpStdout does.
+  // A file's size before: a write that fails part-way is cut back to it, as the bundle's writer does.
   let end;
   try {
     const st = fs.fstatSync(1);
@@ -192,7 +102,7 @@ function writeOnce(text) {
     }
   } catch (err) {
     if (err && err.code === 'EAGAIN') {
-      process.stdout.on('error', (e) => onStreamError(e, 'stdout'));
+      process.stdout.on('error', (e) => loadBundle(false).stdoutFailed(e, exit));
       process.stdout.write(buf.subarray(off));
       return;
     }
@@ -203,48 +113,15 @@ function writeOnce(text) {
         // the error is reported either way
       }
     }
-    onStreamError(err, 'stdout');
+    loadBundle(false).stdoutFailed(err, exit);
   }
 }
 
-async function run() {
-  // stderr that cannot be written (a full disk, a reader gone) has no one to tell: the exit code
-  // still says what happened, rather than an unhandled 'error' event's exit 1. Not made before:
-  // the stream on a pipe loads node:net, and pre-rendered help never writes to stderr.
-  process.stderr.on('error', () => {});
-  const debug = argv.includes('--debug') || process.env.GURUSUP_DEBUG === '1' || process.env.GURUSUP_DEBUG === 'true';
-  let main;
-  try {
-    main = require('./load.js').loadCli({ debug }).cli.main;
-  } catch (err) {
-    exitIfNotBuilt(err);
-  }
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal) => {
-    interrupts += 1;
-    // A second Ctrl-C ends at once, whatever is still running.
-    if (interrupts > 1) process.exit(130);
-    controller.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+function exit(code) {
+  process.exit(code);
+}
 
-  const code = await main(argv, {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    // Made on first use: process.stdin on a file or /dev/null loads Node's fs streams (~1 ms).
-    get stdin() {
-      return process.stdin;
-    },
-    env: process.env,
-    signal: controller.signal,
-  });
-  process.exitCode = code;
-  // Let stdout drain (pipes can be asynchronous), then end even if a socket lingers.
-  // A write that failed earlier reports here at the latest (its 'error' event may come later).
-  if (process.stdout.errored) return onStreamError(process.stdout.errored, 'stdout');
-  // Nothing buffered (a file, a drained pipe): done. An empty write would fail on a full disk.
-  if (process.stdout.writableLength === 0) return process.exit(code);
-  process.stdout.write('', (err) => (err ? onStreamError(err, 'stdout') : process.exit(code)));
+function run() {
+  const debug = argv.includes('--debug') || process.env.GURUSUP_DEBUG === '1' || process.env.GURUSUP_DEBUG === 'true';
+  loadBundle(debug).run(argv, exit);
 }

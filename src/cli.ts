@@ -24,6 +24,9 @@ import type { Deps } from './deps.js';
 import { groupCommands } from './help/groups.js';
 import { commandOf, ourWords, usageLine } from './help/usage-errors.js';
 import { helpRequest, showTopic, unknownHelpWord, versionWord } from './help/request.js';
+import { runProcess } from './terminal/process.js';
+
+export { stdoutFailed } from './terminal/process.js';
 
 const EXAMPLES = `
 Examples:
@@ -247,4 +250,9 @@ export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Pr
   } finally {
     await runCleanups();
   }
+}
+
+/** The CLI as bin/gurusup.js runs it, on the process's own streams; `exit` ends the process. */
+export function run(argv: readonly string[], exit: (code: number) => void): Promise<void> {
+  return runProcess(main, argv, exit);
 }
