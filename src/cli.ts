@@ -6,7 +6,8 @@ import { EXIT, CliError } from './errors.js';
 import { VERSION } from './version.js';
 import { safeText } from './output/format.js';
 import { usageErrorText } from './output/output.js';
-import { UNWRAPPED, fitHelp, helpWidth } from './output/help-fit.js';
+import { UNWRAPPED, fitHelp } from './output/help-fit.js';
+import { Terminal } from './terminal/terminal.js';
 import { topicsSection } from './help/topics.js';
 import { runCleanups } from './lifecycle.js';
 import { registerAuth } from './commands/auth.js';
@@ -62,21 +63,16 @@ export function groupOf(argv: readonly string[]): string | undefined {
 }
 
 /** Builds the program; with `only`, just that command group (help and unknown commands need all). */
-function buildProgram(
-  io: Io,
-  state: { ctx?: Context; code: number },
-  only?: string,
-  color = true,
-  deps: Deps = {},
-): Command {
+function buildProgram(term: Terminal, state: { ctx?: Context; code: number }, only?: string, deps: Deps = {}): Command {
+  const io = term.io;
   const program = new Command('gurusup');
   // Inherited settings are copied at .command() time, so configure the root first.
   program
     .exitOverride()
     .configureOutput({
       // Help is rendered unwrapped and fitted to the stream's width, the way bin/ fits dist/help.json.
-      writeOut: (s) => void io.stdout.write(fitHelp(s, helpWidth(io.stdout))),
-      writeErr: (s) => void io.stderr.write(fitHelp(s, helpWidth(io.stderr))),
+      writeOut: (s) => void io.stdout.write(fitHelp(s, term.helpWidth('stdout'))),
+      writeErr: (s) => void io.stderr.write(fitHelp(s, term.helpWidth('stderr'))),
       // Parser errors are printed by main(), in our words with the command's usage line.
       outputError: () => undefined,
     })
@@ -108,7 +104,7 @@ function buildProgram(
       const opts = args[args.length - 2] as Record<string, unknown>;
       const positional = args.slice(0, -2) as Array<string | string[]>;
       const globals = cmd.optsWithGlobals() as GlobalOptions;
-      state.ctx = await Context.create(io, globals, deps);
+      state.ctx = await Context.create(io, globals, deps, term);
       const handler: Handler = await load();
       const code = await handler(state.ctx, positional, opts, cmd);
       state.code = typeof code === 'number' ? code : 0;
@@ -185,7 +181,7 @@ export function helpTexts(): Record<string, string> {
     columns: UNWRAPPED,
   } as unknown as Io['stdout'];
   const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, signal: new AbortController().signal } as Io;
-  const program = buildProgram(io, { code: 0 });
+  const program = buildProgram(Terminal.from(io, []), { code: 0 });
   const texts: Record<string, string> = { version: `${VERSION}\n` };
   const visit = (cmd: Command, path: string) => {
     captured = '';
@@ -200,9 +196,11 @@ export function helpTexts(): Record<string, string> {
 /** Runs the CLI and returns the exit code; never exits the process (bin/ does). */
 export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Promise<number> {
   const state: { ctx?: Context; code: number } = { code: 0 };
-  const program = buildProgram(io, state, groupOf(argv), !argv.includes('--no-color'), deps);
+  // How this process meets its terminal, decided once, before Commander parses anything.
+  const term = Terminal.from(io, argv);
+  const program = buildProgram(term, state, groupOf(argv), deps);
   if (argv.length === 0) {
-    io.stdout.write(fitHelp(program.helpInformation(), helpWidth(io.stdout)));
+    io.stdout.write(fitHelp(program.helpInformation(), term.helpWidth()));
     return EXIT.OK;
   }
   if (argv.length === 1 && argv[0] === '-v') {
@@ -211,16 +209,16 @@ export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Pr
   }
   const help = helpRequest(argv, program);
   if (help?.topic) {
-    await showTopic(io, help.topic, argv.includes('--no-pager'));
+    await showTopic(term, help.topic, argv.includes('--no-pager'));
     return EXIT.OK;
   }
   const version = versionWord(argv);
   if (version) {
-    io.stderr.write(usageErrorText(version, io, !argv.includes('--no-color')));
+    io.stderr.write(usageErrorText(version, term));
     return EXIT.USAGE;
   }
   if (help?.unknown !== undefined) {
-    io.stderr.write(usageErrorText(safeText(unknownHelpWord(help.unknown, program)), io, !argv.includes('--no-color')));
+    io.stderr.write(usageErrorText(safeText(unknownHelpWord(help.unknown, program)), term));
     return EXIT.USAGE;
   }
   try {
@@ -235,15 +233,15 @@ export async function main(argv: readonly string[], io: Io, deps: Deps = {}): Pr
       // the screen. Not fitted like help: an error stays one line, however wide.
       const said = ourWords(err.message);
       const hint = /\n\(Did you mean /.test(said) ? '' : `\n${usageLine(commandOf(argv, program))}`;
-      io.stderr.write(usageErrorText(safeText(said + hint), io, !argv.includes('--no-color')));
+      io.stderr.write(usageErrorText(safeText(said + hint), term));
       // Scripts that asked for JSON get the object too.
-      if (argv.some((a) => a === '--json' || a.startsWith('--json='))) {
+      if (term.mode.json) {
         const message = said.split('\n')[0]!.replace(/^error: /, '');
         io.stderr.write(`${JSON.stringify({ error: { message, status: null, exit_code: 2 } })}\n`);
       }
       return EXIT.USAGE;
     }
-    const ctx = state.ctx ?? new Context(io, { color: true, input: true }, undefined, deps);
+    const ctx = state.ctx ?? new Context(io, { color: term.mode.color, input: true }, undefined, deps);
     err = ctx.explain(err);
     ctx.out.error(err);
     return err instanceof CliError ? err.exitCode : 1;

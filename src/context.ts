@@ -1,5 +1,6 @@
 import type { Io } from './io.js';
 import { Output, type OutputOptions } from './output/output.js';
+import { Terminal } from './terminal/terminal.js';
 import { parseFieldList } from './output/format.js';
 import { AuthError, NO_KEY_MESSAGE, withContext } from './errors.js';
 import { noSuchProfile, selectProfile, resolveSettings, type ProfileChoice, type Settings } from './config/settings.js';
@@ -20,6 +21,7 @@ function outputOptions(io: Io, globals: GlobalOptions): OutputOptions {
     quiet: globals.quiet === true,
     color: globals.color !== false,
     debug: globals.debug === true || io.env.GURUSUP_DEBUG === '1' || io.env.GURUSUP_DEBUG === 'true',
+    input: globals.input !== false,
   };
 }
 
@@ -38,15 +40,21 @@ export class Context {
     this.io = io;
     this.deps = deps;
     this.globals = globals;
-    this.out = out ?? new Output(io, outputOptions(io, globals));
+    this.out = out ?? new Output(new Terminal(io, outputOptions(io, globals)));
     this.redactor = this.out.redactor;
     this.redactor.add(io.env.GURUSUP_API_KEY?.trim());
     this.redactor.addUrl(globals.baseUrl ?? io.env.GURUSUP_BASE_URL);
     for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) this.redactor.addUrl(io.env[v]);
   }
 
-  static async create(io: Io, globals: GlobalOptions, deps: Deps = {}): Promise<Context> {
-    return new Context(io, globals, await Output.create(io, outputOptions(io, globals)), deps);
+  /** The context of a parsed command line: `term` (made before parsing) takes the parsed mode. */
+  static async create(io: Io, globals: GlobalOptions, deps: Deps = {}, term?: Terminal): Promise<Context> {
+    const mode = outputOptions(io, globals);
+    return new Context(io, globals, await Output.create(term ? term.withMode(mode) : new Terminal(io, mode)), deps);
+  }
+
+  get term(): Terminal {
+    return this.out.term;
   }
 
   /** GURUSUP_MAX_RESPONSE: the largest response body accepted, in bytes. */
@@ -61,11 +69,6 @@ export class Context {
 
   get signal(): AbortSignal {
     return this.io.signal;
-  }
-
-  /** --no-input, or running under CI: never prompt. */
-  get noInput(): boolean {
-    return this.globals.input === false || Boolean(this.io.env.CI);
   }
 
   async keystore(): Promise<Keystore> {

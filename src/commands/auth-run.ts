@@ -16,7 +16,7 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
   if (opts.withKey) {
     key = (await readAll(io.stdin)).trim();
     if (!key) throw new UsageError('no key on stdin', 'pipe it in: echo "$KEY" | gurusup auth login --with-key');
-  } else if (out.stdinTTY && !ctx.noInput) {
+  } else if (ctx.term.canPrompt) {
     out.info(
       'Paste your API key (Gurusup dashboard → Settings → Integrations: https://app.gurusup.com/settings/integrations)',
     );
@@ -24,7 +24,7 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
     if (!key) throw new UsageError('no key entered');
   } else {
     throw new UsageError(
-      out.stdinTTY ? 'prompting is disabled (--no-input or CI)' : 'no terminal to prompt for the key',
+      ctx.term.stdinTTY ? 'prompting is disabled (--no-input or CI)' : 'no terminal to prompt for the key',
       'pass the key on stdin with --with-key: echo "$KEY" | gurusup auth login --with-key',
     );
   }

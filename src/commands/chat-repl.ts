@@ -30,7 +30,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   const { io, out } = ctx;
   const p = out.paint;
   const ep = out.epaint;
-  const width = () => io.stdout.columns ?? 0;
+  const width = () => out.columns;
   const describe = () =>
     `thread ${safeText(state.thread)} as ${safeText(state.user)}${state.agent ? ' (as a support agent)' : ''}`;
 

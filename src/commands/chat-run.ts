@@ -101,7 +101,7 @@ export const chat: Handler<ChatOptions> = async (ctx, _args, opts) => {
   const settings = await ctx.settings(SEND_TIMEOUT_S);
   ctx.requireKey(settings);
   const { io, out } = ctx;
-  if (out.stdinTTY && out.human) {
+  if (ctx.term.interactive) {
     const { repl } = await import('./chat-repl.js');
     return repl(ctx, settings, state, opts.thread !== undefined);
   }

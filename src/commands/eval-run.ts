@@ -151,7 +151,7 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const withSuite = suites.filter((x) => x.cases.length).length > 1;
   const n = suites.reduce((k, x) => k + x.cases.length, 0);
   // On a terminal, say at once what is starting: the first case line can take a while to come.
-  if (out.stderrTTY && !out.json) {
+  if (ctx.term.watched) {
     const runs = repeat > 1 ? `, ${repeat} runs each` : '';
     out.infoBlock(
       out.epaint.dim(`Running ${n} case${n === 1 ? '' : 's'}${runs} (${Math.min(concurrency, n * repeat)} at a time)…`),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Terminal } from '../terminal/terminal.js';
 import { VALUE_OPTIONS } from '../global-options.js';
-import { fitHelp, helpWidth } from '../output/help-fit.js';
+import { fitHelp } from '../output/help-fit.js';
 import { TOPICS, isTopic, topicText, type Topic } from './topics.js';
 import { suggest } from './suggest.js';
 
@@ -56,7 +56,7 @@ export function versionWord(argv: readonly string[]): string | undefined {
 }
 
 /** A help topic, fitted to the terminal (80 columns elsewhere), through the pager on a terminal. */
-export async function showTopic(io: Io, topic: Topic, noPager: boolean): Promise<void> {
+export async function showTopic(term: Terminal, topic: Topic, noPager: boolean): Promise<void> {
   const { page } = await import('../output/pager.js');
-  await page(io, fitHelp(topicText(topic), helpWidth(io.stdout)), noPager);
+  await page(term.io, fitHelp(topicText(topic), term.helpWidth()), noPager);
 }

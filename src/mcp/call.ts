@@ -6,6 +6,7 @@
 import { Readable, Writable } from 'node:stream';
 import { Context } from '../context.js';
 import { Output } from '../output/output.js';
+import { Terminal } from '../terminal/terminal.js';
 import type { Io } from '../io.js';
 import type { Handler } from '../commands/types.js';
 import type { Settings } from '../config/settings.js';
@@ -70,12 +71,8 @@ export class Calls {
   }
 
   #context(io: Io, json: boolean): Context {
-    const out = new Output(
-      io,
-      { json, quiet: true, color: false, debug: this.base.out.opts.debug },
-      undefined,
-      this.base.redactor,
-    );
+    const term = new Terminal(io, { json, quiet: true, color: false, debug: this.base.out.opts.debug, input: false });
+    const out = new Output(term, undefined, this.base.redactor);
     return new Context(io, this.base.globals, out);
   }
 

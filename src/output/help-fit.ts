@@ -4,11 +4,6 @@ import { wrapText } from './wrap.js';
 /** Help is rendered this wide (never wrapped), then fitted to the terminal by fitHelp. */
 export const UNWRAPPED = 10_000;
 
-/** The width help is fitted to: the terminal's, else 80 (a pipe, a file). */
-export function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
-  return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns : 80;
-}
-
 /** Words of a shell line, split at spaces outside quotes (a break inside quotes would change it). */
 function shellWords(text: string): string[] {
   const words: string[] = [];

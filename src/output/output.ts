@@ -5,26 +5,10 @@ import { Redactor } from './redact.js';
 import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 import { fitLine, fitText } from './wrap.js';
+import type { Terminal, Mode } from '../terminal/terminal.js';
 
-export interface OutputOptions {
-  json: boolean;
-  fields?: string[];
-  quiet: boolean;
-  color: boolean;
-  debug: boolean;
-}
-
-/** Colour is on for a TTY unless --no-color, NO_COLOR or TERM=dumb; FORCE_COLOR forces it. */
-export function colorLevel(flagColor: boolean, env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
-  if (!flagColor) return 0;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined && force !== '0' && force !== 'false') {
-    return force === '2' ? 2 : force === '3' ? 3 : 1;
-  }
-  if (force === '0' || force === 'false') return 0;
-  if (env.NO_COLOR || env.TERM === 'dumb') return 0;
-  return isTTY ? 1 : 0;
-}
+/** What Output is told of the user's wishes: the Terminal's mode. */
+export type OutputOptions = Mode;
 
 function chalkPaint(level: 0 | 1 | 2 | 3, Chalk: typeof ChalkClass | undefined): Paint {
   if (level === 0 || !Chalk) return plainPaint;
@@ -51,17 +35,14 @@ const ANSI_PAINT: Pick<Paint, 'red' | 'dim'> = {
  * (its "(Did you mean x?)" becomes the hint), coloured by the same rule as Output (chalk is not
  * loaded for this: two styles do not need it).
  */
-export function usageErrorText(text: string, io: Io, flagColor: boolean): string {
-  const paint =
-    colorLevel(flagColor, io.env, io.stderr.isTTY === true) > 0
-      ? ANSI_PAINT
-      : { red: (s: string) => s, dim: (s: string) => s };
+export function usageErrorText(text: string, term: Terminal): string {
+  const paint = term.stderrColour > 0 ? ANSI_PAINT : { red: (s: string) => s, dim: (s: string) => s };
   const lines = text.replace(/\n+$/, '').split('\n');
   const first = lines.shift()!.replace(/^error: /, '');
   const rest = lines.join(' ').trim();
   const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest)?.[1];
   const hint = suggestion ? `did you mean ${suggestion}?` : rest || "add --help to see the command's usage";
-  const width = io.stderr.isTTY === true ? Math.max(0, (io.stderr as { columns?: number }).columns ?? 0) : 0;
+  const width = term.errColumns;
   return `${fitLine(first, width, 'error:', paint.red)}${fitLine(hint, width, 'hint:', paint.dim)}`;
 }
 
@@ -89,8 +70,9 @@ export interface Progress {
 
 const noProgress: Progress = { tick() {}, end() {} };
 
-/** The one place that knows about TTYs, colour, JSON and spinners. */
+/** The one way out for what the CLI writes: escaped, redacted, fitted and painted as the Terminal says. */
 export class Output {
+  readonly term: Terminal;
   readonly io: Io;
   readonly opts: OutputOptions;
   readonly stdoutTTY: boolean;
@@ -105,24 +87,21 @@ export class Output {
   readonly redactor: Redactor;
 
   /** Without `Chalk`, output is plain; create() loads it only when some stream gets colour. */
-  constructor(io: Io, opts: OutputOptions, Chalk?: typeof ChalkClass, redactor = new Redactor()) {
-    this.io = io;
-    this.opts = opts;
+  constructor(term: Terminal, Chalk?: typeof ChalkClass, redactor = new Redactor()) {
+    this.term = term;
+    this.io = term.io;
+    this.opts = term.mode;
     this.redactor = redactor;
-    this.stdoutTTY = io.stdout.isTTY === true;
-    this.stderrTTY = io.stderr.isTTY === true;
-    this.paint = chalkPaint(colorLevel(opts.color, io.env, this.stdoutTTY), Chalk);
-    this.stdoutColour = Chalk !== undefined && colorLevel(opts.color, io.env, this.stdoutTTY) > 0;
-    this.epaint = chalkPaint(colorLevel(opts.color, io.env, this.stderrTTY), Chalk);
+    this.stdoutTTY = term.stdoutTTY;
+    this.stderrTTY = term.stderrTTY;
+    this.paint = chalkPaint(term.stdoutColour, Chalk);
+    this.stdoutColour = Chalk !== undefined && term.stdoutColour > 0;
+    this.epaint = chalkPaint(term.stderrColour, Chalk);
   }
 
-  static async create(io: Io, opts: OutputOptions, redactor?: Redactor): Promise<Output> {
-    const colour =
-      colorLevel(opts.color, io.env, io.stdout.isTTY === true) +
-        colorLevel(opts.color, io.env, io.stderr.isTTY === true) >
-      0;
-    const Chalk = colour ? (await import('../vendor/chalk.js')).Chalk : undefined;
-    return new Output(io, opts, Chalk, redactor);
+  static async create(term: Terminal, redactor?: Redactor): Promise<Output> {
+    const Chalk = term.stdoutColour + term.stderrColour > 0 ? (await import('../vendor/chalk.js')).Chalk : undefined;
+    return new Output(term, Chalk, redactor);
   }
 
   /** Text with every secret replaced. */
@@ -136,30 +115,22 @@ export class Output {
 
   /** stdout's width in columns; 0 when not a terminal or unknown. */
   get columns(): number {
-    return this.stdoutTTY ? Math.max(0, (this.io.stdout as { columns?: number }).columns ?? 0) : 0;
+    return this.term.columns;
   }
 
   /** stderr's width in columns; 0 when not a terminal or unknown. */
   get errColumns(): number {
-    return this.stderrTTY ? Math.max(0, (this.io.stderr as { columns?: number }).columns ?? 0) : 0;
+    return this.term.errColumns;
   }
 
-  /**
-   * Whether stderr may animate (spinners, progress bars): a terminal with a width, not TERM=dumb,
-   * and neither --json nor --quiet.
-   */
+  /** Whether stderr may animate (spinners, progress bars): the Terminal decides. */
   get animate(): boolean {
-    return this.stderrTTY && !this.opts.json && !this.opts.quiet && this.io.env.TERM !== 'dumb' && this.errColumns > 0;
-  }
-
-  /** Whether stdin is a terminal (a prompt can be answered there); asked only when needed. */
-  get stdinTTY(): boolean {
-    return this.io.stdin.isTTY === true;
+    return this.term.animate;
   }
 
   /** Human format only when stdout is a terminal and --json is off. */
   get human(): boolean {
-    return this.stdoutTTY && !this.opts.json;
+    return this.term.human;
   }
 
   write(s: string): void {

@@ -11,7 +11,7 @@ import {
   plainPaint,
 } from '../../src/output/format.js';
 import { threadHash, isThreadHash } from '../../src/api/hash.js';
-import { colorLevel } from '../../src/output/output.js';
+import { colorLevel } from '../../src/terminal/terminal.js';
 
 describe('threadHash', () => {
   it('is the lowercase hex md5 of the thread_fid', () => {

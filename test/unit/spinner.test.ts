@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Output, SPINNER_DELAY_MS, spinnerLoader } from '../../src/output/output.js';
 import { fakeIo } from '../helpers/io.js';
+import { Terminal } from '../../src/terminal/terminal.js';
 
 const opts = { json: false, quiet: false, color: true, debug: false };
 
@@ -14,7 +15,7 @@ describe('the spinner', () => {
     vi.useFakeTimers();
     const load = vi.spyOn(spinnerLoader, 'load');
     const { io, stderr } = fakeIo({ tty: true, env: { TERM: 'xterm' } });
-    const out = new Output(io, opts);
+    const out = new Output(new Terminal(io, opts));
     const done = out.during('Loading', () => new Promise((r) => setTimeout(r, SPINNER_DELAY_MS - 20)));
     await vi.advanceTimersByTimeAsync(SPINNER_DELAY_MS + 500);
     await done;
@@ -26,7 +27,7 @@ describe('the spinner', () => {
     vi.useFakeTimers();
     const load = vi.spyOn(spinnerLoader, 'load');
     const { io, stderr } = fakeIo({ tty: true, env: { TERM: 'xterm' } });
-    const out = new Output(io, opts);
+    const out = new Output(new Terminal(io, opts));
     const done = out.during('Loading', () => new Promise((r) => setTimeout(r, 1000)));
     await vi.advanceTimersByTimeAsync(SPINNER_DELAY_MS - 10);
     expect(load).not.toHaveBeenCalled();
@@ -42,7 +43,7 @@ describe('the spinner', () => {
     const animate = (o: Partial<typeof opts>, env: Record<string, string>, tty = true, columns = 80) => {
       const { io, stderr } = fakeIo({ tty, env });
       stderr.columns = columns;
-      return new Output(io, { ...opts, ...o }).animate;
+      return new Output(new Terminal(io, { ...opts, ...o })).animate;
     };
     expect(animate({}, { TERM: 'xterm' })).toBe(true);
     expect(animate({ json: true }, {})).toBe(false);
