@@ -2,7 +2,6 @@ import { readUserFile } from '../files.js';
 import { SEND_TIMEOUT_S } from '../config/settings.js';
 import type { Handler } from './types.js';
 import { EXIT, CliError, UsageError, statusLine } from '../errors.js';
-import { safeText } from '../output/format.js';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 
@@ -89,25 +88,12 @@ export const api: Handler<ApiOptions> = async (ctx, args, opts) => {
     for (const [k, v] of Object.entries(res.headers)) {
       for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) head += `${k}: ${one}\n`;
     }
-    // Headers come from the server: escaped, like everything from outside shown on a terminal.
-    out.rawStatus(safeText(out.redact(head)));
+    out.statusText(head);
   }
   // Fields picked from an error body would print nulls as if they were data: the error line says it.
   const picksFromError = res.status >= 400 && (out.opts.fields?.length ?? 0) > 0;
   if (res.text && !picksFromError) {
-    let parsed: unknown;
-    let isJson = false;
-    try {
-      parsed = JSON.parse(res.text);
-      isJson = true;
-    } catch {
-      // not JSON: printed as it came
-    }
-    if (isJson && (out.json || out.stdoutTTY)) out.printJson(parsed);
-    else {
-      const text = out.stdoutTTY ? safeText(res.text) : res.text;
-      out.write(text.endsWith('\n') ? text : `${text}\n`);
-    }
+    out.answer(res.text);
   }
   // The body is printed whatever the status (like `gh api`); the exit code is the status's.
   try {

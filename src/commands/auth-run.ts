@@ -1,6 +1,6 @@
 import type { Handler } from './types.js';
 import { EXIT, AuthError, CliError, InterruptedError, NetworkError, UsageError, withContext } from '../errors.js';
-import { maskKey, safeLine, tsvRow } from '../output/format.js';
+import { maskKey, tsvRow } from '../output/format.js';
 import { promptHidden, readAll } from '../output/prompt.js';
 import { checkProfileName, normalizeBaseUrl, resolveSettings } from '../config/settings.js';
 
@@ -89,7 +89,7 @@ export const status: Handler = async (ctx) => {
   // Nothing stored and no key in the environment: not logged in, and no made-up profile row.
   if (Object.keys(stored).length === 0 && !s.apiKey) {
     if (out.json) out.printJson({ config_file: ks.file, selected: s.profileName, check: 'missing', profiles: [] });
-    else if (out.human) out.line(`Not logged in (no profile in ${safeLine(ks.file)}).`);
+    else if (out.human) out.humanLine(out.t`Not logged in (no profile in ${ks.file}).`);
     throw new AuthError('not logged in', { hint: "run 'gurusup auth login', or set GURUSUP_API_KEY" });
   }
   const names = [...new Set([...Object.keys(stored), s.profileName])].sort();
@@ -107,14 +107,15 @@ export const status: Handler = async (ctx) => {
     } catch {
       otherUrl = String(p?.base_url ?? '');
     }
+    // Another profile's password is a secret too: Output hides it, in every output mode.
+    ctx.redactor.addUrl(otherUrl);
     return {
       name,
       active: name === (active ?? 'default'),
       selected,
       key: key ? maskKey(key) : null,
       source,
-      // A password in a base URL is never shown, in any output mode.
-      base_url: out.redact(selected ? s.baseUrl : otherUrl),
+      base_url: selected ? s.baseUrl : otherUrl,
     };
   });
 
@@ -130,31 +131,26 @@ export const status: Handler = async (ctx) => {
       else if (err instanceof NetworkError) check = 'unreachable';
       else if (err instanceof InterruptedError) throw err;
       else check = 'error';
-      // The API's error text can quote the key back.
-      detail = out.redact(err instanceof Error ? err.message : String(err));
+      // The API's error text can quote the key back: Output hides it.
+      detail = err instanceof Error ? err.message : String(err);
     }
   }
 
   if (out.json) {
     out.printJson({ config_file: ks.file, selected: s.profileName, check, profiles: rows });
   } else if (out.human) {
-    const p = out.paint;
-    // Names, URLs and the API's answer come from the config file and the server: escaped.
-    out.humanLine(`${p.bold('Config file:')} ${safeLine(ks.file)}`, 2);
+    const p = out.style;
+    // out.t escapes what is put in it: names, URLs and the API's answer come from outside.
+    out.humanLine(out.t`${p.bold('Config file:')} ${ks.file}`, 2);
     for (const r of rows) {
       const mark = r.selected ? p.green('*') : ' ';
-      out.humanLine(`${mark} ${p.bold(safeLine(r.name))}${r.active ? p.dim(' (active)') : ''}`, 2);
-      out.humanLine(
-        `    key:      ${r.key ? safeLine(r.key) : p.dim('none')}${r.source ? p.dim(` (from ${r.source})`) : ''}`,
-        14,
-      );
-      out.humanLine(`    base URL: ${safeLine(r.base_url)}`, 14);
+      out.humanLine(out.t`${mark} ${p.bold(r.name)}${r.active ? p.dim(' (active)') : ''}`, 2);
+      const source = r.source ? p.dim(` (from ${r.source})`) : '';
+      out.humanLine(out.t`    key:      ${r.key ?? p.dim('none')}${source}`, 14);
+      out.humanLine(out.t`    base URL: ${r.base_url}`, 14);
     }
     const shown = check === 'valid' ? p.green(check) : check === 'missing' ? p.yellow('no key') : p.red(check);
-    out.humanLine(
-      `Key check (${safeLine(s.profileName)}): ${shown}${detail ? p.dim(` — ${safeLine(detail)}`) : ''}`,
-      2,
-    );
+    out.humanLine(out.t`Key check (${s.profileName}): ${shown}${detail ? p.dim(` — ${detail}`) : ''}`, 2);
   } else {
     for (const r of rows) {
       out.line(
@@ -211,6 +207,7 @@ export const switchProfile: Handler = async (ctx, args) => {
 
 export const key: Handler = async (ctx) => {
   const s = await ctx.settings();
-  ctx.out.line(ctx.requireKey(s));
+  // The one command that prints the key: what it is for.
+  ctx.out.raw(`${ctx.requireKey(s)}\n`);
   return EXIT.OK;
 };

@@ -2,9 +2,10 @@ import readline from 'node:readline';
 import type { Context } from '../context.js';
 import { EXIT, AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, messageBlock, safeLine, safeText, threadCustomer } from '../output/format.js';
+import { isObject, messageBlock, threadCustomer } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
-import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
+import { chatThreadFid, clientWith, partialFor, sendFailure, type ChatState } from './chat-run.js';
+import { formatReply } from '../output/chat-reply.js';
 import { now } from '../clock.js';
 
 const PROMPT = 'you › ';
@@ -31,8 +32,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
   const p = out.paint;
   const ep = out.epaint;
   const width = () => out.columns;
-  const describe = () =>
-    `thread ${safeText(state.thread)} as ${safeText(state.user)}${state.agent ? ' (as a support agent)' : ''}`;
+  const describe = () => `thread ${state.thread} as ${state.user}${state.agent ? ' (as a support agent)' : ''}`;
 
   const showMessages = async (last?: number, signal?: AbortSignal): Promise<void> => {
     const client = signal ? await clientWith(ctx, settings, signal) : await ctx.client(settings);
@@ -194,7 +194,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
         return true;
       }
       case '/thread':
-        out.line(`${safeLine(state.thread)}  ${p.dim(`hash ${threadHash(state.thread)}`)}`);
+        out.humanLine(out.t`${state.thread}  ${out.style.dim(`hash ${threadHash(state.thread)}`)}`);
         return true;
       case '/show': {
         // Like a reply, a slow transcript can be given up with Ctrl-C: back to the prompt.
@@ -216,9 +216,7 @@ export async function repl(ctx: Context, settings: Settings, state: ChatState, r
         out.info(state.agent ? 'Now sending as a support agent (no automatic reply).' : 'Now sending as the customer.');
         return true;
       default:
-        out.warn(
-          `unknown command ${safeText(name ?? '')}; /help lists them (start with // to send a message beginning with /)`,
-        );
+        out.warn(`unknown command ${name ?? ''}; /help lists them (start with // to send a message beginning with /)`);
         return true;
     }
   };

@@ -4,9 +4,7 @@ import type { Handler } from './types.js';
 import { Context } from '../context.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, ApiError, CutOffError, InterruptedError, NetworkError, UsageError } from '../errors.js';
-import { clipForTerminal, isObject, safeLine, safeText, tsvField, type Paint } from '../output/format.js';
-import { wrapText } from '../output/wrap.js';
-import { displayWidth } from '../output/width.js';
+import { isObject, tsvField } from '../output/format.js';
 import { CHAT_USER } from './chat.js';
 import { isEcho } from '../model/reply.js';
 
@@ -24,25 +22,6 @@ export function chatThreadFid(user: string, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
   return `chat-${user}-${stamp}`;
-}
-
-const REPLY_PREFIX = 'gurusup › ';
-
-/** `gurusup › <body>  (2.4 s)`, word-wrapped under the prefix and escaped. */
-export function formatReply(body: string, seconds: number, width: number, p: Paint, prefix = REPLY_PREFIX): string {
-  const latency = `(${seconds.toFixed(1)} s)`;
-  const pad = ' '.repeat(prefix.length);
-  const text = wrapText(
-    safeText(clipForTerminal(body, 'the thread has it all: /thread, then gurusup threads show')),
-    width,
-    pad,
-  );
-  // The latency is one unit: after the last line when it fits there, else on a line of its own
-  // (wrapped with the body, "(2.4" and "s)" could land on two lines).
-  const last = text.slice(text.lastIndexOf('\n') + 1);
-  const fits = width <= 0 || displayWidth(last) + 2 + latency.length <= Math.max(width, pad.length + 10);
-  const tail = fits ? `  ${p.dim(latency)}` : `\n${pad}${p.dim(latency)}`;
-  return `${p.magenta(prefix)}${text.slice(pad.length)}${tail}\n`;
 }
 
 /** What the user sees when a send fails: the message may exist even though no reply came. */
@@ -137,10 +116,8 @@ async function batch(
         out.printJsonLine(reply ?? null);
         continue;
       }
-      // One line per reply, so a script can pair each answer with its question.
-      // stdin piped but stdout a terminal: the reply is escaped like everything shown there.
-      const text = isObject(reply) ? tsvField(reply.body ?? '') : '';
-      out.line(out.stdoutTTY ? safeLine(text) : text);
+      // One line per reply, so a script can pair each answer with its question (escaped on a terminal).
+      out.dataLine(isObject(reply) ? tsvField(reply.body ?? '') : '');
     }
   } finally {
     ctx.signal.removeEventListener('abort', stop);

@@ -93,7 +93,8 @@ export interface EvalOptions {
 
 export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const { out } = ctx;
-  // A reply that quotes the API key (a hostile or broken API) must not put it in a CI log or report.
+  // A reply that quotes the API key (a hostile or broken API) must not put it in a report file
+  // (Output hides it from what it prints).
   const hide = (text: string) => out.redact(text);
   // The same file named twice (a shell glob and a path) runs once.
   const seen = new Set<string>();
@@ -172,11 +173,9 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     signal: ctx.signal,
     onCase: (r) => {
       if (out.json) return;
-      const line = hide(
-        out.human
-          ? caseLine(r, out.paint, { withSuite, baseline, width: out.columns })
-          : caseTsv(r, withSuite, baseline),
-      );
+      const line = out.human
+        ? caseLine(r, out.paint, { withSuite, baseline, width: out.columns })
+        : caseTsv(r, withSuite, baseline);
       const done = ++shown;
       spin = spin.then((sp) => {
         sp.stop();
@@ -235,8 +234,8 @@ function report(
       width: out.columns,
       withSuite: o.withSuite,
     });
-    out.write(out.redact(`${failures ? `\n${failures}` : ''}\n`));
-    out.humanLine(out.redact(summaryLine(summary, out.paint, o)), 2);
+    out.write(`${failures ? `\n${failures}` : ''}\n`);
+    out.humanLine(summaryLine(summary, out.paint, o), 2);
     return;
   }
   // Piped: stdout holds only the TSV lines; the readable failure report goes to stderr (CI logs).

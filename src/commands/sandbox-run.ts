@@ -1,6 +1,6 @@
 import type { Handler } from './types.js';
 import { EXIT, UsageError } from '../errors.js';
-import { maskKey, safeLine } from '../output/format.js';
+import { maskKey } from '../output/format.js';
 import { SANDBOX_KEY, SandboxStore } from '../sandbox/store.js';
 import { seedThreads } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
@@ -30,8 +30,7 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   const apiKey = given ?? store.apiKey ?? SANDBOX_KEY;
   ctx.redactor.add(apiKey);
 
-  // A password in --webhook-url (http://user:pw@host) is never shown, in the log lines either.
-  const write = (line: string) => out.rawStatus(out.redact(line));
+  // A password in --webhook-url (http://user:pw@host) is never shown: Output hides it, in the log lines too.
   let sb;
   try {
     sb = await startSandbox({
@@ -41,21 +40,20 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
       store,
       webhookUrl,
       latencyMs: opts.latency,
-      // Request lines quote what clients sent: escaped.
-      log: out.opts.quiet ? undefined : (line) => write(out.epaint.dim(safeLine(line))),
+      log: out.opts.quiet ? undefined : (line) => out.info(line, out.epaint.dim),
       warn: (line) => out.warn(line),
     });
   } catch (err) {
     throw bindError(err, host, port);
   }
   if (!isLoopback(host)) out.warn(`listening on ${host}: others on the network can reach this sandbox`);
-  write(
-    `Gurusup sandbox on ${sb.url} — ${plural(store.size, 'thread')}${store.file ? ` (saved to ${safeLine(store.file)})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`,
+  out.status(
+    `Gurusup sandbox on ${sb.url} — ${plural(store.size, 'thread')}${store.file ? ` (saved to ${store.file})` : ''}; key ${maskKey(apiKey)}; Ctrl-C to stop`,
   );
-  if (webhookUrl) write(`Webhook: every reply is POSTed to ${webhookUrl}`);
+  if (webhookUrl) out.status(`Webhook: every reply is POSTed to ${webhookUrl}`);
   // A generated key is shown in full once, or nobody could use it; a key the user chose is not echoed.
   if (!given) out.rawStatus(`Use it:  export GURUSUP_BASE_URL=${sb.url} GURUSUP_API_KEY=${apiKey}`);
-  else write(`Use it:  export GURUSUP_BASE_URL=${sb.url}  (and your --api-key as GURUSUP_API_KEY)`);
+  else out.status(`Use it:  export GURUSUP_BASE_URL=${sb.url}  (and your --api-key as GURUSUP_API_KEY)`);
 
   await untilAborted(ctx.signal);
   await sb.close();
@@ -68,6 +66,6 @@ export const sandbox: Handler<SandboxOptions> = async (ctx, _args, opts) => {
   // Give webhook deliveries in flight a moment, but don't hang on a dead target.
   await Promise.race([Promise.allSettled([...sb.deliveries]), new Promise((r) => setTimeout(r, 3000).unref())]);
   out.afterInterrupt();
-  write('Sandbox stopped.');
+  out.status('Sandbox stopped.');
   return EXIT.OK;
 };

@@ -3,7 +3,7 @@ import { fileError, knownFileProblem } from '../files.js';
 import type { Handler } from './types.js';
 import { EXIT, ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, pickFields, safeJson } from '../output/format.js';
+import { isObject, pickFields } from '../output/format.js';
 import { acquireLock } from '../lockfile.js';
 import { now } from '../clock.js';
 import { plural } from '../output/plural.js';
@@ -157,8 +157,7 @@ async function runExport(
     out.checkFields(value);
     const line = `${JSON.stringify(pickFields(value, out.opts.fields))}\n`;
     if (fd === undefined) {
-      // NDJSON on a terminal: C1 controls and bidi overrides as \u escapes (the same JSON).
-      out.write(out.stdoutTTY ? safeJson(line) : line);
+      out.write(out.jsonText(line));
       return true;
     }
     try {
@@ -193,10 +192,7 @@ async function runExport(
     }
   };
 
-  // Lines printed on the same terminal would be drawn over by the bar (and glued to it): the lines
-  // scrolling by are the progress there.
-  const bar =
-    out.animate && (fd !== undefined || !out.stdoutTTY) ? await out.progress('Exporting', todo.length) : undefined;
+  const bar = await out.progress('Exporting', todo.length, { besideFile: fd !== undefined });
   const started = now();
   let done = 0;
   let exported = 0;

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { isTransient } from '../api/retry.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, AuthError, CliError, InterruptedError, NotFoundError } from '../errors.js';
-import { isObject, messageBlock, messageTsv, safeText, threadCustomer } from '../output/format.js';
+import { isObject, messageBlock, messageTsv, threadCustomer } from '../output/format.js';
 import type { Clock } from '../clock.js';
 
 type Obj = Record<string, unknown>;
@@ -95,8 +95,7 @@ export async function follow(
   messagesOf(first).forEach((m, i) => seen.add(messageKey(m, i)));
   const maxBackoff = o.maxBackoffMs ?? 30_000;
   let failures = 0;
-  if (!out.json)
-    out.info(`Following ${safeText(o.label)}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
+  if (!out.json) out.info(`Following ${o.label}: new messages appear below (Ctrl-C to stop).`, out.epaint.dim);
   for (;;) {
     const wait = failures === 0 ? o.intervalMs : Math.min(maxBackoff, o.intervalMs * 2 ** failures);
     if (!(await pause(wait, ctx.signal, o.clock))) return EXIT.OK;

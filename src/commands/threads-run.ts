@@ -281,10 +281,7 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
   // --json in a pipe: the array as the API sent it, byte for byte and as it arrives, without
   // keeping 23 MB in memory or parsing it to print it again (BENCHMARKS.md). Only a 2xx body that
   // is plainly an array qualifies, and only when no filter, sort, limit or field list changes it.
-  const pass =
-    out.json && !out.opts.fields && !queryChanges(query) && !out.stdoutTTY
-      ? new ArrayPassThrough((c) => out.writeChunk(c))
-      : undefined;
+  const pass = out.passThrough && !queryChanges(query) ? new ArrayPassThrough((c) => out.writeChunk(c)) : undefined;
   const sink = pass && ((status: number, _headers: Headers) => (status >= 200 && status < 300 ? pass : undefined));
   let res: HttpResponse | undefined;
   try {

@@ -5,7 +5,6 @@ import type { GurusupClient } from '../api/client.js';
 import { CliError, UsageError, statusLine } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { bindError } from '../http-server.js';
-import { redactUserinfo } from '../output/redact.js';
 import { now } from '../clock.js';
 import type { AcceptedEvent } from '../webhook/listener.js';
 import { checkUrl, postEvent } from '../webhook/send.js';
@@ -83,7 +82,7 @@ export async function startInspectorFor(
   try {
     return await startInspector({
       port,
-      forwardTo: o.forwardTo === undefined ? undefined : redactUserinfo(o.forwardTo),
+      forwardTo: o.forwardTo,
       apiKey,
       maxBody: o.maxBody,
       deliver,

@@ -14,7 +14,7 @@ import { bindError, isLoopback, untilAborted } from '../http-server.js';
 import { LineAppender, NotRegularFileError } from '../webhook/record.js';
 import { memberText } from '../webhook/json-text.js';
 import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
-import { isObject, pickFields, safeJson, safeLine, safeText, tsvRow } from '../output/format.js';
+import { isObject, pickFields, tsvRow } from '../output/format.js';
 import { plural } from '../output/plural.js';
 
 const MAX_PENDING_FORWARDS = 1000;
@@ -89,7 +89,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   // A key a confused sender put in the URL path is hidden in the reject lines too.
   ctx.redactor.add(apiKey);
 
-  const ndjson = out.json || !out.stdoutTTY;
+  const ndjson = !out.human;
   const fields = out.opts.fields;
   const count = opts.count;
   let stop!: () => void;
@@ -166,7 +166,7 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
           const entry = ndjson
             ? `${fields ? pickedLine(ev, fields) : ev.line}\n`
             : eventBlock(ev.body, ev.receivedAt, out.paint, { width: out.columns });
-          const written = writeInTurn(ndjson && out.stdoutTTY ? safeJson(entry) : entry);
+          const written = writeInTurn(ndjson ? out.jsonText(entry) : entry);
           if (keep) keep(ev, written);
           else if (forwardTo) return written.then(() => forward(ev));
           return written;
@@ -285,8 +285,7 @@ export const trigger: Handler<TriggerOptions> = async (ctx, _args, opts) => {
   } else {
     // `to` may carry a password (http://user:pw@host): status() hides it.
     out.status(`POST ${to}: ${statusLine(r.status)} (${r.ms} ms)`);
-    const text = out.stdoutTTY ? safeText(r.text) : r.text;
-    if (text) out.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (r.text) out.data(r.text);
   }
   return ok ? 0 : 1;
 };
@@ -334,7 +333,7 @@ export const replay: Handler<{ to: string }> = async (ctx, args, opts) => {
       const r = await postEvent(to, ev.body, key, { timeoutMs, client });
       if (r.status < 200 || r.status >= 300) failures++;
       if (out.json) out.printJson({ line: ev.n, status: r.status, ms: r.ms, event: type || null });
-      else if (out.human) out.line(`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${safeLine(type)}`);
+      else if (out.human) out.humanLine(out.t`line ${ev.n}: ${statusLine(r.status)} (${r.ms} ms) ${type}`);
       else out.line(tsvRow([ev.n, r.status, r.ms, type]));
     } catch (err) {
       if (ctx.signal.aborted) throw new InterruptedError();

@@ -5,6 +5,7 @@ import { Redactor } from './redact.js';
 import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 import { fitLine, fitText } from './wrap.js';
+import { compose, styledPaint, type Piece, type Styled, type StyledPaint } from './styled.js';
 import type { Terminal, Mode } from '../terminal/terminal.js';
 
 /** What Output is told of the user's wishes: the Terminal's mode. */
@@ -85,6 +86,8 @@ export class Output {
   readonly epaint: Paint;
   /** What must never be printed (the API key, URL passwords); owned by the Context. */
   readonly redactor: Redactor;
+  /** Paint for stdout lines composed with `t`: what it is given is escaped, unless already Styled. */
+  readonly style: StyledPaint;
 
   /** Without `Chalk`, output is plain; create() loads it only when some stream gets colour. */
   constructor(term: Terminal, Chalk?: typeof ChalkClass, redactor = new Redactor()) {
@@ -97,6 +100,12 @@ export class Output {
     this.paint = chalkPaint(term.stdoutColour, Chalk);
     this.stdoutColour = Chalk !== undefined && term.stdoutColour > 0;
     this.epaint = chalkPaint(term.stderrColour, Chalk);
+    this.style = styledPaint(this.paint);
+  }
+
+  /** A line for people: its literal text is ours, every string put into it is escaped (styled.ts). */
+  t(strings: TemplateStringsArray, ...values: Piece[]): Styled {
+    return compose(strings, ...values);
   }
 
   static async create(term: Terminal, redactor?: Redactor): Promise<Output> {
@@ -133,8 +142,52 @@ export class Output {
     return this.term.human;
   }
 
+  /** Text a formatter composed (escaped and painted there), to stdout; known secrets hidden. */
   write(s: string): void {
+    this.io.stdout.write(this.redactor.secrets(s));
+  }
+
+  /** The one way to print something as it is, secrets included (`auth key` prints the key). */
+  raw(s: string): void {
     this.io.stdout.write(s);
+  }
+
+  /** A body from outside on stdout, ending with a newline: escaped on a terminal, as it came elsewhere. */
+  data(text: string): void {
+    const s = this.stdoutTTY ? safeText(text) : text;
+    this.write(s.endsWith('\n') ? s : `${s}\n`);
+  }
+
+  /**
+   * An API's answer: JSON pretty-printed (fields picked, coloured) under --json or on a terminal;
+   * anything else, or JSON in a pipe without --json, as it came (escaped on a terminal).
+   */
+  answer(text: string): void {
+    if (this.opts.json || this.stdoutTTY) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return this.data(text);
+      }
+      return this.printJson(parsed);
+    }
+    this.data(text);
+  }
+
+  /** --json in a pipe with no field list: a body may pass through byte for byte. */
+  get passThrough(): boolean {
+    return this.opts.json && !this.opts.fields && !this.stdoutTTY;
+  }
+
+  /** One line from outside on stdout: escaped to one line on a terminal, as it came elsewhere. */
+  dataLine(text: string): void {
+    this.line(this.stdoutTTY ? safeLine(text) : text);
+  }
+
+  /** JSON text for stdout: what a terminal would act on escaped there (safeJson), as it is elsewhere. */
+  jsonText(text: string): string {
+    return this.stdoutTTY ? safeJson(text) : text;
   }
 
   /**
@@ -195,16 +248,18 @@ export class Output {
     });
   }
 
+  /** A line a formatter composed (tsvRow, JSON), to stdout; known secrets hidden. */
   line(s: string): void {
-    this.io.stdout.write(`${s}\n`);
+    this.write(`${s}\n`);
   }
 
   /**
-   * A line for people on stdout (already escaped and painted), wrapped at word boundaries to a
-   * terminal's width, continuation lines indented by `hang`; as it is elsewhere.
+   * A line for people on stdout, composed with `t` (or by a formatter that escapes and paints),
+   * wrapped at word boundaries to a terminal's width, continuation lines indented by `hang`;
+   * secrets and URL userinfo hidden.
    */
-  humanLine(s: string, hang = 0): void {
-    this.io.stdout.write(fitText(s, this.columns, hang));
+  humanLine(s: string | Styled, hang = 0): void {
+    this.io.stdout.write(fitText(this.redactor.apply(String(s)), this.columns, hang));
   }
 
   /**
@@ -214,7 +269,7 @@ export class Output {
   writeWait(s: string): Promise<void> {
     return new Promise((resolve, reject) => {
       try {
-        this.io.stdout.write(s, (err) => (err ? reject(err) : resolve()));
+        this.io.stdout.write(this.redactor.secrets(s), (err) => (err ? reject(err) : resolve()));
       } catch (err) {
         reject(err);
       }
@@ -234,6 +289,12 @@ export class Output {
   /** A failure that does not end the command (a rejected event, a failed forward): ✗ and one escaped line. */
   problem(s: string): void {
     this.io.stderr.write(this.#fit(safeLine(this.redactor.apply(s)), '✗', (x) => this.epaint.red(x)));
+  }
+
+  /** Several lines from outside on stderr (response headers): escaped, redacted, each fitted. */
+  statusText(s: string): void {
+    const text = safeText(this.redactor.apply(s.endsWith('\n') ? s.slice(0, -1) : s));
+    this.io.stderr.write(fitText(text, this.errColumns, 2));
   }
 
   /**
@@ -385,9 +446,13 @@ export class Output {
     };
   }
 
-  /** A progress bar on stderr that fits its width, when `animate` allows; else nothing. */
-  async progress(label: string, total: number): Promise<Progress> {
-    if (!this.animate) return noProgress;
+  /**
+   * A progress bar on stderr that fits its width, when `animate` allows; else nothing. Lines
+   * printed on the same terminal would be drawn over by it: there, unless stdout goes to a file
+   * (`besideFile`), the lines scrolling by are the progress.
+   */
+  async progress(label: string, total: number, o: { besideFile?: boolean } = {}): Promise<Progress> {
+    if (!this.animate || (this.stdoutTTY && !o.besideFile)) return noProgress;
     const { ProgressBar } = await import('./progress.js');
     return new ProgressBar(this.io.stderr, label, total, () => this.errColumns);
   }

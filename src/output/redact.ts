@@ -49,9 +49,12 @@ export function decodeOrUndefined(s: string): string | undefined {
 
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** Longest first, so a secret that contains another is hidden whole; made again after an add. */
+  #sorted: string[] | undefined;
 
   add(secret: string | undefined): void {
     if (!secret || secret.length < 4) return;
+    this.#sorted = undefined;
     this.#secrets.add(secret);
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret) this.#secrets.add(encoded);
@@ -89,12 +92,17 @@ export class Redactor {
     return this.#secrets.size;
   }
 
-  apply(text: string): string {
+  /** The secrets known (the key, configured passwords) hidden; other text left as it is: for data. */
+  secrets(text: string): string {
+    if (this.#secrets.size === 0) return text;
+    this.#sorted ??= [...this.#secrets].sort((a, b) => b.length - a.length);
     let out = text;
-    // Longest first, so a secret that contains another is hidden whole.
-    for (const s of [...this.#secrets].sort((a, b) => b.length - a.length))
-      if (out.includes(s)) out = out.split(s).join('[redacted]');
-    // Any userinfo in a URL, whoever's it is.
-    return out.replace(USERINFO, hide);
+    for (const s of this.#sorted) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    return out;
+  }
+
+  /** The secrets known, and any userinfo in a URL, whoever's it is: for lines the CLI writes itself. */
+  apply(text: string): string {
+    return this.secrets(text).replace(USERINFO, hide);
   }
 }

@@ -72,3 +72,45 @@ describe('a password in a URL is never shown', () => {
     }
   });
 });
+
+// An API (hostile, or echoing a request) that quotes the key back: Output hides every known secret
+// from stdout too, in every mode; only `auth key`, whose job is to print it, prints it.
+describe('the key quoted back by the API never reaches stdout', () => {
+  let echo: TestServer;
+  beforeAll(async () => {
+    echo = await startServer((req, res) => {
+      const body = `your key is ${KEY}, and \u001b[2Jagain ${encodeURIComponent(KEY)}`;
+      if (req.path.startsWith('/messages/'))
+        return sendJson(res, 200, { _id: 'm1', thread_fid: 't1', body, created_at: '2026-12-01T10:00:00Z' });
+      return sendJson(res, 200, { raw: body });
+    });
+  });
+  afterAll(() => echo.close());
+
+  it.each([
+    ['piped', []],
+    ['--json', ['--json']],
+    ['on a terminal', [], true],
+  ])('messages get, %s', async (_name, flags: string[], tty?: boolean) => {
+    const r = await run(['messages', 'get', 'm1', '--base-url', echo.url, ...flags], { env, tty });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('your key is [redacted]');
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+    // On a terminal the escape sequence from the API is shown, not acted on.
+    if (tty) expect(r.stdout).not.toContain('\u001b[2J');
+  });
+
+  it('gurusup api, piped and on a terminal', async () => {
+    for (const tty of [false, true]) {
+      const r = await run(['api', '/anything', '--base-url', echo.url], { env, tty });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('[redacted]');
+      expect(r.stdout).not.toContain(KEY);
+    }
+  });
+
+  it('auth key prints the key itself', async () => {
+    const r = await run(['auth', 'key'], { env });
+    expect(r).toMatchObject({ code: 0, stdout: `${KEY}\n` });
+  });
+});

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { closeGracefully, hostCheck, listen, readBodyLimited } from '../../http-server.js';
 import { memberText } from '../json-text.js';
+import { redactUserinfo } from '../../output/redact.js';
 import { pageAssets, type PageAssets } from './assets.js';
 import { EventStore, hideIn, keptDelivery, keyForms, type Delivery, type Entry, type Received } from './store.js';
 
@@ -78,7 +79,8 @@ export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   const status = () =>
     JSON.stringify({
       listening: listening ?? null,
-      forward_to: o.forwardTo ?? null,
+      // The page is a display: a password in the URL is never shown there.
+      forward_to: o.forwardTo === undefined ? null : redactUserinfo(o.forwardTo),
       events: store.size,
       dropped: store.dropped,
       max_events: store.limits.maxEvents,
