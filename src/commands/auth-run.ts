@@ -24,7 +24,7 @@ export const login: Handler<LoginOptions> = async (ctx, _args, opts) => {
     if (!key) throw new UsageError('no key entered');
   } else {
     throw new UsageError(
-      ctx.term.stdinTTY ? 'prompting is disabled (--no-input or CI)' : 'no terminal to prompt for the key',
+      ctx.term.noPromptReason('the key'),
       'pass the key on stdin with --with-key: echo "$KEY" | gurusup auth login --with-key',
     );
   }

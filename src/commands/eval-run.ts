@@ -14,32 +14,19 @@ import { caseLine, caseTsv, failureSection, summaryLine } from '../eval/report-t
 import { junitXml } from '../eval/report-junit.js';
 import { markdownReport } from '../eval/report-markdown.js';
 import { caseFromThread, DEFAULT_SUITE_FILE, STARTER_SUITE, suiteFromThreads, type ThreadCase } from '../eval/init.js';
-import { escapeText, oneLine } from '../eval/text.js';
+import { writeProblem, writeReport } from '../eval/report-file.js';
 import type { Spinner } from '../output/output.js';
 import { plural } from '../output/plural.js';
 
 /** Problems in the suites shown before giving up (a wrong file can have thousands). */
 const MAX_PROBLEMS = 20;
 
-function writeProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT'
-    ? 'no such directory'
-    : code === 'ENOSPC'
-      ? 'no space left on the device'
-      : code === 'EISDIR'
-        ? 'it is a directory'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : (code ?? (err as Error).message);
-}
-
 /**
  * A report path that cannot be written is found before anything is sent: a run can take minutes,
  * and its report is what CI keeps.
  */
 async function checkWritable(file: string, flag: string): Promise<void> {
-  const fail = (why: string) => new CliError(`cannot write ${flag} ${escapeText(file)}: ${why}`, EXIT.FAILURE);
+  const fail = (why: string) => new CliError(`cannot write ${flag} ${file}: ${why}`, EXIT.FAILURE);
   const st = await fs.stat(file).catch(() => undefined);
   if (st?.isDirectory()) throw fail('it is a directory');
   const target = st ? file : path.dirname(path.resolve(file));
@@ -54,22 +41,6 @@ async function checkWritable(file: string, flag: string): Promise<void> {
   await fs.access(target, fs.constants.W_OK).catch((err: unknown) => {
     throw fail(writeProblem(err));
   });
-}
-
-async function writeReport(file: string, text: string, flag: string): Promise<void> {
-  try {
-    await fs.writeFile(file, text);
-  } catch (err) {
-    // A cut report (a full disk) must not be left for CI to read as the run's result.
-    if (
-      await fs.lstat(file).then(
-        (st) => st.isFile(),
-        () => false,
-      )
-    )
-      await fs.rm(file, { force: true }).catch(() => undefined);
-    throw new CliError(`cannot write ${flag} ${escapeText(file)}: ${writeProblem(err)}`, EXIT.FAILURE);
-  }
 }
 
 /** The judge gets the user's environment (its own model keys) but not the Gurusup key: it has no use for it. */
@@ -93,9 +64,6 @@ export interface EvalOptions {
 
 export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const { out } = ctx;
-  // A reply that quotes the API key (a hostile or broken API) must not put it in a report file
-  // (Output hides it from what it prints).
-  const hide = (text: string) => out.redact(text);
   // The same file named twice (a shell glob and a path) runs once.
   const seen = new Set<string>();
   const files = ((args[0] as string[] | undefined) ?? []).filter((f) => {
@@ -106,7 +74,7 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   // Everything that can be wrong with the input is found before any message is sent.
   const { suites, problems } = await loadSuites(files);
   if (problems.length) {
-    const lines = problems.slice(0, MAX_PROBLEMS).map((p) => oneLine(formatProblem(p)));
+    const lines = problems.slice(0, MAX_PROBLEMS).map((p) => formatProblem(p));
     for (const l of lines.slice(0, -1)) out.error(new UsageError(l));
     const count =
       problems.length > MAX_PROBLEMS
@@ -129,10 +97,10 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
     for (const s of suites) s.cases = s.cases.filter((c) => c.name.toLowerCase().includes(needle));
     if (!suites.some((s) => s.cases.length)) {
       throw new UsageError(
-        `no case name contains ${oneLine(JSON.stringify(opts.case))}`,
+        `no case name contains ${JSON.stringify(opts.case)}`,
         `the cases are: ${all
           .slice(0, 10)
-          .map((n) => oneLine(n))
+          .map((n) => n)
           .join('; ')}${all.length > 10 ? '; …' : ''}`,
       );
     }
@@ -190,9 +158,9 @@ export const evalRun: Handler<EvalOptions> = async (ctx, args, opts) => {
   const judge = Boolean(judgeCmd);
   // The run's own report first: a report file that cannot be written must not hide what failed.
   report(ctx, summary, { withSuite, judge, baseline, repeat, minPassRate, concurrency });
-  if (opts.junit !== undefined) await writeReport(opts.junit, hide(junitXml(summary)), '--junit');
+  if (opts.junit !== undefined) await writeReport(opts.junit, junitXml(summary), '--junit', ctx.redactor);
   if (opts.report !== undefined)
-    await writeReport(opts.report, hide(markdownReport(summary, { baseline, judge })), '--report');
+    await writeReport(opts.report, markdownReport(summary, { baseline, judge }), '--report', ctx.redactor);
 
   if (summary.interrupted)
     throw new InterruptedError(
@@ -251,7 +219,7 @@ export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, op
   const { out } = ctx;
   const file = typeof args[0] === 'string' && args[0] ? args[0] : DEFAULT_SUITE_FILE;
   const exists = () =>
-    new CliError(`${escapeText(file)} already exists; not overwriting it`, EXIT.FAILURE, {
+    new CliError(`${file} already exists; not overwriting it`, EXIT.FAILURE, {
       hint: 'pass another file name: gurusup eval init <file>',
     });
   if (
@@ -272,14 +240,12 @@ export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, op
     for (const fid of fids) {
       const hash = threadHash(fid);
       const thread = await out
-        .during(`Loading thread ${oneLine(fid)}`, () => client.getThread(hash))
+        .during(`Loading thread ${fid}`, () => client.getThread(hash))
         .catch((err: unknown) => {
-          throw err instanceof NotFoundError
-            ? new NotFoundError(`thread not found: ${oneLine(fid)} (hash ${hash})`)
-            : err;
+          throw err instanceof NotFoundError ? new NotFoundError(`thread not found: ${fid} (hash ${hash})`) : err;
         });
       const c = caseFromThread(fid, thread);
-      if (!c) throw new CliError(`thread ${oneLine(fid)} has no customer message to turn into a case`, EXIT.FAILURE);
+      if (!c) throw new CliError(`thread ${fid} has no customer message to turn into a case`, EXIT.FAILURE);
       cases.push(c);
     }
     text = suiteFromThreads(await import('../vendor/yaml.js'), cases, fids);
@@ -291,11 +257,11 @@ export const evalInit: Handler<{ fromThread?: string[] }> = async (ctx, args, op
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
     // The file was created (wx) but not written (a full disk): an empty one would block the next try.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') await fs.rm(file, { force: true }).catch(() => undefined);
-    throw new CliError(`cannot write ${escapeText(file)}: ${writeProblem(err)}`, EXIT.FAILURE);
+    throw new CliError(`cannot write ${file}: ${writeProblem(err)}`, EXIT.FAILURE);
   }
   if (out.json) return void out.printJson({ file, cases: count });
   out.info(
-    `Wrote ${escapeText(file)} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`,
+    `Wrote ${file} (${count} case${count === 1 ? '' : 's'}${fids.length ? ` from ${fids.length} thread${fids.length === 1 ? '' : 's'}` : ''}).`,
   );
-  out.info(`Run it: gurusup eval ${escapeText(file)}`);
+  out.info(`Run it: gurusup eval ${file}`);
 };

@@ -34,7 +34,7 @@ async function readBody(ctx: Parameters<Handler>[0], opts: SendOptions): Promise
     const text = await readUserFile(opts.bodyFile, '--body-file', io.stdin);
     return opts.bodyFile === '-' ? withoutFinalNewline(text) : text;
   }
-  if (!ctx.term.stdinTTY) return withoutFinalNewline(await readAll(io.stdin));
+  if (ctx.term.pipedInput) return withoutFinalNewline(await readAll(io.stdin));
   return '';
 }
 

@@ -110,6 +110,16 @@ export class Terminal {
     return this.stdinTTY && !this.noInput;
   }
 
+  /** Why no prompt can ask for `what` (when canPrompt is false). */
+  noPromptReason(what: string): string {
+    return this.stdinTTY ? 'prompting is disabled (--no-input or CI)' : `no terminal to prompt for ${what}`;
+  }
+
+  /** stdin is a pipe or a file: input was given there. */
+  get pipedInput(): boolean {
+    return !this.stdinTTY;
+  }
+
   /** A conversation on the terminal (chat's REPL): stdin and stdout are terminals, no --json. */
   get interactive(): boolean {
     return this.stdinTTY && this.human;
