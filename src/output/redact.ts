@@ -47,6 +47,22 @@ export function decodeOrUndefined(s: string): string | undefined {
   }
 }
 
+const HIDDEN = '[redacted]';
+
+/** Each of `forms` (longest first) in `text` replaced by [redacted]. */
+export function hideForms(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const f of forms) if (out.includes(f)) out = out.split(f).join(HIDDEN);
+  return out;
+}
+
+/** The forms a secret is hidden in: as it is, percent-encoded and JSON-escaped; longest first. */
+export function secretForms(secret: string | undefined): readonly string[] {
+  const r = new Redactor();
+  r.add(secret);
+  return r.forms;
+}
+
 export class Redactor {
   readonly #secrets = new Set<string>();
   /** Longest first, so a secret that contains another is hidden whole; made again after an add. */
@@ -92,13 +108,14 @@ export class Redactor {
     return this.#secrets.size;
   }
 
+  /** Every form of every secret known, longest first (a secret that contains another is hidden whole). */
+  get forms(): readonly string[] {
+    return (this.#sorted ??= [...this.#secrets].sort((a, b) => b.length - a.length));
+  }
+
   /** The secrets known (the key, configured passwords) hidden; other text left as it is: for data. */
   secrets(text: string): string {
-    if (this.#secrets.size === 0) return text;
-    this.#sorted ??= [...this.#secrets].sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const s of this.#sorted) if (out.includes(s)) out = out.split(s).join('[redacted]');
-    return out;
+    return this.#secrets.size === 0 ? text : hideForms(text, this.forms);
   }
 
   /** The secrets known, and any userinfo in a URL, whoever's it is: for lines the CLI writes itself. */

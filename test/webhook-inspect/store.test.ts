@@ -81,6 +81,6 @@ describe('the inspector store', () => {
     expect(JSON.parse(hideInJson('{"n":9123456789}', digits))).toBe('[hidden: it carries the API key]');
     expect(hideInJson('{"n":"9123456789"}', digits)).toBe('{"n":"9[redacted]9"}');
     expect(keyForms('abc')).toEqual([]);
-    expect(keyForms('a b/c+d')).toEqual(['a b/c+d', 'a%20b%2Fc%2Bd']);
+    expect([...keyForms('a b/c+d')].sort()).toEqual(['a b/c+d', 'a%20b%2Fc%2Bd']);
   });
 });

@@ -1,3 +1,4 @@
+import { hideForms as hideIn, secretForms } from '../../output/redact.js';
 import { redactHeaders } from '../listener.js';
 import { headersFrom } from './headers.js';
 
@@ -93,8 +94,6 @@ export class Entry {
 /** A receiver's answer kept for the page: 64 KiB is plenty to read, and bounds memory. */
 export const RESPONSE_LIMIT = 64 * 1024;
 
-const HIDDEN = '[redacted]';
-
 /**
  * Hides the key in JSON text: inside string tokens it becomes [redacted]; anywhere else (a key of
  * digits inside a number) the whole text is replaced, since no edit there keeps the JSON valid.
@@ -118,18 +117,8 @@ export function hideInJson(text: string, forms: readonly string[]): string {
   return forms.some((f) => out.includes(f)) ? JSON.stringify('[hidden: it carries the API key]') : out;
 }
 
-export function hideIn(text: string, forms: readonly string[]): string {
-  let out = text;
-  for (const f of forms) if (out.includes(f)) out = out.split(f).join(HIDDEN);
-  return out;
-}
-
-/** The forms of the key that are hidden: as it is and percent-encoded; none for a short or no key. */
-export function keyForms(key: string | undefined): string[] {
-  if (!key || key.length < 4) return [];
-  const encoded = encodeURIComponent(key);
-  return encoded === key ? [key] : [key, encoded];
-}
+/** The inspector hides the key as the Redactor does (one implementation, output/redact.ts). */
+export { hideIn, secretForms as keyForms };
 
 /** A delivery as kept: response cut to RESPONSE_LIMIT and the key hidden in it. */
 export function keptDelivery(d: Delivery, forms: readonly string[]): Delivery {
