@@ -8,7 +8,7 @@ import { safeText } from './output/format.js';
 import { usageErrorText } from './output/output.js';
 import { UNWRAPPED, fitHelp, helpWidth } from './output/help-fit.js';
 import { topicsSection } from './help/topics.js';
-import { runCleanups } from './lifecycle.js';
+import { runCleanups } from './runtime/lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
 import { registerMessages } from './commands/messages.js';

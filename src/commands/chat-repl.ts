@@ -5,7 +5,7 @@ import { threadHash } from '../api/hash.js';
 import { isObject, messageBlock, safeLine, safeText, threadCustomer } from '../output/format.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, formatReply, partialFor, sendFailure, type ChatState } from './chat-run.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 
 const PROMPT = 'you › ';
 const CONTINUE = '  … › ';

@@ -3,7 +3,7 @@ import { isTransient } from '../api/retry.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, AuthError, CliError, InterruptedError, NotFoundError } from '../errors.js';
 import { isObject, messageBlock, messageTsv, safeText, threadCustomer } from '../output/format.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 
 type Obj = Record<string, unknown>;
 

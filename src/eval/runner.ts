@@ -8,7 +8,7 @@ import { AuthError, CliError, InterruptedError } from '../errors.js';
 import { check, describe, type Expectation, type Outcome, type Status } from './expectations.js';
 import type { Judge, JudgeInput } from './judge.js';
 import type { Case, Suite, Turn } from './suite.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 import { replyOf } from '../model/reply.js';
 
 export type RunStatus = 'passed' | 'failed' | 'errored';

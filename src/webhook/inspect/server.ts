@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, hostCheck, listen, readBodyLimited } from '../../http-server.js';
+import { closeGracefully, hostCheck, listen, readBodyLimited } from '../../server/http-server.js';
 import { memberText } from '../json-text.js';
 import { pageAssets, type PageAssets } from './assets.js';
 import { EventStore, hideIn, keptDelivery, keyForms, type Delivery, type Entry, type Received } from './store.js';
