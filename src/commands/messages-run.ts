@@ -10,7 +10,10 @@ import {
   UsageError,
   withContext,
 } from '../errors.js';
-import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
+import { isObject, tsvRow } from '../output/format.js';
+import { messageBlock } from '../model/transcript.js';
+import { messageTime } from '../model/fields.js';
+import { senderOf } from '../model/sender.js';
 import { readAll } from '../output/prompt.js';
 import { isEcho, replyOf } from '../model/reply.js';
 

@@ -2,7 +2,9 @@ import type { Context } from '../context.js';
 import { isTransient } from '../api/retry.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, AuthError, CliError, InterruptedError, NotFoundError } from '../errors.js';
-import { isObject, messageBlock, messageTsv, safeText, threadCustomer } from '../output/format.js';
+import { isObject, safeText } from '../output/format.js';
+import { messageBlock, messageTsv } from '../model/transcript.js';
+import { threadCustomer } from '../model/sender.js';
 import type { Clock } from '../runtime/clock.js';
 
 type Obj = Record<string, unknown>;

@@ -13,11 +13,14 @@ import { parseJsonBody } from '../api/client.js';
 import { HttpResponse, type Headers } from '../api/transport.js';
 import { ArrayPassThrough } from '../api/array-pass-through.js';
 import { threadHash, isThreadHash } from '../api/hash.js';
-import { isObject, messageTsv, threadColumns, threadCustomer, writeTranscript } from '../output/format.js';
+import { isObject } from '../output/format.js';
+import { messageTsv, writeTranscript } from '../model/transcript.js';
+import { threadColumns } from '../model/threads.js';
+import { threadCustomer } from '../model/sender.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
 import { knownFileProblem } from '../fs/files.js';
-import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from './threads-filter.js';
+import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } from '../model/filters.js';
 import { plural } from '../output/plural.js';
 
 function hashOf(t: Record<string, unknown>): string {
