@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-// Called by the bundle before it changes V8's flags (src/v8-flags.ts).
+// Called by the bundle before it changes V8's flags (src/runtime/v8-flags.ts).
 const BEFORE_V8_FLAGS = Symbol.for('gurusup.beforeV8Flags');
 // The bundle's cache is ~200 KB: anything this large is not ours.
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;

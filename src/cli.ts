@@ -9,7 +9,7 @@ import { usageErrorText } from './output/output.js';
 import { UNWRAPPED, fitHelp } from './output/help-fit.js';
 import { Terminal } from './terminal/terminal.js';
 import { topicsSection } from './help/topics.js';
-import { runCleanups } from './lifecycle.js';
+import { runCleanups } from './runtime/lifecycle.js';
 import { registerAuth } from './commands/auth.js';
 import { registerThreads } from './commands/threads.js';
 import { registerMessages } from './commands/messages.js';

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from './api/retry.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './runtime/clock.js';
 
 /**
  * What main() may be handed instead of its defaults; tests use it to run back-off and polling

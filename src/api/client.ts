@@ -4,7 +4,7 @@ import { redactUserinfo } from '../output/redact.js';
 import { exchange, type BodySink, type Headers, type HttpResponse, type Transport } from './transport.js';
 import { nodeTransport } from './node-transport.js';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy, type Send } from './retry.js';
-import { now, type Clock } from '../clock.js';
+import { now, type Clock } from '../runtime/clock.js';
 
 export { DEFAULT_RETRY, backoffMs, parseRetryAfter, type RetryPolicy } from './retry.js';
 export type { HttpResponse } from './transport.js';

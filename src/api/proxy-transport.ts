@@ -1,6 +1,6 @@
 import { urlCredentials, type OpenRequest, type OpenResponse, type Transport } from './transport.js';
-import { atEnd } from '../lifecycle.js';
-import { setV8Flags } from '../v8-flags.js';
+import { atEnd } from '../runtime/lifecycle.js';
+import { setV8Flags } from '../runtime/v8-flags.js';
 
 type Undici = typeof import('../vendor/undici.js');
 let undici: Undici | undefined;

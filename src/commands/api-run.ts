@@ -1,4 +1,4 @@
-import { readUserFile } from '../files.js';
+import { readUserFile } from '../fs/files.js';
 import { SEND_TIMEOUT_S } from '../config/settings.js';
 import type { Handler } from './types.js';
 import { EXIT, CliError, UsageError, statusLine } from '../errors.js';

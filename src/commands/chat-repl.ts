@@ -2,11 +2,13 @@ import readline from 'node:readline';
 import type { Context } from '../context.js';
 import { EXIT, AuthError, InterruptedError, NotFoundError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
-import { isObject, messageBlock, threadCustomer } from '../output/format.js';
+import { isObject } from '../output/format.js';
+import { messageBlock } from '../model/transcript.js';
+import { threadCustomer } from '../model/sender.js';
 import type { Spinner } from '../output/output.js';
 import { chatThreadFid, clientWith, partialFor, sendFailure, type ChatState } from './chat-run.js';
 import { formatReply } from '../output/chat-reply.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 
 const PROMPT = 'you › ';
 const CONTINUE = '  … › ';

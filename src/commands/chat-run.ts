@@ -7,6 +7,7 @@ import { EXIT, ApiError, CutOffError, InterruptedError, NetworkError, UsageError
 import { isObject, tsvField } from '../output/format.js';
 import { CHAT_USER } from './chat.js';
 import { isEcho } from '../model/reply.js';
+import { outgoingMessage } from '../model/outgoing.js';
 
 /** The AI's reply takes time: the same default as `messages send`. */
 
@@ -43,10 +44,7 @@ export function sendFailure(err: unknown, thread: string): unknown {
 }
 
 export function partialFor(state: ChatState, body: string): Record<string, unknown> {
-  const partial: Record<string, unknown> = { body, user_fid: state.user, thread_fid: state.thread };
-  if (state.lang !== undefined) partial.lang = state.lang;
-  partial.is_customer_support_agent = state.agent;
-  return partial;
+  return outgoingMessage({ body, user: state.user, thread: state.thread, lang: state.lang, agent: state.agent });
 }
 
 /** A client whose requests stop when `signal` aborts (one message's Ctrl-C), as well as on the process's. */

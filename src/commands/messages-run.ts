@@ -1,4 +1,4 @@
-import { readUserFile } from '../files.js';
+import { readUserFile } from '../fs/files.js';
 import { SEND_TIMEOUT_S } from '../config/settings.js';
 import type { Handler } from './types.js';
 import {
@@ -10,7 +10,11 @@ import {
   UsageError,
   withContext,
 } from '../errors.js';
-import { isObject, messageBlock, messageTime, senderOf, tsvRow } from '../output/format.js';
+import { isObject, tsvRow } from '../output/format.js';
+import { messageBlock } from '../model/transcript.js';
+import { messageTime } from '../model/fields.js';
+import { senderOf } from '../model/sender.js';
+import { outgoingMessage } from '../model/outgoing.js';
 import { readAll } from '../output/prompt.js';
 import { isEcho, replyOf } from '../model/reply.js';
 
@@ -60,10 +64,14 @@ export const send: Handler<SendOptions> = async (ctx, _args, opts) => {
       'pass --body <text>, --body-file <path>, or pipe the text on stdin',
     );
   const thread = opts.thread!;
-  const partial: Record<string, unknown> = { body, user_fid: opts.user!, thread_fid: thread };
-  if (opts.lang !== undefined) partial.lang = opts.lang;
-  if (opts.subject !== undefined) partial.subject = opts.subject;
-  partial.is_customer_support_agent = opts.agent === true;
+  const partial = outgoingMessage({
+    body,
+    user: opts.user!,
+    thread,
+    lang: opts.lang,
+    subject: opts.subject,
+    agent: opts.agent,
+  });
 
   const s = await ctx.settings(SEND_TIMEOUT_S);
   const client = await ctx.client(s);

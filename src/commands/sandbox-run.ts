@@ -5,7 +5,7 @@ import { SANDBOX_KEY, SandboxStore } from '../sandbox/store.js';
 import { seedThreads } from '../sandbox/seed.js';
 import { startSandbox } from '../sandbox/server.js';
 import { checkUrl } from '../webhook/send.js';
-import { bindError, isLoopback, untilAborted } from '../http-server.js';
+import { bindError, isLoopback, untilAborted } from '../server/http-server.js';
 import { plural } from '../output/plural.js';
 
 /** As declared in sandbox.ts (port and latency are validated numbers there). */

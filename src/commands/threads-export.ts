@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { fileError, knownFileProblem } from '../files.js';
+import { fileError, knownFileProblem } from '../fs/files.js';
 import type { Handler } from './types.js';
 import { EXIT, ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
 import { threadHash } from '../api/hash.js';
 import { isObject, pickFields } from '../output/format.js';
-import { acquireLock } from '../lockfile.js';
-import { now } from '../clock.js';
+import { acquireLock } from '../fs/lockfile.js';
+import { now } from '../runtime/clock.js';
 import { plural } from '../output/plural.js';
 
 /** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */

@@ -2,8 +2,10 @@ import type { Context } from '../context.js';
 import { isTransient } from '../api/retry.js';
 import type { GurusupClient } from '../api/client.js';
 import { EXIT, AuthError, CliError, InterruptedError, NotFoundError } from '../errors.js';
-import { isObject, messageBlock, messageTsv, threadCustomer } from '../output/format.js';
-import type { Clock } from '../clock.js';
+import { isObject } from '../output/format.js';
+import { messageBlock, messageTsv } from '../model/transcript.js';
+import { threadCustomer } from '../model/sender.js';
+import type { Clock } from '../runtime/clock.js';
 
 type Obj = Record<string, unknown>;
 

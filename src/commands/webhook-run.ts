@@ -1,16 +1,17 @@
 import fs from 'node:fs/promises';
 import { UNSAFE_CLASS } from '../output/escape.js';
-import { fileError, knownFileProblem } from '../files.js';
+import { fileError, knownFileProblem } from '../fs/files.js';
 import { sampleEvent } from '../webhook/sample.js';
 import type { Handler } from './types.js';
 import type { Context } from '../context.js';
 import { EXIT, AuthError, CliError, InterruptedError, NetworkError, UsageError, statusLine } from '../errors.js';
 import type { Inspector } from '../webhook/inspect/index.js';
 import { INSPECT_PORT, failedDelivery, keeper, startInspectorFor } from './webhook-inspect.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 import { describeEvent, eventBlock } from '../webhook/event.js';
 import { startListener, type AcceptedEvent, type Listener } from '../webhook/listener.js';
-import { bindError, isLoopback, untilAborted } from '../http-server.js';
+import { turnBatcher } from '../webhook/turn-batcher.js';
+import { bindError, isLoopback, untilAborted } from '../server/http-server.js';
 import { LineAppender, NotRegularFileError } from '../webhook/record.js';
 import { memberText } from '../webhook/json-text.js';
 import { checkUrl, endpointHint, postEvent } from '../webhook/send.js';
@@ -211,41 +212,6 @@ export const listen: Handler<ListenOptions> = async (ctx, _args, opts) => {
   }
   return EXIT.OK;
 };
-
-/**
- * Gathers what is written during one turn of the event loop (every request whose body was
- * complete in it) into one write, done once the turn's I/O callbacks have run (setImmediate).
- * Every caller of a turn gets the same promise, settled with that write: resolved once the
- * stream has taken the bytes, rejected with its error. (One promise per batch, not per event:
- * allocations are what a busy listener spends its time on.)
- */
-export function turnBatcher(write: (text: string) => Promise<void>): (text: string) => Promise<void> {
-  let texts: string[] = [];
-  let batch: Promise<void> | undefined;
-  let settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
-  const flush = () => {
-    const text = texts.length === 1 ? texts[0]! : texts.join('');
-    const these = settle!;
-    texts = [];
-    batch = undefined;
-    settle = undefined;
-    let p: Promise<void>;
-    try {
-      p = write(text);
-    } catch (err) {
-      p = Promise.reject(err);
-    }
-    p.then(these.resolve, these.reject);
-  };
-  return (text) => {
-    texts.push(text);
-    if (!batch) {
-      batch = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-      setImmediate(flush);
-    }
-    return batch;
-  };
-}
 
 /**
  * `--json a,b` for one event: the named members with the sender's bytes (12345678901234567890 and

@@ -4,8 +4,8 @@ import os from 'node:os';
 import type { Conf } from '../vendor/conf.js';
 import { EXIT, CliError } from '../errors.js';
 import { PROFILE_NAME, checkProfileName, type Profile } from './settings.js';
-import { acquireLock } from '../lockfile.js';
-import { knownFileProblem } from '../files.js';
+import { acquireLock } from '../fs/lockfile.js';
+import { knownFileProblem } from '../fs/files.js';
 
 /** Write failures said plainly as "cannot write the config file" (not "internal error: EACCES"). */
 const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);

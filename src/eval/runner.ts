@@ -8,8 +8,9 @@ import { AuthError, CliError, InterruptedError } from '../errors.js';
 import { check, describe, type Expectation, type Outcome, type Status } from './expectations.js';
 import type { Judge, JudgeInput } from './judge.js';
 import type { Case, Suite, Turn } from './suite.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 import { replyOf } from '../model/reply.js';
+import { outgoingMessage } from '../model/outgoing.js';
 
 export type RunStatus = 'passed' | 'failed' | 'errored';
 
@@ -120,10 +121,14 @@ async function runTurn(
   conversation: JudgeInput['conversation'],
   signal: AbortSignal,
 ): Promise<TurnResult> {
-  const partial: Record<string, unknown> = { body: turn.send, user_fid: turn.user, thread_fid: thread };
-  if (turn.lang !== undefined) partial.lang = turn.lang;
-  if (turn.subject !== undefined) partial.subject = turn.subject;
-  partial.is_customer_support_agent = turn.agent;
+  const partial = outgoingMessage({
+    body: turn.send,
+    user: turn.user,
+    thread,
+    lang: turn.lang,
+    subject: turn.subject,
+    agent: turn.agent,
+  });
   const started = now();
   const response = await o.send(partial);
   const latencyMs = now() - started;

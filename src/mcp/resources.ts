@@ -2,8 +2,9 @@
 import type { McpServer } from '../vendor/mcp.js';
 import { ResourceTemplate, McpError, ErrorCode } from '../vendor/mcp.js';
 import { ApiError, NotFoundError } from '../errors.js';
-import { applyQuery } from '../commands/threads-filter.js';
-import { isObject, messageCount } from '../output/format.js';
+import { applyQuery } from '../model/filters.js';
+import { isObject } from '../output/format.js';
+import { messageCount } from '../model/fields.js';
 import { boundedText } from './results.js';
 import { fetchThread, labelled, plainTranscript, LIST_MAX } from './tools-read.js';
 import { CallFailed, type Calls } from './call.js';

@@ -5,7 +5,8 @@
  */
 import type { McpServer } from '../vendor/mcp.js';
 import { z } from '../vendor/mcp.js';
-import { isObject, messageBlock, plainPaint } from '../output/format.js';
+import { isObject, plainPaint } from '../output/format.js';
+import { messageBlock } from '../model/transcript.js';
 import { replyOf } from '../eval/runner.js';
 import { send, type SendOptions } from '../commands/messages-run.js';
 import { evalRun, type EvalOptions } from '../commands/eval-run.js';

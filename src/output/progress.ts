@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 
 function duration(s: number): string {
   if (!Number.isFinite(s)) return '--';

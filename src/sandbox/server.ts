@@ -1,9 +1,9 @@
 import http from 'node:http';
-import { closeGracefully, hostCheck, keyDigest, keyMatches, listen, readBodyLimited } from '../http-server.js';
+import { closeGracefully, hostCheck, keyDigest, keyMatches, listen, readBodyLimited } from '../server/http-server.js';
 import { threadHash } from '../api/hash.js';
 import { objectId, type SandboxMessage, type SandboxStore } from './store.js';
 import { replyFor, replyLang } from './replies.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 
 export interface SandboxOptions {
   host: string;

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadHash } from '../api/hash.js';
 import { CliError, EXIT } from '../errors.js';
-import { fileError, fileProblem } from '../files.js';
-import { acquireLock } from '../lockfile.js';
+import { fileError, fileProblem } from '../fs/files.js';
+import { acquireLock } from '../fs/lockfile.js';
 
 export interface SandboxMessage {
   _id: string;

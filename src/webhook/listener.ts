@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, keyDigest, keyMatches, listen, readBodyLimited } from '../http-server.js';
+import { closeGracefully, keyDigest, keyMatches, listen, readBodyLimited } from '../server/http-server.js';
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { RecordError, type LineAppender } from './record.js';

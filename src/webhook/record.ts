@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { constants, fdatasync, fdatasyncSync, writeSync } from 'node:fs';
-import { knownFileProblem } from '../files.js';
+import { knownFileProblem } from '../fs/files.js';
 
 /** How one write is done; tests inject short writes. Returns the bytes written, like write(2). */
 export type WriteFn = (fh: fs.FileHandle, buf: Buffer, offset: number, length: number) => Promise<number>;

@@ -3,7 +3,7 @@ import { GurusupClient } from '../api/client.js';
 import { USER_AGENT } from '../version.js';
 import { redactUserinfo } from '../output/redact.js';
 import { checkUserinfo } from '../config/settings.js';
-import { now } from '../clock.js';
+import { now } from '../runtime/clock.js';
 
 export interface PostResult {
   status: number;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
-import { applyQuery, newestFirst, parseWhen } from '../../src/commands/threads-filter.js';
+import { applyQuery, newestFirst, parseWhen } from '../../src/model/filters.js';
 import { UsageError } from '../../src/errors.js';
 import { threadHash } from '../../src/api/hash.js';
 

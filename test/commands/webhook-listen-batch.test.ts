@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeIo, startInProcess, tempDir } from '../helpers/io.js';
 import { main } from '../../src/cli.js';
-import { turnBatcher } from '../../src/commands/webhook-run.js';
+import { turnBatcher } from '../../src/webhook/turn-batcher.js';
 import { waitUntil } from '../helpers/wait.js';
 import { LineAppender } from '../../src/webhook/record.js';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/runtime/clock.js';
 import type { Deps } from '../../src/deps.js';
 import { InterruptedError } from '../../src/errors.js';
 

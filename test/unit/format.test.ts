@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  maskKey,
-  messageTsv,
-  pickFields,
-  parseFieldList,
-  senderOf,
-  threadColumns,
-  transcript,
-  tsvField,
-  plainPaint,
-} from '../../src/output/format.js';
+import { maskKey, pickFields, parseFieldList, tsvField, plainPaint } from '../../src/output/format.js';
+import { messageTsv, transcript } from '../../src/model/transcript.js';
+import { threadColumns } from '../../src/model/threads.js';
+import { senderOf } from '../../src/model/sender.js';
 import { threadHash, isThreadHash } from '../../src/api/hash.js';
 import { colorLevel } from '../../src/terminal/terminal.js';
 

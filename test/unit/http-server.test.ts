@@ -1,10 +1,10 @@
 // The one key check and the one size-limited body reader that the webhook listener and the sandbox
-// share (src/http-server.ts), over real loopback requests.
+// share (src/server/http-server.ts), over real loopback requests.
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyDigest, keyMatches, readBodyLimited, type BodyRead } from '../../src/http-server.js';
+import { keyDigest, keyMatches, readBodyLimited, type BodyRead } from '../../src/server/http-server.js';
 
 let server: http.Server | undefined;
 afterEach(async () => {

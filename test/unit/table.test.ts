@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth, renderTable } from '../../src/output/table.js';
-import { isJsonArray } from '../../src/commands/threads-run.js';
+import { isJsonArray } from '../../src/api/array-pass-through.js';
 
 const id = (s: string) => s;
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { closeGracefully, hostCheck, listen, readBodyLimited } from '../../http-server.js';
+import { closeGracefully, hostCheck, listen, readBodyLimited } from '../../server/http-server.js';
 import { memberText } from '../json-text.js';
 import { redactUserinfo } from '../../output/redact.js';
 import { pageAssets, type PageAssets } from './assets.js';

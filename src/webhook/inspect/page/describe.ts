@@ -1,4 +1,4 @@
-import { senderOf, type Sender } from '../../../output/format.js';
+import { senderOf, type Sender } from '../../../model/sender.js';
 import { compact, isRecord, scalar } from './json.js';
 
 /** What a row shows and the filter searches, read from an event body as the CLI reads it. */

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
-import { EXIT, CliError, UsageError } from './errors.js';
+import { EXIT, CliError, UsageError } from '../errors.js';
 
 /** Listens, resolving with the base URL (the real port when 0 was asked), or rejecting with the bind error. */
 export function listen(server: http.Server, port: number, host: string): Promise<{ port: number; origin: string }> {

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 const PROBLEMS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -42,7 +42,7 @@ export function fileError(verb: 'read' | 'write', what: string, file: string, er
  */
 export async function readUserFile(file: string, flag: string, stdin: NodeJS.ReadableStream): Promise<string> {
   if (file === '-') {
-    const { readAll } = await import('./output/prompt.js');
+    const { readAll } = await import('../output/prompt.js');
     return readAll(stdin);
   }
   const fs = await import('node:fs/promises');
