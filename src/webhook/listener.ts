@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { RecordError, type LineAppender } from './record.js';
 import { compactJson } from './json-text.js';
 import { plural } from '../output/plural.js';
+import { secretForms } from '../output/redact.js';
 
 export interface ListenerOptions {
   host: string;
@@ -78,14 +79,15 @@ export interface Listener {
 
 export { keyMatches };
 
-/** Headers for --record: the key header, authorization, and any value carrying the key are hidden. */
-export function redactHeaders(h: http.IncomingHttpHeaders, key?: string): Record<string, unknown> {
+/**
+ * Headers for --record and the inspector: the key header, authorization, and any value carrying
+ * a form of the key (`secretForms`, the Redactor's) are hidden.
+ */
+export function redactHeaders(h: http.IncomingHttpHeaders, forms: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const carries = (x: string) => forms.some((f) => x.includes(f));
   for (const [k, v] of Object.entries(h)) {
-    const carriesKey =
-      key !== undefined &&
-      key.length > 0 &&
-      (Array.isArray(v) ? v.some((x) => x.includes(key)) : (v ?? '').includes(key));
+    const carriesKey = forms.length > 0 && (Array.isArray(v) ? v.some(carries) : carries(v ?? ''));
     out[k] = k === 'x-api-key' || k === 'authorization' || carriesKey ? '[redacted]' : v;
   }
   return out;
@@ -116,6 +118,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
   /** Events accepted or being written: --count is checked against this, so never more than n. */
   let reserved = 0;
   const expected = o.apiKey === undefined ? undefined : keyDigest(o.apiKey);
+  const keyForms = secretForms(o.apiKey);
 
   // Memory for bodies being read or waiting for stdout is bounded: each request reserves its
   // declared length (else --max-body) before its body is read; past the budget, requests wait
@@ -267,7 +270,7 @@ export async function startListener(o: ListenerOptions, hooks: ListenerHooks): P
       const ev = new Accepted(line, body, text, receivedAt, req);
       if (o.record) {
         // The 200 goes out only once the event is on disk, whole.
-        const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers, o.apiKey))},"body":${line}}`;
+        const rec = `{"received_at":${JSON.stringify(receivedAt.toISOString())},"headers":${JSON.stringify(redactHeaders(req.headers, keyForms))},"body":${line}}`;
         try {
           await o.record.append(rec);
         } catch (err) {

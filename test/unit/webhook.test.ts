@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeEvent, eventBlock } from '../../src/webhook/event.js';
 import { keyMatches, redactHeaders } from '../../src/webhook/listener.js';
+import { secretForms } from '../../src/output/redact.js';
 import { recordedBody } from '../../src/commands/webhook-run.js';
 import { plainPaint } from '../../src/output/format.js';
 import { clockTime } from '../../src/output/time.js';
@@ -66,5 +67,17 @@ describe('recordedBody', () => {
     expect(recordedBody('{"received_at":"t","headers":{},"body":{"event":"a"}}')).toBe('{"event":"a"}');
     expect(recordedBody('{"event":"a"}')).toBe('{"event":"a"}');
     expect(recordedBody('{nope')).toBeUndefined();
+  });
+});
+
+describe('redactHeaders with the key forms', () => {
+  it('hides any header value carrying the key, as written or percent-encoded', () => {
+    const forms = secretForms('k3y/with+chars');
+    expect(
+      redactHeaders(
+        { cookie: 'session=k3y%2Fwith%2Bchars', referer: 'http://h/?k=k3y/with+chars', accept: '*/*' },
+        forms,
+      ),
+    ).toEqual({ cookie: '[redacted]', referer: '[redacted]', accept: '*/*' });
   });
 });

@@ -40,14 +40,14 @@ describe('the inspector store', () => {
   });
 
   it('keeps the newest events within the count and the bytes, counting the dropped ones', () => {
-    const byCount = new EventStore({ maxEvents: 3, maxBytes: 1e9 }, keyForms(KEY), KEY);
+    const byCount = new EventStore({ maxEvents: 3, maxBytes: 1e9 }, keyForms(KEY));
     for (let i = 1; i <= 5; i++) byCount.add(received(`{"i":${i}}`));
     expect(JSON.parse(byCount.listJson()).map((e: { id: number }) => e.id)).toEqual([5, 4, 3]);
     expect(byCount.dropped).toBe(2);
     expect(byCount.get(2)).toBeUndefined();
 
     // Large bodies: the byte budget drops older ones first, but keeps the newest whatever its size.
-    const byBytes = new EventStore({ maxEvents: 1000, maxBytes: 50_000 }, [], undefined);
+    const byBytes = new EventStore({ maxEvents: 1000, maxBytes: 50_000 }, []);
     const big = `{"b":"${'x'.repeat(10_000)}"}`;
     for (let i = 0; i < 10; i++) byBytes.add(received(big));
     expect(byBytes.size).toBeLessThan(10);
@@ -60,7 +60,7 @@ describe('the inspector store', () => {
   });
 
   it('a forward answer is cut at 64 KiB and the key hidden in it', () => {
-    const store = new EventStore({ maxEvents: 10, maxBytes: 1e9 }, keyForms(KEY), KEY);
+    const store = new EventStore({ maxEvents: 10, maxBytes: 1e9 }, keyForms(KEY));
     const e = store.add(received('{"a":1}'));
     store.setForward(e, { status: 200, latency_ms: 3, response_body: `${KEY} ${'z'.repeat(RESPONSE_LIMIT)}` });
     const f = JSON.parse(e.json).forward;

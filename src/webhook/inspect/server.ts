@@ -65,11 +65,7 @@ const fail = (res: http.ServerResponse, status: number, message: string) =>
 export async function startInspector(o: InspectorOptions): Promise<Inspector> {
   const assets = o.assets ?? (await pageAssets());
   const forms = keyForms(o.apiKey);
-  const store = new EventStore(
-    { maxEvents: o.maxEvents ?? 1000, maxBytes: o.maxBytes ?? 64 * 1024 * 1024 },
-    forms,
-    o.apiKey,
-  );
+  const store = new EventStore({ maxEvents: o.maxEvents ?? 1000, maxBytes: o.maxBytes ?? 64 * 1024 * 1024 }, forms);
   const pages = new Set<http.ServerResponse>();
   /** Host values a request may carry: anything else is a DNS-rebinding page (set once bound). */
   let ownHost: (host: string | undefined) => boolean = () => false;

@@ -24,7 +24,6 @@ export interface Received {
 /** What a kept event's API text is made from. */
 interface Hide {
   forms: readonly string[];
-  apiKey: string | undefined;
 }
 
 /**
@@ -75,8 +74,8 @@ export class Entry {
   /** The API object: `{id, received_at, headers, body, forward?}`, the body as the sender wrote it. */
   get json(): string {
     if (this.#json !== undefined) return this.#json;
-    const { forms, apiKey } = this.hide;
-    const headers = hideInJson(JSON.stringify(redactHeaders(this.#headerObject(), apiKey)), forms);
+    const { forms } = this.hide;
+    const headers = hideInJson(JSON.stringify(redactHeaders(this.#headerObject(), forms)), forms);
     const head =
       `{"id":${this.id},"received_at":${JSON.stringify(new Date(this.#at).toISOString())},` +
       `"headers":${headers},"body":${hideInJson(this.#line, forms)}`;
@@ -154,9 +153,8 @@ export class EventStore {
   constructor(
     readonly limits: StoreLimits,
     readonly forms: readonly string[],
-    apiKey: string | undefined,
   ) {
-    this.#hide = { forms, apiKey };
+    this.#hide = { forms };
   }
 
   get size(): number {
