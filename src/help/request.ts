@@ -58,5 +58,5 @@ export function versionWord(argv: readonly string[]): string | undefined {
 /** A help topic, fitted to the terminal (80 columns elsewhere), through the pager on a terminal. */
 export async function showTopic(term: Terminal, topic: Topic, noPager: boolean): Promise<void> {
   const { page } = await import('../output/pager.js');
-  await page(term.io, fitHelp(topicText(topic), term.helpWidth()), noPager);
+  await page(term, fitHelp(topicText(topic), term.helpWidth()), noPager);
 }

@@ -101,7 +101,7 @@ export const serve: Handler<{ allowWrite?: boolean }> = async (ctx, _args, opts)
   // A line that is not JSON-RPC gets no answer (it has no id to answer): said on stderr instead.
   server.server.onerror = (err) => ctx.out.warn(`ignored input that is not an MCP message: ${err.message}`);
   // Typed at a terminal by mistake: say what is waiting, on stderr (stdout stays JSON-RPC only).
-  if (stdin.isTTY)
+  if (ctx.term.stdinTTY)
     ctx.out.info(
       'gurusup mcp: an MCP server, waiting for a client on stdin (set-up: docs/mcp.md). Ctrl-C or Ctrl-D stops it.',
     );

@@ -201,13 +201,13 @@ export class Output {
   /** Text for people, through the pager when stdout is a terminal and it is taller than the screen. */
   async page(s: string, noPager = false): Promise<void> {
     const { page } = await import('./pager.js');
-    await page(this.io, s, noPager);
+    await page(this.term, s, noPager);
   }
 
   /** Whether page() may use a pager (so a caller can build the text whole rather than stream it). */
   async pages(noPager = false): Promise<boolean> {
     const { pagerCommand } = await import('./pager.js');
-    return (await pagerCommand(this.io, noPager)) !== undefined;
+    return (await pagerCommand(this.term, noPager)) !== undefined;
   }
 
   /** Raw bytes to stdout, ending with a newline. */

@@ -1,4 +1,5 @@
 import type { Io } from '../io.js';
+import type { Terminal } from '../terminal/terminal.js';
 
 // node:child_process is loaded only when a pager may run: start-up of other commands must not pay for it.
 
@@ -8,8 +9,9 @@ import type { Io } from '../io.js';
  * terminal, never for text that fits the screen; `--no-pager` or a pager of `cat` (or empty)
  * writes it directly.
  */
-export async function pagerCommand(io: Io, noPager: boolean): Promise<string | undefined> {
-  if (noPager || io.stdout.isTTY !== true) return undefined;
+export async function pagerCommand(term: Terminal, noPager: boolean): Promise<string | undefined> {
+  const io = term.io;
+  if (noPager || !term.stdoutTTY) return undefined;
   const chosen = io.env.GURUSUP_PAGER ?? io.env.PAGER;
   if (chosen !== undefined) return chosen.trim() === '' || chosen.trim() === 'cat' ? undefined : chosen;
   return (await hasLess()) ? 'less -FRX' : undefined;
@@ -32,8 +34,9 @@ function screenRows(io: Io): number {
  * screen. Resolves once the pager has exited (the user quit it); a pager that cannot start gets
  * the text written directly.
  */
-export async function page(io: Io, text: string, noPager = false): Promise<void> {
-  const cmd = await pagerCommand(io, noPager);
+export async function page(term: Terminal, text: string, noPager = false): Promise<void> {
+  const io = term.io;
+  const cmd = await pagerCommand(term, noPager);
   const fd = (io.stdout as { fd?: number }).fd;
   const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   // Only a real terminal on a real descriptor can be handed to a pager.
