@@ -167,33 +167,29 @@ async function runOnPty(r: Run, cols: number, dir: string): Promise<string> {
   return (await p.done).out;
 }
 
+/** The lines of every run wider than `cols` (data lines aside), each named by its command. */
+async function overflowAt(cols: number, make: (dir: string) => Run[]): Promise<string[]> {
+  const dir = tempDir();
+  const runs = make(dir);
+  const outs = await pool(runs.map((r) => () => runOnPty(r, cols, dir)));
+  return runs.flatMap((r, i) =>
+    overflowing(outs[i]!, cols)
+      .filter((l) => !r.data?.test(l))
+      .map((l) => `${r.args.join(' ')}: ${l}`),
+  );
+}
+
 describe('lines for people fit a narrow terminal', () => {
   beforeAll(() => needs(!HAS_SCRIPT && NO_SCRIPT));
 
   it('40 columns: every command, its errors, hints, warnings, prompts, status, summary and start lines', async () => {
-    const dir = tempDir();
-    const runs = everyCommand(dir);
-    const outs = await pool(runs.map((r) => () => runOnPty(r, 40, dir)));
-    const over = runs.flatMap((r, i) =>
-      overflowing(outs[i]!, 40)
-        .filter((l) => !r.data?.test(l))
-        .map((l) => `${r.args.join(' ')}: ${l}`),
-    );
-    expect(over).toEqual([]);
+    expect(await overflowAt(40, everyCommand)).toEqual([]);
   });
 
   it('80 columns: the lines that can reach it', async () => {
-    const dir = tempDir();
     const long = (r: Run) =>
       /^(auth|eval|webhook|sandbox|chat|threads|messages)$/.test(r.args[0]!) && !r.args.includes('show');
-    const runs = everyCommand(dir).filter(long);
-    const outs = await pool(runs.map((r) => () => runOnPty(r, 80, dir)));
-    const over = runs.flatMap((r, i) =>
-      overflowing(outs[i]!, 80)
-        .filter((l) => !r.data?.test(l))
-        .map((l) => `${r.args.join(' ')}: ${l}`),
-    );
-    expect(over).toEqual([]);
+    expect(await overflowAt(80, (dir) => everyCommand(dir).filter(long))).toEqual([]);
   });
 
   // The one network failure (it waits out the retries): fitted, and each word kept whole.

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compose, styledPaint } from '../../src/output/styled.js';
+import { plainPaint } from '../../src/output/format.js';
 
-const RED = { red: (s: string) => `\u001b[31m${s}\u001b[39m` };
-const paint = styledPaint({
-  ...RED,
-  bold: (s) => s,
-  dim: (s) => s,
-  cyan: (s) => s,
-  green: (s) => s,
-  yellow: (s) => s,
-  magenta: (s) => s,
-});
+const paint = styledPaint({ ...plainPaint, red: (s: string) => `\u001b[31m${s}\u001b[39m` });
 
 describe('lines composed with out.t', () => {
   it('escapes each string put into it, keeps its own text and colours', () => {
