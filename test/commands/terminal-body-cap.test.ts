@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReply } from '../../src/commands/chat-run.js';
+import { formatReply } from '../../src/output/chat-reply.js';
 import { plainPaint, TERMINAL_BODY_MAX } from '../../src/output/format.js';
 import { run, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
