@@ -6,7 +6,7 @@ import { isObject } from '../output/format.js';
 import { messageBlock } from '../model/transcript.js';
 import { threadCustomer } from '../model/sender.js';
 import type { Spinner } from '../output/output.js';
-import { chatThreadFid, clientWith, partialFor, sendFailure, type ChatState } from './chat-run.js';
+import { chatThreadFid, clientWith, partialFor, sendFailure, type ChatState } from './chat-send.js';
 import { formatReply } from '../output/chat-reply.js';
 import { now } from '../runtime/clock.js';
 

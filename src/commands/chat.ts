@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from './types.js';
 import { examples } from './parse.js';
-
-export const CHAT_USER = 'gurusup-chat';
+import { CHAT_USER } from './chat-send.js';
 
 export function registerChat(program: Command, run: Runner): void {
   program

@@ -2,17 +2,12 @@ import fs from 'node:fs';
 import { fileError, knownFileProblem } from '../fs/files.js';
 import type { Handler } from './types.js';
 import { EXIT, ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../errors.js';
-import { threadHash } from '../api/hash.js';
+// The key a thread is known by across runs.
+import { threadKey as exportKey } from '../model/fields.js';
 import { isObject, pickFields } from '../output/format.js';
 import { acquireLock } from '../fs/lockfile.js';
 import { now } from '../runtime/clock.js';
 import { plural } from '../output/plural.js';
-
-/** The key a thread is known by across runs: its fid's hash, or the API's `thread` hash. */
-function exportKey(t: Record<string, unknown>): string | undefined {
-  if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
-  return typeof t.thread === 'string' ? t.thread : undefined;
-}
 
 /**
  * Reads the threads already exported. A last line cut short by a crash is removed

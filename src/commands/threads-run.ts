@@ -16,6 +16,7 @@ import { threadHash, isThreadHash } from '../api/hash.js';
 import { isObject } from '../output/format.js';
 import { messageTsv, writeTranscript } from '../model/transcript.js';
 import { threadColumns } from '../model/threads.js';
+import { threadKey } from '../model/fields.js';
 import { threadCustomer } from '../model/sender.js';
 import type { Outage } from './threads-follow.js';
 import { relativeTime } from '../output/time.js';
@@ -24,8 +25,7 @@ import { applyQuery, parseSortKey, parseWhen, queryChanges, type ThreadQuery } f
 import { plural } from '../output/plural.js';
 
 function hashOf(t: Record<string, unknown>): string {
-  if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
-  return typeof t.thread === 'string' ? t.thread : '';
+  return threadKey(t) ?? '';
 }
 
 /**

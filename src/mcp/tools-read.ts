@@ -6,6 +6,7 @@ import { threadHash, isThreadHash } from '../api/hash.js';
 import { applyQuery, parseWhen, queryChanges, SORT_KEYS, type ThreadQuery } from '../model/filters.js';
 import { isObject, plainPaint } from '../output/format.js';
 import { threadColumns } from '../model/threads.js';
+import { threadKey } from '../model/fields.js';
 import { transcript } from '../model/transcript.js';
 import { senderOf, threadCustomer } from '../model/sender.js';
 import { success } from './results.js';
@@ -29,8 +30,7 @@ const when = (what: string) =>
     );
 
 function hashOf(t: Obj): string {
-  if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
-  return typeof t.thread === 'string' ? t.thread : '';
+  return threadKey(t) ?? '';
 }
 
 /** The thread with each message's `sender` added by the contract's rule (null: the fields do not say). */

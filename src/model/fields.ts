@@ -1,4 +1,5 @@
-/** Reading Gurusup's objects: which fields hold a message's time, a thread's update, its count. */
+/** Reading Gurusup's objects: a thread's key, which fields hold a message's time, a thread's update, its count. */
+import { threadHash } from '../api/hash.js';
 
 type Obj = Record<string, unknown>;
 
@@ -16,6 +17,15 @@ export function firstStr(o: Obj, keys: readonly string[]): string | undefined {
     if (v !== undefined) return v;
   }
   return undefined;
+}
+
+/**
+ * The hash a thread is known by (in URLs, the table, export files): its thread_fid's, else the
+ * API's own `thread` field (undefined when it has neither).
+ */
+export function threadKey(t: Obj): string | undefined {
+  if (typeof t.thread_fid === 'string') return threadHash(t.thread_fid);
+  return typeof t.thread === 'string' ? t.thread : undefined;
 }
 
 export const TIME_KEYS = ['created_at', 'createdAt', 'timestamp', 'date', 'updated_at', 'updatedAt'] as const;

@@ -4,7 +4,7 @@ import { fakeIo, run, tempDir } from '../helpers/io.js';
 import { sendJson, startServer, type TestServer } from '../helpers/server.js';
 import { main } from '../../src/cli.js';
 import { threadHash } from '../../src/api/hash.js';
-import { chatThreadFid } from '../../src/commands/chat-run.js';
+import { chatThreadFid } from '../../src/commands/chat-send.js';
 import { formatReply } from '../../src/output/chat-reply.js';
 import { waitUntil } from '../helpers/wait.js';
 import { plainPaint } from '../../src/output/format.js';
