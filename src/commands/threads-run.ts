@@ -91,7 +91,14 @@ export const list: Handler<ListOptions> = async (ctx, _args, opts) => {
   let res: HttpResponse | undefined;
   try {
     res = await out.during('Loading threads', () => client.listThreadsRaw(sink));
-    if (pass?.streaming && (await pass.end())) return;
+    const whole = pass?.streaming && (await pass.end());
+    // The last bytes, held back in case they start a secret, go out whatever the body's end.
+    if (pass?.wrote)
+      await Promise.resolve(out.endChunks()).catch((err: unknown) => {
+        pass.writeError ??= err;
+        throw err;
+      });
+    if (whole) return;
   } catch (err) {
     if (pass && pass.writeError !== undefined) return stdoutFailed(pass.writeError);
     throw err;

@@ -1,7 +1,7 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { EXIT, CliError, errorMessage } from '../errors.js';
-import { Redactor } from './redact.js';
+import { Redactor, SecretFilter } from './redact.js';
 import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 import { fitLine, fitText } from './wrap.js';
@@ -217,11 +217,36 @@ export class Output {
     if (!last || last[last.length - 1] !== 0x0a) this.io.stdout.write('\n');
   }
 
+  #filter: SecretFilter | undefined;
+
   /**
-   * Raw bytes to stdout as they come (a streamed pass-through): nothing when the stream took them,
-   * a promise when it asks to wait (back-pressure), resolved on 'drain', rejected on a write error.
+   * Bytes to stdout as they come (a streamed pass-through), every known secret hidden even when a
+   * chunk boundary splits it (the last few bytes wait for the next chunk, or endChunks): nothing
+   * when the stream took them, a promise when it asks to wait (back-pressure).
    */
   writeChunk(chunk: Buffer): void | Promise<void> {
+    this.#filter ??= new SecretFilter(this.redactor.forms);
+    return this.#writeAll(this.#filter.push(chunk));
+  }
+
+  /** The end of a stream of writeChunk(): what was held back goes out. */
+  endChunks(): void | Promise<void> {
+    const rest = this.#filter?.end() ?? [];
+    this.#filter = undefined;
+    return this.#writeAll(rest);
+  }
+
+  #writeAll(bufs: Buffer[]): void | Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const b of bufs) {
+      const p = this.#writeOne(b);
+      if (p) pending.push(p);
+    }
+    if (pending.length) return Promise.all(pending).then(() => undefined);
+  }
+
+  /** One chunk: resolved on 'drain' when the stream asks to wait, rejected on a write error. */
+  #writeOne(chunk: Buffer): void | Promise<void> {
     const stdout = this.io.stdout;
     const gone = () => stdout.errored ?? Object.assign(new Error('stdout is closed'), { code: 'EPIPE' });
     if (stdout.destroyed || stdout.errored) return Promise.reject(gone());

@@ -48,6 +48,7 @@ export function decodeOrUndefined(s: string): string | undefined {
 }
 
 const HIDDEN = '[redacted]';
+const HIDDEN_BYTES = Buffer.from(HIDDEN);
 
 /** Each of `forms` (longest first) in `text` replaced by [redacted]. */
 export function hideForms(text: string, forms: readonly string[]): string {
@@ -121,5 +122,51 @@ export class Redactor {
   /** The secrets known, and any userinfo in a URL, whoever's it is: for lines the CLI writes itself. */
   apply(text: string): string {
     return this.secrets(text).replace(USERINFO, hide);
+  }
+}
+
+/**
+ * Hides secrets in a byte stream passed through as it arrives (`threads list --json` in a pipe):
+ * a secret split across two chunks is still found, because the last bytes that could start one
+ * are held back until the next chunk (or `end`).
+ */
+export class SecretFilter {
+  readonly #forms: Buffer[];
+  readonly #keep: number;
+  #tail = Buffer.alloc(0);
+
+  constructor(forms: readonly string[]) {
+    this.#forms = forms.map((f) => Buffer.from(f));
+    this.#keep = Math.max(0, ...this.#forms.map((f) => f.length - 1));
+  }
+
+  /** The bytes that can go out now, secrets replaced. */
+  push(chunk: Buffer): Buffer[] {
+    if (this.#forms.length === 0) return [chunk];
+    const buf = this.#tail.length ? Buffer.concat([this.#tail, chunk]) : chunk;
+    const out: Buffer[] = [];
+    let from = 0;
+    for (;;) {
+      let at = -1;
+      let len = 0;
+      for (const f of this.#forms) {
+        const i = buf.indexOf(f, from);
+        if (i >= 0 && (at < 0 || i < at || (i === at && f.length > len))) [at, len] = [i, f.length];
+      }
+      if (at < 0) break;
+      out.push(buf.subarray(from, at), HIDDEN_BYTES);
+      from = at + len;
+    }
+    const hold = Math.max(from, buf.length - this.#keep);
+    if (hold > from) out.push(buf.subarray(from, hold));
+    this.#tail = Buffer.from(buf.subarray(hold));
+    return out.filter((b) => b.length > 0);
+  }
+
+  /** What was held back, at the end of the stream. */
+  end(): Buffer[] {
+    const rest = this.#tail;
+    this.#tail = Buffer.alloc(0);
+    return rest.length ? [rest] : [];
   }
 }

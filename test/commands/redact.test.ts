@@ -114,3 +114,25 @@ describe('the key quoted back by the API never reaches stdout', () => {
     expect(r).toMatchObject({ code: 0, stdout: `${KEY}\n` });
   });
 });
+
+describe('the key in a threads list passed through byte for byte (--json in a pipe)', () => {
+  let split: TestServer;
+  beforeAll(async () => {
+    // The key cut in two by the body's chunks: the client sees its halves in two reads.
+    const body = `[{"thread_fid":"t1","last_message":"${KEY}"}]`;
+    const cut = body.indexOf(KEY) + 7;
+    split = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(body.slice(0, cut));
+      setTimeout(() => res.end(body.slice(cut)), 50);
+    });
+  });
+  afterAll(() => split.close());
+
+  it('is hidden, and the output stays the same JSON', async () => {
+    const r = await run(['threads', 'list', '--json', '--base-url', split.url], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(KEY);
+    expect(JSON.parse(r.stdout)).toEqual([{ thread_fid: 't1', last_message: '[redacted]' }]);
+  });
+});
