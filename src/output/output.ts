@@ -1,7 +1,7 @@
 import type { Chalk as ChalkClass } from 'chalk';
 import type { Io } from '../io.js';
 import { EXIT, CliError, errorMessage } from '../errors.js';
-import { Redactor, SecretFilter } from './redact.js';
+import { Redactor, SecretFilter, onlyInJsonStrings } from './redact.js';
 import { colourJson } from './json-colour.js';
 import { isObject, pickFields, plainPaint, safeJson, safeLine, safeText, type Paint } from './format.js';
 import { fitLine, fitText } from './wrap.js';
@@ -177,7 +177,9 @@ export class Output {
 
   /** --json in a pipe with no field list: a body may pass through byte for byte. */
   get passThrough(): boolean {
-    return this.opts.json && !this.opts.fields && !this.stdoutTTY;
+    // And only when a secret can be hidden in the raw bytes without breaking the JSON (a key of
+    // digits could sit in a number): else the body is parsed and printed like any other.
+    return this.opts.json && !this.opts.fields && !this.stdoutTTY && onlyInJsonStrings(this.redactor.forms);
   }
 
   /** One line from outside on stdout: escaped to one line on a terminal, as it came elsewhere. */
@@ -187,7 +189,8 @@ export class Output {
 
   /** JSON text for stdout: what a terminal would act on escaped there (safeJson), as it is elsewhere. */
   jsonText(text: string): string {
-    return this.stdoutTTY ? safeJson(text) : text;
+    const json = this.redactor.secretsInJson(text);
+    return this.stdoutTTY ? safeJson(json) : json;
   }
 
   /**
@@ -356,8 +359,9 @@ export class Output {
   printJson(value: unknown): void {
     this.checkFields(value);
     const v = pickFields(value, this.opts.fields);
-    if (!this.stdoutTTY) return this.line(JSON.stringify(v));
-    const pretty = safeJson(JSON.stringify(v, null, 2) ?? 'null');
+    // Secrets hidden inside strings, so the output stays the JSON it was.
+    if (!this.stdoutTTY) return this.line(this.redactor.secretsInJson(JSON.stringify(v) ?? 'null'));
+    const pretty = safeJson(this.redactor.secretsInJson(JSON.stringify(v, null, 2) ?? 'null'));
     // Never in a pipe, whatever FORCE_COLOR says: a script reads these bytes.
     this.line(this.stdoutColour ? colourJson(pretty, this.paint) : pretty);
   }
@@ -368,8 +372,7 @@ export class Output {
    * stream are objects of different kinds (a thread, then its messages).
    */
   printJsonLine(value: unknown): void {
-    const json = JSON.stringify(pickFields(value, this.opts.fields)) ?? 'null';
-    this.line(this.stdoutTTY ? safeJson(json) : json);
+    this.line(this.jsonText(JSON.stringify(pickFields(value, this.opts.fields)) ?? 'null'));
   }
 
   /**

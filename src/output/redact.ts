@@ -57,6 +57,36 @@ export function hideForms(text: string, forms: readonly string[]): string {
   return out;
 }
 
+/**
+ * Hides secrets in JSON text: inside string tokens it becomes [redacted]; anywhere else (a key of
+ * digits inside a number) the whole text is replaced, since no edit there keeps the JSON valid.
+ */
+export function hideInJson(text: string, forms: readonly string[]): string {
+  if (!forms.some((f) => text.includes(f))) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const q = text.indexOf('"', i);
+    if (q < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, q);
+    let j = q + 1;
+    while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+    out += hideForms(text.slice(q, j + 1), forms);
+    i = j + 1;
+  }
+  return forms.some((f) => out.includes(f)) ? JSON.stringify('[hidden: it carries the API key]') : out;
+}
+
+/**
+ * Whether every form can only occur inside a JSON string (it holds a character no number, literal
+ * or punctuation has), so replacing it in raw JSON bytes keeps them valid JSON.
+ */
+export const onlyInJsonStrings = (forms: readonly string[]): boolean =>
+  forms.every((f) => /[^0-9.eE+\-truefalsn\s,:[\]{}]/.test(f));
+
 /** The forms a secret is hidden in: as it is, percent-encoded and JSON-escaped; longest first. */
 export function secretForms(secret: string | undefined): readonly string[] {
   const r = new Redactor();
@@ -112,6 +142,11 @@ export class Redactor {
   /** Every form of every secret known, longest first (a secret that contains another is hidden whole). */
   get forms(): readonly string[] {
     return (this.#sorted ??= [...this.#secrets].sort((a, b) => b.length - a.length));
+  }
+
+  /** JSON text with the secrets known hidden, still valid JSON (hideInJson). */
+  secretsInJson(text: string): string {
+    return this.#secrets.size === 0 ? text : hideInJson(text, this.forms);
   }
 
   /** The secrets known (the key, configured passwords) hidden; other text left as it is: for data. */

@@ -136,3 +136,25 @@ describe('the key in a threads list passed through byte for byte (--json in a pi
     expect(JSON.parse(r.stdout)).toEqual([{ thread_fid: 't1', last_message: '[redacted]' }]);
   });
 });
+
+describe('a key of digits, where a number could hold it', () => {
+  let numbers: TestServer;
+  beforeAll(async () => {
+    numbers = await startServer((_req, res) =>
+      sendJson(res, 200, [{ thread_fid: 't', n: 91234567890, s: 'x12345678' }]),
+    );
+  });
+  afterAll(() => numbers.close());
+
+  it('threads list --json, piped and on a terminal: still JSON, and the key nowhere', async () => {
+    for (const tty of [false, true]) {
+      const r = await run(['threads', 'list', '--json', '--base-url', numbers.url], {
+        env: { ...env, GURUSUP_API_KEY: '12345678' },
+        tty,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('12345678');
+      expect(() => JSON.parse(r.stdout)).not.toThrow();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { hideForms as hideIn, secretForms } from '../../output/redact.js';
+import { hideForms as hideIn, hideInJson, secretForms } from '../../output/redact.js';
 import { redactHeaders } from '../listener.js';
 import { headersFrom } from './headers.js';
 
@@ -93,31 +93,8 @@ export class Entry {
 /** A receiver's answer kept for the page: 64 KiB is plenty to read, and bounds memory. */
 export const RESPONSE_LIMIT = 64 * 1024;
 
-/**
- * Hides the key in JSON text: inside string tokens it becomes [redacted]; anywhere else (a key of
- * digits inside a number) the whole text is replaced, since no edit there keeps the JSON valid.
- */
-export function hideInJson(text: string, forms: readonly string[]): string {
-  if (!forms.some((f) => text.includes(f))) return text;
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const q = text.indexOf('"', i);
-    if (q < 0) {
-      out += text.slice(i);
-      break;
-    }
-    out += text.slice(i, q);
-    let j = q + 1;
-    while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
-    out += hideIn(text.slice(q, j + 1), forms);
-    i = j + 1;
-  }
-  return forms.some((f) => out.includes(f)) ? JSON.stringify('[hidden: it carries the API key]') : out;
-}
-
 /** The inspector hides the key as the Redactor does (one implementation, output/redact.ts). */
-export { hideIn, secretForms as keyForms };
+export { hideIn, hideInJson, secretForms as keyForms };
 
 /** A delivery as kept: response cut to RESPONSE_LIMIT and the key hidden in it. */
 export function keptDelivery(d: Delivery, forms: readonly string[]): Delivery {
