@@ -213,13 +213,6 @@ export class Output {
     return (await pagerCommand(this.term, noPager)) !== undefined;
   }
 
-  /** Raw bytes to stdout, ending with a newline. */
-  writeBytes(chunks: readonly Buffer[]): void {
-    for (const c of chunks) this.io.stdout.write(c);
-    const last = chunks[chunks.length - 1];
-    if (!last || last[last.length - 1] !== 0x0a) this.io.stdout.write('\n');
-  }
-
   #filter: SecretFilter | undefined;
 
   /**
