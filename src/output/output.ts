@@ -113,11 +113,6 @@ export class Output {
     return new Output(term, Chalk, redactor);
   }
 
-  /** Text with every secret replaced. */
-  redact(s: string): string {
-    return this.redactor.apply(s);
-  }
-
   get json(): boolean {
     return this.opts.json;
   }
